@@ -1,0 +1,217 @@
+/**
+ * The JSON report: a public, versioned-by-shape contract for scripts and dashboards.
+ *
+ * Locations are flattened (`file`, `line`, …) rather than nested, facts are summarised per protection,
+ * and every list is sorted so that two scans of the same code produce byte-identical output.
+ */
+
+import type {
+  AiCall,
+  AuthFact,
+  Endpoint,
+  Finding,
+  Framework,
+  InputBound,
+  RateLimitKey,
+  ScanError,
+  ScanResult,
+  Severity,
+} from '../model.js';
+import {
+  compareByLocation,
+  compareEndpoints,
+  compareErrors,
+  compareFindings,
+  sorted,
+} from './order.js';
+
+export interface JsonAiCall {
+  file: string;
+  line: number;
+  provider: string;
+  api: string;
+  model?: string;
+}
+
+export interface JsonAuthVia {
+  kind: AuthFact['kind'];
+  description: string;
+  file: string;
+  line: number;
+}
+
+export interface JsonRateLimiter {
+  library: string;
+  key: RateLimitKey;
+  description: string;
+  file: string;
+  line: number;
+  /** Where the limiter's key is computed, when the scanner traced it. */
+  keyFile?: string;
+  keyLine?: number;
+}
+
+export interface JsonSpendCheck {
+  description: string;
+  file: string;
+  line: number;
+}
+
+export interface JsonUnboundedInput {
+  argument: string;
+  missing: InputBound[];
+  file: string;
+  line: number;
+}
+
+export interface JsonEndpoint {
+  id: string;
+  framework: Framework;
+  method: string;
+  path: string;
+  file: string;
+  line: number;
+  aiCalls: JsonAiCall[];
+  protections: {
+    auth: { present: boolean; via: JsonAuthVia[] };
+    rateLimit: { present: boolean; limiters: JsonRateLimiter[] };
+    spendCap: { present: boolean; checks: JsonSpendCheck[] };
+    inputBounds: { bounded: boolean; unbounded: JsonUnboundedInput[] };
+  };
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  endpointId: string | null;
+  related: { file: string; line: number; message: string }[];
+  fingerprint: string;
+  help: string;
+}
+
+export interface JsonError {
+  file?: string;
+  line?: number;
+  kind: ScanError['kind'];
+  message: string;
+}
+
+export interface JsonReport {
+  tool: { name: string; version: string };
+  root: string;
+  endpoints: JsonEndpoint[];
+  findings: JsonFinding[];
+  errors: JsonError[];
+  stats: { files: number; analyzedFiles: number; durationMs: number };
+}
+
+function aiCall(call: AiCall): JsonAiCall {
+  const out: JsonAiCall = {
+    file: call.location.file,
+    line: call.location.line,
+    provider: call.provider,
+    api: call.api,
+  };
+  if (call.model !== undefined) out.model = call.model;
+  return out;
+}
+
+function endpoint(e: Endpoint): JsonEndpoint {
+  const via = sorted(e.facts.auth, compareByLocation).map(
+    (f): JsonAuthVia => ({ kind: f.kind, description: f.description, file: f.location.file, line: f.location.line }),
+  );
+  const limiters = sorted(e.facts.rateLimits, compareByLocation).map((f): JsonRateLimiter => {
+    const out: JsonRateLimiter = {
+      library: f.library,
+      key: f.key,
+      description: f.description,
+      file: f.location.file,
+      line: f.location.line,
+    };
+    if (f.keyLocation) {
+      out.keyFile = f.keyLocation.file;
+      out.keyLine = f.keyLocation.line;
+    }
+    return out;
+  });
+  const checks = sorted(e.facts.spendCaps, compareByLocation).map(
+    (f): JsonSpendCheck => ({ description: f.description, file: f.location.file, line: f.location.line }),
+  );
+  const unbounded = sorted(e.facts.unboundedInputs, compareByLocation).map(
+    (f): JsonUnboundedInput => ({
+      argument: f.argument,
+      missing: [...f.missing],
+      file: f.location.file,
+      line: f.location.line,
+    }),
+  );
+  return {
+    id: e.id,
+    framework: e.framework,
+    method: e.method,
+    path: e.path,
+    file: e.location.file,
+    line: e.location.line,
+    aiCalls: sorted(e.aiCalls, compareByLocation).map(aiCall),
+    protections: {
+      auth: { present: via.length > 0, via },
+      rateLimit: { present: limiters.length > 0, limiters },
+      spendCap: { present: checks.length > 0, checks },
+      inputBounds: { bounded: unbounded.length === 0, unbounded },
+    },
+  };
+}
+
+function finding(f: Finding): JsonFinding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    file: f.location.file,
+    line: f.location.line,
+    column: f.location.column,
+    endLine: f.location.endLine,
+    endColumn: f.location.endColumn,
+    endpointId: f.endpointId ?? null,
+    // Related evidence keeps the rule's order: it reads as a narrative.
+    related: f.related.map((r) => ({ file: r.location.file, line: r.location.line, message: r.description })),
+    fingerprint: f.fingerprint,
+    help: f.help,
+  };
+}
+
+function error(e: ScanError): JsonError {
+  return {
+    ...(e.file !== undefined ? { file: e.file } : {}),
+    ...(e.line !== undefined ? { line: e.line } : {}),
+    kind: e.kind,
+    message: e.message,
+  };
+}
+
+/** The report as a plain object, for callers that want to post-process it before serialising. */
+export function toJsonReport(result: ScanResult): JsonReport {
+  return {
+    tool: { name: result.tool.name, version: result.tool.version },
+    root: result.root,
+    endpoints: sorted(result.endpoints, compareEndpoints).map(endpoint),
+    findings: sorted(result.findings, compareFindings).map(finding),
+    errors: sorted(result.errors, compareErrors).map(error),
+    stats: {
+      files: result.stats.files,
+      analyzedFiles: result.stats.analyzedFiles,
+      durationMs: result.stats.durationMs,
+    },
+  };
+}
+
+/** The JSON report: 2-space indented, with a trailing newline. */
+export function renderJson(result: ScanResult): string {
+  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+}

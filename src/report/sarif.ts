@@ -1,0 +1,334 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
+ *
+ * What GitHub relies on, and how it is provided here:
+ * - Rules carry `security-severity` (a number as a string) and a `security` tag, so alerts are shown
+ *   with a security severity (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0, low otherwise).
+ * - Result locations are repo-relative URIs against `%SRCROOT%`, whose absolute value is recorded in
+ *   `originalUriBaseIds` for other consumers.
+ * - `partialFingerprints.primaryLocationLineHash` is the value GitHub's upload would compute itself;
+ *   `fingerprints` carries our own id, which survives lines moving.
+ * - Per-file problems become tool execution notifications; they do not fail the run.
+ */
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { Evidence, Finding, RuleMeta, ScanError, ScanResult, Severity, SourceLocation } from '../model.js';
+import { lineHashes } from './fingerprint.js';
+import { compareErrors, compareFindings, compareStrings, sorted } from './order.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const TOOL_NAME = 'ai-endpoint-audit';
+export const TOOL_INFORMATION_URI = 'https://github.com/ai-endpoint-audit/ai-endpoint-audit';
+export const SRCROOT = '%SRCROOT%';
+/** Key of our own fingerprint in `result.fingerprints`. Bump the version if its recipe changes. */
+export const FINGERPRINT_KEY = 'aiEndpointAudit/v1';
+
+export type SarifLevel = 'error' | 'warning' | 'note';
+
+export const SARIF_LEVEL: Readonly<Record<Severity, SarifLevel>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
+
+/** GitHub maps these to its own bands: > 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low. */
+export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+};
+
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+// ---- SARIF object shapes (the subset this reporter writes) ----
+
+interface SarifMessage {
+  text: string;
+  markdown?: string;
+}
+
+interface SarifRegion {
+  startLine: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+interface SarifPhysicalLocation {
+  artifactLocation: { uri: string; uriBaseId: string };
+  region?: SarifRegion;
+}
+
+interface SarifLocation {
+  id?: number;
+  physicalLocation: SarifPhysicalLocation;
+  message?: SarifMessage;
+}
+
+interface SarifReportingDescriptor {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: SarifMessage;
+  helpUri?: string;
+  defaultConfiguration: { level: SarifLevel };
+  properties: {
+    tags: string[];
+    'security-severity': string;
+    precision: 'very-high' | 'high' | 'medium' | 'low';
+  };
+}
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: SarifMessage;
+  locations: SarifLocation[];
+  relatedLocations?: SarifLocation[];
+  partialFingerprints?: { primaryLocationLineHash: string };
+  fingerprints: Record<string, string>;
+}
+
+interface SarifNotification {
+  level: SarifLevel;
+  message: SarifMessage;
+  descriptor: { id: string };
+  locations?: SarifLocation[];
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: {
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        semanticVersion?: string;
+        informationUri: string;
+        rules: SarifReportingDescriptor[];
+      };
+    };
+    invocations: { executionSuccessful: boolean; toolExecutionNotifications?: SarifNotification[] }[];
+    originalUriBaseIds: Record<string, { uri: string; description?: SarifMessage }>;
+    results: SarifResult[];
+    columnKind: 'utf16CodeUnits';
+  }[];
+}
+
+// ---- building blocks ----
+
+/** A scanned file's relative POSIX path as a relative URI reference (each segment percent-encoded). */
+export function fileUri(file: string): string {
+  const trimmed = file.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  return trimmed.split('/').map(encodeURIComponent).join('/');
+}
+
+/** The scanned root as an absolute `file:` URI ending with a slash, as `originalUriBaseIds` requires. */
+export function rootUri(root: string): string {
+  const href = pathToFileURL(path.resolve(root)).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+function positive(value: number, fallback: number): number {
+  return Number.isInteger(value) && value >= 1 ? value : fallback;
+}
+
+/** A region that is internally consistent even if the scanner handed over an inverted span. */
+function region(location: SourceLocation): SarifRegion {
+  const startLine = positive(location.line, 1);
+  const startColumn = positive(location.column, 1);
+  let endLine = positive(location.endLine, startLine);
+  let endColumn = positive(location.endColumn, startColumn);
+  if (endLine < startLine || (endLine === startLine && endColumn < startColumn)) {
+    endLine = startLine;
+    endColumn = startColumn;
+  }
+  return { startLine, startColumn, endLine, endColumn };
+}
+
+function physicalLocation(location: SourceLocation): SarifPhysicalLocation {
+  return {
+    artifactLocation: { uri: fileUri(location.file), uriBaseId: SRCROOT },
+    region: region(location),
+  };
+}
+
+function relatedLocation(evidence: Evidence, id: number): SarifLocation {
+  return { id, physicalLocation: physicalLocation(evidence.location), message: { text: evidence.description } };
+}
+
+/** RuleMeta may grow a `helpUri`; pass it through when present. */
+type RuleMetaWithHelpUri = RuleMeta & { helpUri?: string };
+
+function descriptor(meta: RuleMetaWithHelpUri): SarifReportingDescriptor {
+  const tags = [...new Set(['security', ...meta.tags])];
+  return {
+    id: meta.id,
+    name: meta.name,
+    shortDescription: { text: meta.shortDescription },
+    fullDescription: { text: meta.fullDescription },
+    help: { text: `${meta.fullDescription}\n\nFix: ${meta.fix}`, markdown: meta.helpMarkdown },
+    ...(meta.helpUri ? { helpUri: meta.helpUri } : {}),
+    defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
+    properties: { tags, 'security-severity': SECURITY_SEVERITY[meta.severity], precision: 'high' },
+  };
+}
+
+/** `no-rate-limit` → `NoRateLimit`. */
+function pascalCase(id: string): string {
+  const name = id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+  return name === id || name === '' ? `Rule${name}` : name;
+}
+
+/**
+ * Metadata for a rule that produced findings but is missing from `result.rules`, so that every result
+ * still points at a descriptor GitHub can display.
+ */
+function placeholderRule(finding: Finding): RuleMeta {
+  const text = `Finding reported by the ${finding.ruleId} rule.`;
+  return {
+    id: finding.ruleId,
+    name: pascalCase(finding.ruleId),
+    severity: finding.severity,
+    shortDescription: text,
+    fullDescription: text,
+    fix: finding.help,
+    helpMarkdown: finding.help,
+    tags: [],
+  };
+}
+
+function notificationLevel(kind: ScanError['kind']): SarifLevel {
+  return kind === 'internal' ? 'error' : 'warning';
+}
+
+function notification(error: ScanError): SarifNotification {
+  const out: SarifNotification = {
+    level: notificationLevel(error.kind),
+    message: { text: error.message },
+    descriptor: { id: error.kind },
+  };
+  if (error.file !== undefined) {
+    const location: SarifPhysicalLocation = {
+      artifactLocation: { uri: fileUri(error.file), uriBaseId: SRCROOT },
+    };
+    if (error.line !== undefined && Number.isInteger(error.line) && error.line >= 1) {
+      location.region = { startLine: error.line };
+    }
+    out.locations = [{ physicalLocation: location }];
+  }
+  return out;
+}
+
+/** Reads and hashes each file once; `undefined` when its text is unavailable. */
+function lineHashSource(
+  root: string,
+  fileTexts: ((file: string) => string | undefined) | undefined,
+): (file: string) => string[] | undefined {
+  const cache = new Map<string, string[] | undefined>();
+  return (file) => {
+    if (cache.has(file)) return cache.get(file);
+    let text = fileTexts?.(file);
+    if (text === undefined) {
+      try {
+        text = readFileSync(path.join(root, file), 'utf8');
+      } catch {
+        text = undefined;
+      }
+    }
+    const hashes = text === undefined ? undefined : lineHashes(text);
+    cache.set(file, hashes);
+    return hashes;
+  };
+}
+
+// ---- the log ----
+
+/**
+ * The SARIF log as an object. `fileTexts` supplies file contents (by the finding's relative path) for
+ * `primaryLocationLineHash`; it must return the text exactly as on disk (byte-order mark and line
+ * endings kept), because that is what GitHub hashes. Files it does not supply are read from `root`.
+ * When neither works, the hash the scanner stored on the finding (`Finding.lineHash`) is used if it has
+ * one, and otherwise the field is left out (GitHub's upload then computes it from the checkout).
+ */
+export function toSarif(
+  result: ScanResult,
+  fileTexts?: (file: string) => string | undefined,
+): SarifLog {
+  const findings = sorted(result.findings, compareFindings);
+
+  // Rules: every rule that ran, plus placeholders for any rule that reported without metadata.
+  const metas = new Map<string, RuleMeta>();
+  for (const meta of result.rules) if (!metas.has(meta.id)) metas.set(meta.id, meta);
+  for (const finding of findings) if (!metas.has(finding.ruleId)) metas.set(finding.ruleId, placeholderRule(finding));
+  const rules = [...metas.values()].sort((a, b) => compareStrings(a.id, b.id));
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+
+  const hashesFor = lineHashSource(result.root, fileTexts);
+
+  const results = findings.map((finding): SarifResult => {
+    const primary = physicalLocation(finding.location);
+    const startLine = primary.region!.startLine;
+    const lineHash = hashesFor(finding.location.file)?.[startLine - 1] ?? (finding.lineHash || undefined);
+    return {
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId)!,
+      level: SARIF_LEVEL[finding.severity],
+      message: { text: finding.message },
+      locations: [{ physicalLocation: primary }],
+      ...(finding.related.length > 0
+        ? { relatedLocations: finding.related.map((evidence, i) => relatedLocation(evidence, i + 1)) }
+        : {}),
+      ...(lineHash !== undefined ? { partialFingerprints: { primaryLocationLineHash: lineHash } } : {}),
+      fingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    };
+  });
+
+  const notifications = sorted(result.errors, compareErrors).map(notification);
+
+  const driver: SarifLog['runs'][number]['tool']['driver'] = {
+    name: TOOL_NAME,
+    version: result.tool.version,
+    ...(SEMVER.test(result.tool.version) ? { semanticVersion: result.tool.version } : {}),
+    informationUri: TOOL_INFORMATION_URI,
+    rules: rules.map(descriptor),
+  };
+
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver },
+        invocations: [
+          notifications.length > 0
+            ? { executionSuccessful: true, toolExecutionNotifications: notifications }
+            : { executionSuccessful: true },
+        ],
+        originalUriBaseIds: {
+          [SRCROOT]: { uri: rootUri(result.root), description: { text: 'The scanned root directory.' } },
+        },
+        results,
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+}
+
+/** The SARIF log, 2-space indented, with a trailing newline. */
+export function renderSarif(result: ScanResult, fileTexts?: (file: string) => string | undefined): string {
+  return `${JSON.stringify(toSarif(result, fileTexts), null, 2)}\n`;
+}

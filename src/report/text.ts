@@ -1,0 +1,219 @@
+/**
+ * The human-readable report for a terminal: an inventory of AI endpoints with their protections,
+ * findings grouped by endpoint with a one-line fix each, per-file problems, and a summary line.
+ *
+ * Everything that comes from the scanned code (paths, routes, messages) is passed through `clean`, so
+ * a hostile repository cannot smuggle terminal escape sequences or bidirectional-text tricks into the
+ * output.
+ */
+
+import { Chalk, type ChalkInstance } from 'chalk';
+
+import { SEVERITIES, type Endpoint, type Finding, type RateLimitKey, type ScanResult, type Severity } from '../model.js';
+import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const OK = '✓';
+const MISSING = '✗';
+const DOT = ' · ';
+
+const SEVERITY_WIDTH = Math.max(...SEVERITIES.map((s) => s.length));
+
+/** C0/C1 control characters and bidirectional overrides/isolates. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Makes scanned-code-derived text safe to print: unsafe characters become visible `\uXXXX` escapes. */
+function clean(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function where(file: string, line?: number): string {
+  return line === undefined ? clean(file) : `${clean(file)}:${line}`;
+}
+
+const KEY_LABEL: Record<RateLimitKey, string> = {
+  ip: 'ip',
+  user: 'user',
+  global: 'global',
+  client: 'client-keyed',
+  unknown: 'key unknown',
+};
+
+class TextReport {
+  private readonly lines: string[] = [];
+
+  constructor(
+    private readonly c: ChalkInstance,
+    private readonly result: ScanResult,
+  ) {}
+
+  private push(line = ''): void {
+    this.lines.push(line);
+  }
+
+  private severityLabel(severity: Severity): string {
+    const label = severity.toUpperCase().padEnd(SEVERITY_WIDTH);
+    switch (severity) {
+      case 'critical':
+        return this.c.bold.red(label);
+      case 'high':
+        return this.c.red(label);
+      case 'medium':
+        return this.c.yellow(label);
+      case 'low':
+        return this.c.cyan(label);
+    }
+  }
+
+  private mark(present: boolean): string {
+    return present ? this.c.green(OK) : this.c.red(MISSING);
+  }
+
+  private protections(endpoint: Endpoint): string {
+    const { facts } = endpoint;
+    const parts: string[] = [];
+    parts.push(`auth ${this.mark(facts.auth.length > 0)}`);
+
+    const keys = [...new Set(sorted(facts.rateLimits, compareByLocation).map((f) => f.key))];
+    if (keys.length === 0) {
+      parts.push(`rate limit ${this.mark(false)}`);
+    } else if (keys.every((k) => k === 'client')) {
+      parts.push(`rate limit ${this.c.yellow(KEY_LABEL.client)}`);
+    } else {
+      parts.push(`rate limit ${this.mark(true)} (${keys.map((k) => KEY_LABEL[k]).join(', ')})`);
+    }
+
+    parts.push(`spend cap ${this.mark(facts.spendCaps.length > 0)}`);
+    parts.push(`input bounds ${this.mark(facts.unboundedInputs.length === 0)}`);
+    return parts.join(this.c.dim(DOT));
+  }
+
+  private endpointTitle(endpoint: Endpoint): string {
+    return `${this.c.bold(`${clean(endpoint.method)} ${clean(endpoint.path)}`)}  ${this.c.dim(
+      where(endpoint.location.file, endpoint.location.line),
+    )}`;
+  }
+
+  private header(): void {
+    const { tool, root } = this.result;
+    this.push(`${this.c.bold(`${clean(tool.name)} ${clean(tool.version)}`)}${this.c.dim(DOT)}${clean(root)}`);
+  }
+
+  private inventory(endpoints: Endpoint[]): void {
+    this.push();
+    this.push(this.c.bold(`Endpoints (${endpoints.length})`));
+    if (endpoints.length === 0) {
+      this.push('  No HTTP endpoints that call paid AI models were found.');
+      return;
+    }
+    for (const endpoint of endpoints) {
+      this.push();
+      this.push(`  ${this.endpointTitle(endpoint)}  ${this.c.dim(`(${endpoint.framework})`)}`);
+      this.push(`    ${this.protections(endpoint)}`);
+      for (const call of sorted(endpoint.aiCalls, compareByLocation)) {
+        const model = call.model === undefined ? '' : ` (${clean(call.model)})`;
+        this.push(
+          `    calls ${clean(call.provider)} ${clean(call.api)}${model} at ${where(call.location.file, call.location.line)}`,
+        );
+      }
+    }
+  }
+
+  private finding(finding: Finding): void {
+    const { file, line } = finding.location;
+    this.push(
+      `    ${this.severityLabel(finding.severity)} ${this.c.bold(clean(finding.ruleId))}  ${this.c.dim(
+        where(file, line),
+      )}  ${clean(finding.message)}`,
+    );
+    if (finding.help) this.push(`      ${this.c.dim('fix:')} ${clean(finding.help)}`);
+  }
+
+  private findings(endpoints: Endpoint[], findings: Finding[]): void {
+    this.push();
+    this.push(this.c.bold(`Findings (${findings.length})`));
+    if (findings.length === 0) {
+      this.push('  No findings.');
+      return;
+    }
+    const byEndpoint = new Map<string, Finding[]>();
+    const loose: Finding[] = [];
+    const known = new Set(endpoints.map((e) => e.id));
+    for (const finding of findings) {
+      if (finding.endpointId !== undefined && known.has(finding.endpointId)) {
+        const group = byEndpoint.get(finding.endpointId) ?? [];
+        group.push(finding);
+        byEndpoint.set(finding.endpointId, group);
+      } else {
+        loose.push(finding);
+      }
+    }
+    for (const endpoint of endpoints) {
+      const group = byEndpoint.get(endpoint.id);
+      if (!group) continue;
+      byEndpoint.delete(endpoint.id); // Two endpoints with one id: list their findings once.
+      this.push();
+      this.push(`  ${this.endpointTitle(endpoint)}`);
+      for (const finding of group) this.finding(finding);
+    }
+    if (loose.length > 0) {
+      this.push();
+      this.push(`  ${this.c.bold('Not tied to an endpoint')}`);
+      for (const finding of loose) this.finding(finding);
+    }
+  }
+
+  private problems(): void {
+    const errors = sorted(this.result.errors, compareErrors);
+    if (errors.length === 0) return;
+    this.push();
+    this.push(this.c.bold(`Problems (${errors.length})`));
+    for (const error of errors) {
+      const place = error.file === undefined ? '(scan)' : where(error.file, error.line);
+      this.push(`  ${this.c.dim(place)}  ${this.c.yellow(error.kind)}  ${clean(error.message)}`);
+    }
+  }
+
+  private summary(endpoints: Endpoint[], findings: Finding[]): void {
+    const counts = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`).join(', ');
+    const findingsPart = findings.length === 0 ? plural(0, 'finding') : `${plural(findings.length, 'finding')} (${counts})`;
+    const { stats, errors } = this.result;
+    const parts = [
+      `${plural(endpoints.length, 'endpoint')}, ${findingsPart}`,
+      `${plural(stats.files, 'file')} scanned, ${stats.analyzedFiles} analyzed`,
+    ];
+    if (errors.length > 0) parts.push(plural(errors.length, 'problem'));
+    parts.push(formatDuration(stats.durationMs));
+    this.push();
+    this.push(parts.join(DOT));
+  }
+
+  render(): string {
+    const endpoints = sorted(this.result.endpoints, compareEndpoints);
+    const findings = sorted(this.result.findings, compareFindings);
+    this.header();
+    this.inventory(endpoints);
+    this.findings(endpoints, findings);
+    this.problems();
+    this.summary(endpoints, findings);
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+/** The terminal report. With `color: false` it contains no ANSI escape sequences at all. */
+export function renderText(result: ScanResult, options: TextOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  return new TextReport(c, result).render();
+}

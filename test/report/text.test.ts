@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Endpoint, ScanResult } from '../../src/model.js';
+import { renderText } from '../../src/report/text.js';
+import { FINDINGS, emptyResult, sampleResult } from './sample.js';
+
+const ANSI = /\u001b\[/;
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+describe('renderText', () => {
+  const plain = renderText(sampleResult(), { color: false });
+
+  it('renders the full report in a stable layout', () => {
+    expect(plain).toBe(
+      [
+        'ai-endpoint-audit 0.1.0 · /srv/acme-app',
+        '',
+        'Endpoints (3)',
+        '',
+        '  POST /api/chat  app/api/chat/route.ts:14  (nextjs-app)',
+        '    auth ✗ · rate limit client-keyed · spend cap ✗ · input bounds ✗',
+        '    calls openai chat.completions.create (gpt-4o) at app/api/chat/route.ts:23',
+        '',
+        '  GET /api/summarize  server/routes/summarize.ts:20  (express)',
+        '    auth ✓ · rate limit ✓ (ip) · spend cap ✗ · input bounds ✓',
+        '    calls anthropic messages.create at server/lib/llm.ts:6',
+        '',
+        '  POST /api/summarize  server/routes/summarize.ts:20  (express)',
+        '    auth ✓ · rate limit ✓ (ip) · spend cap ✓ · input bounds ✓',
+        '    calls anthropic messages.create at server/lib/llm.ts:6',
+        '',
+        'Findings (6)',
+        '',
+        '  POST /api/chat  app/api/chat/route.ts:14',
+        "    CRITICAL no-auth  app/api/chat/route.ts:14  'POST /api/chat' calls openai chat.completions.create with no authentication.",
+        '      fix: Require an authenticated session before the model call.',
+        "    HIGH     client-keyed-rate-limit  app/api/chat/route.ts:17  The rate limit for 'POST /api/chat' is keyed on the x-user-id header, which the caller controls.",
+        '      fix: Key the limiter on the authenticated user id or the client IP.',
+        "    MEDIUM   no-spend-cap  app/api/chat/route.ts:23  'POST /api/chat' calls openai chat.completions.create without checking a budget.",
+        '      fix: Check a per-user or global budget before calling the model.',
+        "    MEDIUM   unbounded-input  app/api/chat/route.ts:23  'messages' reaches the model without a length, size or role limit.",
+        '      fix: Validate the request body: cap the number of messages, the size of each, and the allowed roles.',
+        '',
+        '  GET /api/summarize  server/routes/summarize.ts:20',
+        "    MEDIUM   no-spend-cap  server/lib/llm.ts:6  'GET /api/summarize' calls anthropic messages.create without checking a budget.",
+        '      fix: Check a per-user or global budget before calling the model.',
+        '',
+        '  Not tied to an endpoint',
+        '    LOW      model-from-request  server/lib/llm.ts:7  summarize() passes a caller-supplied model id to anthropic messages.create.',
+        '      fix: Pick the model on the server, or allow-list the ids a client may request.',
+        '',
+        'Problems (2)',
+        "  app/legacy/broken.ts:3  syntax  ';' expected.",
+        '  public/vendor/bundle.min.js  too-large  Skipped: 4.2 MB exceeds the 1 MB limit.',
+        '',
+        '3 endpoints, 6 findings (1 critical, 1 high, 3 medium, 1 low) · 57 files scanned, 12 analyzed · 2 problems · 1.2 s',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has no ANSI escape codes without color', () => {
+    expect(plain).not.toMatch(ANSI);
+  });
+
+  it('uses color when asked, with the same text underneath', () => {
+    const colored = renderText(sampleResult(), { color: true });
+    expect(colored).toMatch(ANSI);
+    expect(stripAnsi(colored)).toBe(plain);
+  });
+
+  it('does not depend on input order', () => {
+    const result = sampleResult();
+    const shuffled: ScanResult = {
+      ...result,
+      endpoints: [...result.endpoints].reverse(),
+      findings: [...result.findings].reverse(),
+      errors: [...result.errors].reverse(),
+    };
+    expect(renderText(shuffled, { color: false })).toBe(plain);
+  });
+
+  it('says clearly when there are no endpoints', () => {
+    const text = renderText(emptyResult(), { color: false });
+    expect(text).toContain('No HTTP endpoints that call paid AI models were found.');
+    expect(text).toContain('No findings.');
+    expect(text).not.toContain('Problems');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('0 endpoints, 0 findings · 3 files scanned, 0 analyzed · 42 ms');
+  });
+
+  it('summarises rate limiters by key', () => {
+    const result = sampleResult();
+    const chat = result.endpoints.find((e) => e.path === '/api/chat')!;
+    const limiter = chat.facts.rateLimits[0]!;
+    const withKeys = (...keys: (typeof limiter.key)[]): Endpoint => ({
+      ...chat,
+      facts: { ...chat.facts, rateLimits: keys.map((key, i) => ({ ...limiter, key, location: { ...limiter.location, line: i + 1 } })) },
+    });
+    const row = (endpoint: Endpoint) =>
+      renderText({ ...result, endpoints: [endpoint], findings: [] }, { color: false })
+        .split('\n')
+        .find((l) => l.includes('rate limit'));
+    expect(row(withKeys())).toContain('rate limit ✗');
+    expect(row(withKeys('client'))).toContain('rate limit client-keyed');
+    expect(row(withKeys('user', 'ip'))).toContain('rate limit ✓ (user, ip)');
+    expect(row(withKeys('ip', 'client'))).toContain('rate limit ✓ (ip, client-keyed)');
+    expect(row(withKeys('unknown'))).toContain('rate limit ✓ (key unknown)');
+    expect(row(withKeys('global'))).toContain('rate limit ✓ (global)');
+  });
+
+  it('neutralises control characters coming from scanned code', () => {
+    const result = sampleResult();
+    result.endpoints[1] = { ...result.endpoints[1]!, path: '/api/\u001b[2Jpwn\u202eevil' };
+    result.findings = [{ ...FINDINGS.noAuth, message: 'line one\r\n\u001b]0;title\u0007' }];
+    for (const color of [false, true]) {
+      const text = renderText(result, { color });
+      expect(text).not.toContain('\u001b[2J');
+      expect(text).not.toContain('\u001b]0;');
+      expect(text).not.toContain('\u202e');
+      expect(text).not.toContain('\r');
+      expect(stripAnsi(text)).toContain('/api/\\u001b[2Jpwn\\u202eevil');
+    }
+  });
+
+  it('lists tool-level problems without a file', () => {
+    const result = sampleResult();
+    result.errors.push({ kind: 'internal', message: 'Rule no-auth crashed.' });
+    const text = renderText(result, { color: false });
+    expect(text).toContain('Problems (3)\n  (scan)  internal  Rule no-auth crashed.\n');
+    expect(text).toContain('· 3 problems ·');
+  });
+
+  it('uses singular forms and milliseconds for short scans', () => {
+    const result = sampleResult();
+    const one: ScanResult = {
+      ...result,
+      endpoints: result.endpoints.slice(0, 1),
+      findings: [FINDINGS.noAuth],
+      errors: result.errors.slice(0, 1),
+      stats: { files: 1, analyzedFiles: 1, durationMs: 7 },
+    };
+    const last = renderText(one, { color: false }).trimEnd().split('\n').at(-1);
+    expect(last).toBe('1 endpoint, 1 finding (1 critical, 0 high, 0 medium, 0 low) · 1 file scanned, 1 analyzed · 1 problem · 7 ms');
+  });
+});
