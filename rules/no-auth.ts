@@ -1,0 +1,19 @@
+import type { Rule } from '../src/model.js';
+import { callName, defineMeta, routeFinding, routeName } from './types.js';
+
+export const noAuth: Rule = {
+  meta: defineMeta({
+    id: 'no-auth',
+    name: 'NoAuth',
+    severity: 'high',
+    shortDescription: 'Paid AI endpoint reachable without authentication',
+    fullDescription:
+      'The endpoint calls a paid AI model and nothing on its path rejects a caller without a valid session or credential, so anyone who finds the URL can spend the AI budget.',
+    fix: 'Put an authentication check (middleware or an in-handler 401) in front of the paid call, or declare the route public with compensating controls.',
+    tags: ['security', 'authentication', 'cost'],
+  }),
+  checkEndpoint(endpoint) {
+    if (endpoint.facts.auth.length > 0) return [];
+    return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} without authentication: anyone who finds the URL can run it at your expense.`)];
+  },
+};

@@ -1,0 +1,114 @@
+/** Small helpers over TypeScript's AST, shared by frameworks, providers and analyses. */
+import { ts } from 'ts-morph';
+import type { SourceLocation } from '../model.js';
+import type { ParsedProject } from '../engine/program.js';
+
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration;
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
+}
+
+export function locationOf(project: ParsedProject, node: ts.Node): SourceLocation {
+  const sourceFile = node.getSourceFile();
+  const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  const end = sourceFile.getLineAndCharacterOfPosition(node.getEnd());
+  return {
+    file: project.relative(sourceFile.fileName),
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+  };
+}
+
+/** Strips parentheses, `await`, type assertions and non-null assertions. */
+export function unwrap(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (ts.isParenthesizedExpression(current) || ts.isAwaitExpression(current) || ts.isNonNullExpression(current)) {
+      current = current.expression;
+    } else if (ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** The name of a property name node when it is static. */
+export function propertyNameText(name: ts.PropertyName | ts.MemberName | ts.BindingName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  return undefined;
+}
+
+/** A property of an object literal by name (not spread). */
+export function objectProperty(object: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+  return object.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === name);
+}
+
+/** The value expression of an object literal property (`a: x` → x, shorthand `a` → the identifier). */
+export function propertyValue(property: ts.ObjectLiteralElementLike | undefined): ts.Expression | undefined {
+  if (!property) return undefined;
+  if (ts.isPropertyAssignment(property)) return property.initializer;
+  if (ts.isShorthandPropertyAssignment(property)) return property.name;
+  return undefined;
+}
+
+/** The static text of a string-ish expression: literals and templates without substitutions. */
+export function stringValue(expression: ts.Expression | undefined): string | undefined {
+  if (!expression) return undefined;
+  const e = unwrap(expression);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  return undefined;
+}
+
+/** Visits every descendant, depth first, without entering nodes for which `enter` returns false. */
+export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const recurse = (child: ts.Node): void => {
+    if (visit(child) === false) return;
+    ts.forEachChild(child, recurse);
+  };
+  ts.forEachChild(node, recurse);
+}
+
+/** The function whose body contains a node (not counting the node itself). */
+export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
+  let current = node.parent;
+  while (current) {
+    if (isFunctionNode(current)) return current;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** Is `inner` inside `outer` (or the same node)? */
+export function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end && inner.getSourceFile() === outer.getSourceFile();
+}
+
+/** The callee's last name: `a.b.c()` → `c`, `f()` → `f`. */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isElementAccessExpression(callee)) return stringValue(callee.argumentExpression);
+  return undefined;
+}
+
+/** Words of an identifier, lower-case: `getRemainingCredits` → get, remaining, credits. */
+export function identifierWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}

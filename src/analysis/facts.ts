@@ -1,0 +1,77 @@
+/**
+ * Stage 7, facts: for one route, the paid calls it reaches and the protections that stand before them.
+ * When a route reaches several paid calls, each category keeps the weakest call's protections: a finding
+ * is due if any paid call is unprotected.
+ */
+import type { AiCall, Endpoint, EndpointFacts, Framework } from '../model.js';
+import type { ParsedProject } from '../engine/program.js';
+import type { RouteEntry } from '../frameworks/types.js';
+import type { Provider } from '../providers/index.js';
+import { locationOf } from './ast.js';
+import { authFacts } from './auth.js';
+import { unboundedInputFacts } from './input-bounds.js';
+import { rateLimitFacts } from './rate-limit.js';
+import { reachAiCalls } from './reach.js';
+import { CallContext, type Resolver } from './resolve.js';
+import { buildScope } from './scope.js';
+import { spendCapFacts } from './spend-cap.js';
+
+export function analyzeRoute(
+  route: RouteEntry,
+  project: ParsedProject,
+  resolver: Resolver,
+  providers: readonly Provider[],
+): Omit<Endpoint, 'id'> | undefined {
+  const handlerLink = route.chain[route.chain.length - 1];
+  const handler = resolver.resolveFunction(handlerLink.expression);
+  if (!handler) return undefined;
+  const reached = reachAiCalls(handler.fn, CallContext.ROOT.enter(handler.fn, undefined), resolver, providers);
+  if (reached.length === 0) return undefined;
+
+  const perCall: EndpointFacts[] = reached.map((call) => {
+    const scope = buildScope(project, resolver, route.chain, call);
+    return {
+      auth: authFacts(scope),
+      rateLimits: rateLimitFacts(scope),
+      spendCaps: spendCapFacts(scope),
+      unboundedInputs: unboundedInputFacts(scope),
+    };
+  });
+
+  const aiCalls: AiCall[] = [];
+  const seen = new Set<string>();
+  for (const { match } of reached) {
+    const location = locationOf(project, match.call);
+    const key = `${location.file}:${location.line}:${location.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    aiCalls.push({ location, provider: match.provider, api: match.api, ...(match.model ? { model: match.model } : {}) });
+  }
+
+  return {
+    framework: route.framework as Framework,
+    method: route.method,
+    path: route.path,
+    location: locationOf(project, route.anchor),
+    aiCalls,
+    facts: weakest(perCall),
+  };
+}
+
+function weakest(perCall: EndpointFacts[]): EndpointFacts {
+  const fewest = <T>(pick: (f: EndpointFacts) => T[]) => perCall.map(pick).reduce((a, b) => (b.length < a.length ? b : a));
+  const rateLimits = perCall.map((f) => f.rateLimits).reduce((a, b) => (limiterStrength(b) < limiterStrength(a) ? b : a));
+  const unboundedInputs = perCall.flatMap((f) => f.unboundedInputs);
+  return {
+    auth: fewest((f) => f.auth),
+    rateLimits,
+    spendCaps: fewest((f) => f.spendCaps),
+    unboundedInputs,
+  };
+}
+
+/** 0: no limiter, 1: only client-keyed limiters, 2: a limiter that holds. */
+function limiterStrength(limiters: EndpointFacts['rateLimits']): number {
+  if (limiters.length === 0) return 0;
+  return limiters.every((l) => l.key === 'client') ? 1 : 2;
+}

@@ -1,0 +1,283 @@
+/**
+ * Guards: code that refuses the request (an error status, a throw, a redirect, `next(err)`) under a
+ * condition, found in the code that runs before a paid call. A guard is classified by what it does and
+ * what it looks at: 401 or a missing session is authentication, 402 or a comparison of credits or spend
+ * is a spend cap, 429 or a request counter is a rate limit.
+ */
+import { ts } from 'ts-morph';
+import { type FunctionNode, calleeName, identifierWords, isFunctionNode } from './ast.js';
+import type { CallContext, Resolver } from './resolve.js';
+
+/** A stretch of code that runs before the paid call: a function body, or its part before a call site. */
+export interface Region {
+  fn: FunctionNode;
+  context: CallContext;
+  /** Only code that ends before this position counts; the whole body when undefined. */
+  before?: number;
+  /** The call site the region leads to, whose enclosing `if` conditions are preconditions. */
+  site?: ts.Node;
+  /** Also look inside nested functions (middleware factories, wrappers that return the handler). */
+  includeNested?: boolean;
+  /** Where this code sits relative to the route: a layer before the handler, or the handler's own path. */
+  origin: 'middleware' | 'next-middleware' | 'handler';
+}
+
+export type RefusalKind = 'status' | 'throw' | 'redirect' | 'next-error' | 'precondition';
+
+export interface Guard {
+  node: ts.Node;
+  condition?: ts.Expression;
+  statuses: number[];
+  refusal: RefusalKind;
+  /** Lower-case words from the condition, the values it reads, and the refusal's messages. */
+  words: Set<string>;
+  region: Region;
+}
+
+export const AUTH_WORDS = new Set([
+  'session', 'user', 'auth', 'authenticated', 'authorization', 'authorized', 'unauthorized', 'unauthenticated',
+  'token', 'jwt', 'claims', 'principal', 'identity', 'login', 'signin', 'signed', 'logged', 'bearer',
+  'credential', 'credentials', 'member', 'verified', 'verify', 'decoded', 'payload', 'clerk', 'userid', 'uid',
+]);
+export const SPEND_WORDS = new Set([
+  'credit', 'credits', 'quota', 'quotas', 'spend', 'spent', 'spending', 'budget', 'budgets', 'cost', 'costs',
+  'balance', 'usage', 'allowance', 'billing', 'dollars', 'usd', 'cents', 'cap', 'tokens', 'payment', 'funds',
+]);
+export const RATE_WORDS = new Set([
+  'rate', 'ratelimit', 'ratelimited', 'limiter', 'throttle', 'throttled', 'requests', 'hits', 'attempts', 'count',
+  'many', 'slow', 'window',
+]);
+
+export function intersects(words: Set<string>, vocabulary: Set<string>): boolean {
+  for (const w of words) if (vocabulary.has(w)) return true;
+  return false;
+}
+
+export function isAuthGuard(guard: Guard): boolean {
+  if (guard.statuses.includes(401)) return true;
+  if (guard.refusal === 'redirect' && (intersects(guard.words, AUTH_WORDS) || guard.words.has('sign') || guard.words.has('signin'))) return true;
+  if (!intersects(guard.words, AUTH_WORDS) || isSpendGuard(guard) || guard.statuses.includes(429)) return false;
+  return guard.statuses.includes(403) || guard.refusal === 'throw' || guard.refusal === 'next-error' || guard.refusal === 'precondition' || guard.refusal === 'redirect';
+}
+
+export function isSpendGuard(guard: Guard): boolean {
+  if (guard.statuses.includes(402)) return true;
+  return intersects(guard.words, SPEND_WORDS) && guard.refusal !== 'precondition' || (guard.refusal === 'precondition' && hasComparison(guard.condition) && intersects(guard.words, SPEND_WORDS));
+}
+
+export function isRateGuard(guard: Guard): boolean {
+  if (intersects(guard.words, RATE_WORDS)) return true;
+  return guard.statuses.includes(429) && !intersects(guard.words, SPEND_WORDS);
+}
+
+export function hasComparison(condition: ts.Expression | undefined): boolean {
+  if (!condition) return false;
+  let found = false;
+  const visit = (node: ts.Node) => {
+    if (ts.isBinaryExpression(node) && COMPARISONS.has(node.operatorToken.kind)) found = true;
+    if (!found) ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
+const COMPARISONS = new Set([
+  ts.SyntaxKind.LessThanToken,
+  ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.GreaterThanEqualsToken,
+]);
+
+/** Every node in a region, in source order, without entering nested functions unless asked. */
+export function regionNodes(region: Region, visit: (node: ts.Node) => void): void {
+  const body = region.fn.body;
+  if (!body) return;
+  const recurse = (node: ts.Node): void => {
+    if (region.before !== undefined && node.getStart() >= region.before) return;
+    if (!region.includeNested && isFunctionNode(node)) return;
+    visit(node);
+    ts.forEachChild(node, recurse);
+  };
+  recurse(body);
+}
+
+export function findGuards(region: Region, resolver: Resolver): Guard[] {
+  const guards: Guard[] = [];
+  regionNodes(region, (node) => {
+    if (ts.isIfStatement(node)) {
+      if (region.before !== undefined && node.getEnd() > region.before) return; // an enclosing if: handled below
+      for (const branch of [node.thenStatement, node.elseStatement]) {
+        const refusal = branch && refusalOf(branch);
+        if (refusal) {
+          guards.push({ node, condition: node.expression, ...refusal, words: conditionWords(node.expression, refusal.words, resolver), region });
+          break;
+        }
+      }
+    } else if (ts.isTryStatement(node) && node.catchClause) {
+      if (region.before !== undefined && node.getEnd() > region.before && !isInside(region.site, node.catchClause)) {
+        // The paid call sits inside this try; its catch says what happens on failure, not a guard before it.
+        return;
+      }
+      const refusal = refusalOf(node.catchClause.block);
+      if (refusal && !(refusal.refusal === 'throw' && refusal.statuses.length === 0 && rethrowsOnly(node.catchClause))) {
+        guards.push({ node, condition: undefined, ...refusal, words: blockCallWords(node.tryBlock, refusal.words), region });
+      }
+    }
+  });
+  if (region.site) guards.push(...enclosingPreconditions(region, resolver));
+  return guards;
+}
+
+function isInside(node: ts.Node | undefined, container: ts.Node): boolean {
+  return !!node && node.pos >= container.pos && node.end <= container.end;
+}
+
+function rethrowsOnly(clause: ts.CatchClause): boolean {
+  return clause.block.statements.length === 1 && ts.isThrowStatement(clause.block.statements[0]);
+}
+
+/** `if (session) { ...paid call... }`: the condition must hold for the call to run. */
+function enclosingPreconditions(region: Region, resolver: Resolver): Guard[] {
+  const guards: Guard[] = [];
+  for (let node = region.site?.parent; node && node !== region.fn; node = node.parent) {
+    const parent = node.parent;
+    if (parent && ts.isIfStatement(parent) && parent.thenStatement === node) {
+      const refusal = parent.elseStatement ? refusalOf(parent.elseStatement) : undefined;
+      guards.push({
+        node: parent,
+        condition: parent.expression,
+        statuses: refusal?.statuses ?? [],
+        refusal: refusal?.refusal ?? 'precondition',
+        words: conditionWords(parent.expression, refusal?.words ?? new Set(), resolver),
+        region,
+      });
+    }
+  }
+  return guards;
+}
+
+interface Refusal {
+  statuses: number[];
+  refusal: RefusalKind;
+  words: Set<string>;
+}
+
+const REFUSING_CALLS = new Set(['redirect', 'permanentRedirect', 'notFound', 'unauthorized', 'forbidden']);
+const REFUSING_WORDS = new Set(['unauthorized', 'forbidden', 'deny', 'denied', 'reject', 'refuse', 'error', 'fail']);
+
+/** Does this statement refuse the request? With which statuses and what it says. */
+export function refusalOf(statement: ts.Node): Refusal | undefined {
+  const statuses = new Set<number>();
+  const words = new Set<string>();
+  let hasReturn = ts.isReturnStatement(statement);
+  let hasThrow = ts.isThrowStatement(statement);
+  let redirect = false;
+  let nextError = false;
+  let namedRefusal = false;
+  let sendsResponse = false;
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node)) return;
+    if (ts.isReturnStatement(node)) hasReturn = true;
+    if (ts.isThrowStatement(node)) hasThrow = true;
+    if (ts.isNumericLiteral(node)) {
+      const value = Number(node.text);
+      if (value >= 400 && value < 600 && Number.isInteger(value)) statuses.add(value);
+    }
+    if (ts.isStringLiteralLike(node)) for (const w of identifierWords(node.text)) words.add(w);
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) for (const w of identifierWords(node.expression.text)) words.add(w);
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node);
+      if (name) {
+        for (const w of identifierWords(name)) words.add(w);
+        if (REFUSING_CALLS.has(name) || name === 'redirect') redirect ||= name.toLowerCase().includes('redirect');
+        if (REFUSING_CALLS.has(name)) namedRefusal = true;
+        if (identifierWords(name).some((w) => REFUSING_WORDS.has(w))) namedRefusal = true;
+        if (name === 'next' && node.arguments.length > 0) nextError = true;
+        if (['status', 'sendStatus', 'writeHead', 'json', 'send', 'end'].includes(name)) sendsResponse = true;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(statement);
+  const statusList = [...statuses].sort();
+  if (hasThrow) return { statuses: statusList, refusal: 'throw', words };
+  if (redirect) return { statuses: statusList, refusal: 'redirect', words };
+  if (nextError) return { statuses: statusList, refusal: 'next-error', words };
+  if (statusList.length && (hasReturn || sendsResponse)) return { statuses: statusList, refusal: 'status', words };
+  if (namedRefusal && hasReturn) return { statuses: statusList, refusal: 'status', words };
+  return undefined;
+}
+
+/** Words of a condition, plus the names of what the values it reads were computed from. */
+export function conditionWords(condition: ts.Expression, extra: Set<string>, resolver: Resolver): Set<string> {
+  const words = new Set(extra);
+  const add = (name: string) => {
+    for (const w of identifierWords(name)) words.add(w);
+    words.add(name.toLowerCase());
+  };
+  const seen = new Set<ts.Node>();
+  const visit = (node: ts.Node, depth: number): void => {
+    if (ts.isIdentifier(node)) {
+      add(node.text);
+      if (depth < 2) {
+        const declaration = resolver.declarationOf(node);
+        if (declaration && !seen.has(declaration)) {
+          seen.add(declaration);
+          const initializer = initializerOf(declaration);
+          if (initializer) calleeWords(initializer, add);
+        }
+      }
+    } else if (ts.isPrivateIdentifier(node)) {
+      add(node.text);
+    } else if (ts.isCallExpression(node)) {
+      calleeWords(node, add);
+    }
+    ts.forEachChild(node, (child) => visit(child, depth + 1));
+  };
+  visit(condition, 0);
+  return words;
+}
+
+function initializerOf(declaration: ts.Node): ts.Expression | undefined {
+  if (ts.isVariableDeclaration(declaration)) return declaration.initializer;
+  if (ts.isBindingElement(declaration)) {
+    let node: ts.Node = declaration;
+    while (ts.isBindingElement(node)) node = node.parent.parent;
+    return ts.isVariableDeclaration(node) ? node.initializer : undefined;
+  }
+  return undefined;
+}
+
+/** Names of the calls in an expression (`await getRemainingCredits(id)` → get, remaining, credits). */
+function calleeWords(expression: ts.Node, add: (name: string) => void): void {
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const name = calleeName(node);
+      if (name) add(name);
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) add(callee.expression.text);
+    }
+    if (ts.isPropertyAccessExpression(node)) add(node.name.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+}
+
+function blockCallWords(block: ts.Block, extra: Set<string>): Set<string> {
+  const words = new Set(extra);
+  calleeWords(block, (name) => {
+    for (const w of identifierWords(name)) words.add(w);
+  });
+  return words;
+}
+
+/** Calls made in a region, for following into the helpers that run before the paid call. */
+export function regionCalls(region: Region): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  regionNodes(region, (node) => {
+    if (ts.isCallExpression(node) && (region.before === undefined || node.getEnd() <= region.before)) calls.push(node);
+  });
+  return calls;
+}
+

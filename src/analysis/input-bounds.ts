@@ -1,0 +1,389 @@
+/**
+ * Input-bound facts: does request-derived prompt or message input reach the paid call without a cap on the
+ * array length, the size of each item, or a check of the roles a client may send? Caps are recognised as
+ * validator schemas (zod `.max()`, valibot `maxLength`), explicit length checks that refuse, truncation with
+ * `.slice(0, N)`, and role allow-lists.
+ */
+import { ts } from 'ts-morph';
+import type { InputBound, UnboundedInputFact } from '../model.js';
+import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
+import { requestOrigin } from './request.js';
+import { type AccessPath, type CallContext, memberNames, returnExpressions } from './resolve.js';
+import type { ProtectionScope } from './scope.js';
+
+type Semantics = 'messages' | 'text';
+
+interface InputAnalysis {
+  fromRequest: boolean;
+  missing: Set<InputBound>;
+}
+
+const MESSAGE_ARGUMENTS = new Set(['messages', 'contents', 'history']);
+const TRUNCATING = new Set(['slice', 'substring', 'substr', 'truncate']);
+const PASS_THROUGH = new Set(['trim', 'trimStart', 'trimEnd', 'toString', 'toLowerCase', 'toUpperCase', 'normalize', 'String', 'stringify', 'join', 'then']);
+const CAP_METHODS = new Set(['max', 'length', 'maxLength', 'maxItems', 'size', 'maxSize', 'maxBytes']);
+const ENUM_METHODS = new Set(['enum', 'literal', 'union', 'nativeEnum', 'picklist', 'oneOf', 'literals']);
+
+const NONE: InputAnalysis = { fromRequest: false, missing: new Set() };
+
+export function unboundedInputFacts(scope: ProtectionScope): UnboundedInputFact[] {
+  const { match, steps } = scope.reached;
+  const context = steps[steps.length - 1].context;
+  const analyzer = new InputAnalyzer(scope);
+  const facts: UnboundedInputFact[] = [];
+  const report = (argument: string, node: ts.Node, analysis: InputAnalysis) => {
+    if (!analysis.fromRequest || analysis.missing.size === 0) return;
+    facts.push({
+      argument,
+      missing: [...analysis.missing].sort(),
+      description: `request-derived ${argument} reaches the model without ${[...analysis.missing].map(describeBound).join(', ')}`,
+      location: locationOf(scope.project, match.inputAnchor ?? node),
+    });
+  };
+  if (match.options) {
+    for (const property of match.options.properties) {
+      if (ts.isSpreadAssignment(property)) {
+        report('...spread', property, analyzer.analyze(property.expression, 'messages', context));
+        continue;
+      }
+      const name = propertyNameText(property.name);
+      const value = propertyValue(property);
+      if (!name || !value || !match.inputProperties.includes(name)) continue;
+      report(name, property, analyzer.analyze(value, MESSAGE_ARGUMENTS.has(name) ? 'messages' : 'text', context));
+    }
+  } else if (match.call.arguments[0] && !match.inputAnchor) {
+    report('options', match.call.arguments[0], analyzer.analyze(match.call.arguments[0], 'messages', context));
+  }
+  return facts;
+}
+
+function describeBound(bound: InputBound): string {
+  return bound === 'array-length' ? 'a cap on the number of messages' : bound === 'item-size' ? 'a size cap' : 'a check of the roles';
+}
+
+class InputAnalyzer {
+  constructor(private readonly scope: ProtectionScope) {}
+
+  analyze(expression: ts.Expression, semantics: Semantics, context: CallContext, depth = 0): InputAnalysis {
+    if (depth > 12) return NONE;
+    const e = unwrap(expression);
+    const next = (x: ts.Expression, s: Semantics = semantics, ctx = context) => this.analyze(x, s, ctx, depth + 1);
+
+    if (ts.isArrayLiteralExpression(e)) {
+      return merge(e.elements.map((element) => (ts.isSpreadElement(element) ? next(element.expression, 'messages') : this.analyzeItem(element, semantics, context, depth))));
+    }
+    if (ts.isObjectLiteralExpression(e)) return this.analyzeItem(e, semantics, context, depth);
+    if (ts.isTemplateExpression(e)) return merge(e.templateSpans.map((span) => next(span.expression, 'text')));
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return merge([next(e.left, 'text'), next(e.right, 'text')]);
+    if (ts.isConditionalExpression(e)) return merge([next(e.whenTrue), next(e.whenFalse)]);
+    if (ts.isCallExpression(e)) {
+      const handled = this.analyzeCall(e, semantics, context, depth);
+      if (handled) return handled;
+    }
+    const path = this.scope.resolver.resolve(e, context);
+    return this.analyzePath(e, path, semantics, depth);
+  }
+
+  /** A message object `{ role, content }`, or an element of a text array. */
+  private analyzeItem(element: ts.Expression, semantics: Semantics, context: CallContext, depth: number): InputAnalysis {
+    const e = unwrap(element);
+    if (!ts.isObjectLiteralExpression(e)) return this.analyze(e, 'text', context, depth + 1);
+    const results: InputAnalysis[] = [];
+    for (const property of e.properties) {
+      if (ts.isSpreadAssignment(property)) {
+        const spread = this.analyze(property.expression, 'messages', context, depth + 1);
+        if (spread.fromRequest) results.push({ fromRequest: true, missing: without(spread.missing, 'array-length') });
+        continue;
+      }
+      const name = propertyNameText(property.name);
+      const value = propertyValue(property);
+      if (!value) continue;
+      const analysis = this.analyze(value, name === 'parts' || name === 'content' && ts.isArrayLiteralExpression(unwrap(value)) ? 'messages' : 'text', context, depth + 1);
+      if (!analysis.fromRequest) continue;
+      if (name === 'role') results.push({ fromRequest: true, missing: new Set(['roles']) });
+      else results.push({ fromRequest: true, missing: new Set([...analysis.missing].filter((b) => b !== 'array-length' || semantics === 'text')) });
+    }
+    return merge(results);
+  }
+
+  private analyzeCall(call: ts.CallExpression, semantics: Semantics, context: CallContext, depth: number): InputAnalysis | undefined {
+    const name = calleeName(call);
+    const callee = unwrap(call.expression);
+    const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    if (name && receiver && TRUNCATING.has(name) && call.arguments.length > 0) {
+      const base = this.analyze(receiver, semantics, context, depth + 1);
+      return { ...base, missing: without(base.missing, semantics === 'messages' ? 'array-length' : 'item-size') };
+    }
+    if (name && receiver && name === 'map') {
+      const base = this.analyze(receiver, semantics, context, depth + 1);
+      return { ...base, missing: boundsFromMapper(call.arguments[0], base.missing) };
+    }
+    if (name && receiver && name === 'filter') {
+      const base = this.analyze(receiver, semantics, context, depth + 1);
+      return mentionsRole(call.arguments[0]) ? { ...base, missing: without(base.missing, 'roles') } : base;
+    }
+    if (name && PASS_THROUGH.has(name)) {
+      const inner = receiver && !['String', 'stringify'].includes(name) ? receiver : call.arguments[0];
+      return inner ? this.analyze(inner, semantics, context, depth + 1) : NONE;
+    }
+    if (name && receiver && name === 'concat') {
+      return merge([receiver, ...call.arguments].map((x) => this.analyze(x, semantics, context, depth + 1)));
+    }
+    const fn = this.scope.resolver.resolveFunction(call.expression, context);
+    if (fn) {
+      const inner = context.enter(fn.fn, call);
+      const returned = returnExpressions(fn.fn);
+      if (returned.length) return merge(returned.map((r) => this.analyze(r, semantics, inner, depth + 1)));
+    }
+    return undefined;
+  }
+
+  private analyzePath(expression: ts.Expression, path: AccessPath | undefined, semantics: Semantics, depth: number): InputAnalysis {
+    if (!path) return NONE;
+    const origin = requestOrigin(path, this.scope.requestParams);
+    if (origin) {
+      if (origin.source === 'ip' || origin.source === 'user' || origin.source === 'credential') return NONE;
+      let missing = without(required(semantics), ...this.boundsChecked(origin.key, semantics));
+      missing = without(missing, ...this.boundsFromValidation(origin.key, semantics));
+      return { fromRequest: true, missing };
+    }
+    if (path.root.kind === 'validated') {
+      const input = path.root.input;
+      const inputPath = input ? this.scope.resolver.resolve(input, path.context) : undefined;
+      const inputOrigin = requestOrigin(inputPath, this.scope.requestParams);
+      if (!inputOrigin) return NONE;
+      const fields = memberNames(path.segments);
+      if (path.root.method.startsWith('safeParse') && fields[0] === 'data') fields.shift();
+      return { fromRequest: true, missing: schemaMissing(path.root.schema, fields, semantics, this.scope) };
+    }
+    if (path.root.kind === 'local' && path.segments.length === 0) {
+      const node = path.root.node;
+      if (node !== expression && (ts.isArrayLiteralExpression(node) || ts.isObjectLiteralExpression(node) || ts.isTemplateExpression(node) || ts.isCallExpression(node))) {
+        return this.analyze(node, semantics, path.context, depth + 1);
+      }
+    }
+    return NONE;
+  }
+
+  /** Bounds established by guards that refuse: `if (text.length > 4000) return 400`, `messages.some(m => ...)`. */
+  private boundsChecked(key: string, semantics: Semantics): InputBound[] {
+    const found = new Set<InputBound>();
+    for (const guard of this.scope.guards) {
+      if (!guard.condition) continue;
+      this.boundsInExpression(guard.condition, key, semantics, guard.region.context, found);
+    }
+    return [...found];
+  }
+
+  private boundsInExpression(condition: ts.Node, key: string, semantics: Semantics, context: CallContext, found: Set<InputBound>): void {
+    const keyOf = (x: ts.Expression) => requestOrigin(this.scope.resolver.resolve(x, context), this.scope.requestParams)?.key;
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAccessExpression(node) && node.name.text === 'length' && isCompared(node) && keyOf(node.expression) === key) {
+        found.add(semantics === 'messages' ? 'array-length' : 'item-size');
+      }
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['some', 'every', 'find', 'findIndex', 'filter'].includes(node.expression.name.text)) {
+        if (keyOf(node.expression.expression) === key) {
+          const callback = node.arguments[0];
+          if (callback && hasLengthComparison(callback)) found.add('item-size');
+          if (callback && mentionsRole(callback)) found.add('roles');
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(condition);
+    // for (const m of messages) { if (m.content.length > N) ...; if (!ALLOWED.has(m.role)) ... }
+    const loop = enclosingForOf(condition);
+    if (loop && keyOf(loop.expression) === key) {
+      if (hasLengthComparison(condition)) found.add('item-size');
+      if (mentionsRole(condition)) found.add('roles');
+    }
+  }
+
+  /** `Schema.parse(body)` before the call validates `body.messages` even when the raw value is used. */
+  private boundsFromValidation(key: string, semantics: Semantics): InputBound[] {
+    const bounds = new Set<InputBound>();
+    for (const { call, region } of this.scope.calls) {
+      const path = this.scope.resolver.resolve(call, region.context);
+      if (path?.root.kind !== 'validated' || !path.root.input) continue;
+      const inputKey = requestOrigin(this.scope.resolver.resolve(path.root.input, region.context), this.scope.requestParams)?.key;
+      if (!inputKey || !(key === inputKey || key.startsWith(inputKey + '.'))) continue;
+      const fields = key.slice(inputKey.length).split('.').filter(Boolean);
+      const missing = schemaMissing(path.root.schema, fields, semantics, this.scope);
+      for (const bound of required(semantics)) if (!missing.has(bound)) bounds.add(bound);
+    }
+    return [...bounds];
+  }
+}
+
+function required(semantics: Semantics): Set<InputBound> {
+  return new Set<InputBound>(semantics === 'messages' ? ['array-length', 'item-size', 'roles'] : ['item-size']);
+}
+
+function without(set: Set<InputBound>, ...bounds: InputBound[]): Set<InputBound> {
+  const copy = new Set(set);
+  for (const b of bounds) copy.delete(b);
+  return copy;
+}
+
+function merge(results: InputAnalysis[]): InputAnalysis {
+  const missing = new Set<InputBound>();
+  let fromRequest = false;
+  for (const r of results) {
+    if (!r.fromRequest) continue;
+    fromRequest = true;
+    for (const b of r.missing) missing.add(b);
+  }
+  return fromRequest ? { fromRequest, missing } : NONE;
+}
+
+function isCompared(node: ts.Node): boolean {
+  const parent = node.parent;
+  return ts.isBinaryExpression(parent) && [
+    ts.SyntaxKind.GreaterThanToken,
+    ts.SyntaxKind.GreaterThanEqualsToken,
+    ts.SyntaxKind.LessThanToken,
+    ts.SyntaxKind.LessThanEqualsToken,
+  ].includes(parent.operatorToken.kind);
+}
+
+function hasLengthComparison(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'length' && isCompared(n)) found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+function mentionsRole(node: ts.Node | undefined): boolean {
+  if (!node) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if ((ts.isIdentifier(n) && n.text === 'role') || (ts.isStringLiteralLike(n) && ['user', 'assistant', 'system'].includes(n.text))) found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+function enclosingForOf(node: ts.Node): ts.ForOfStatement | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isForOfStatement(current)) return current;
+    if (isFunctionNode(current)) return undefined;
+  }
+  return undefined;
+}
+
+/** `messages.map(m => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: m.content.slice(0, 4000) }))`. */
+function boundsFromMapper(callback: ts.Expression | undefined, missing: Set<InputBound>): Set<InputBound> {
+  if (!callback) return missing;
+  const fn = unwrap(callback);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return missing;
+  const returned = returnExpressions(fn).map(unwrap).find(ts.isObjectLiteralExpression);
+  if (!returned) return missing;
+  let result = new Set(missing);
+  const role = propertyValue(objectProperty(returned, 'role'));
+  if (role && isFixedChoice(role)) result = without(result, 'roles');
+  const content = propertyValue(objectProperty(returned, 'content'));
+  if (content && containsCall(content, TRUNCATING)) result = without(result, 'item-size');
+  return result;
+}
+
+function isFixedChoice(expression: ts.Expression): boolean {
+  const e = unwrap(expression);
+  if (ts.isStringLiteralLike(e)) return true;
+  if (ts.isConditionalExpression(e)) return isFixedChoice(e.whenTrue) && isFixedChoice(e.whenFalse);
+  return false;
+}
+
+function containsCall(node: ts.Node, names: Set<string>): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && names.has(calleeName(n) ?? '')) found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/**
+ * What a validator schema leaves unbounded at a field path: zod (`z.object`, `z.array(...).max()`,
+ * `z.string().max()`, `z.enum`), and valibot's `pipe(string(), maxLength())` shape.
+ */
+function schemaMissing(schema: ts.Expression, fields: string[], semantics: Semantics, scope: ProtectionScope): Set<InputBound> {
+  let node = schemaDefinition(schema, scope);
+  for (const field of fields) {
+    const object = node && objectShape(node, scope);
+    const value = object && propertyValue(objectProperty(object, field));
+    node = value ? schemaDefinition(value, scope) : undefined;
+  }
+  if (!node) return required(semantics);
+  if (semantics === 'text') return isCapped(node) ? new Set() : new Set(['item-size']);
+  const missing = new Set<InputBound>();
+  const chain = callChain(node);
+  const base = chain[chain.length - 1];
+  if (!isCapped(node)) missing.add('array-length');
+  const item = base && ['array'].includes(calleeName(base) ?? '') ? base.arguments[0] : undefined;
+  const itemNode = item ? schemaDefinition(item, scope) : undefined;
+  const itemObject = itemNode && objectShape(itemNode, scope);
+  if (itemObject) {
+    const content = propertyValue(objectProperty(itemObject, 'content'));
+    const contentNode = content ? schemaDefinition(content, scope) : undefined;
+    if (!contentNode || !isCapped(contentNode)) missing.add('item-size');
+    const role = propertyValue(objectProperty(itemObject, 'role'));
+    const roleNode = role ? schemaDefinition(role, scope) : undefined;
+    if (roleNode && !ENUM_METHODS.has(calleeName(callChain(roleNode).at(-1)!) ?? '')) missing.add('roles');
+  } else if (!itemNode || !isCapped(itemNode)) {
+    missing.add('item-size');
+  }
+  return missing;
+}
+
+/** Follows identifiers to the schema expression they were built from. */
+function schemaDefinition(expression: ts.Expression, scope: ProtectionScope): ts.Expression | undefined {
+  let e: ts.Expression = unwrap(expression);
+  for (let i = 0; i < 5 && ts.isIdentifier(e); i++) {
+    const declaration = scope.resolver.declarationOf(e);
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+    e = unwrap(declaration.initializer);
+  }
+  return ts.isCallExpression(e) ? e : undefined;
+}
+
+/** Calls of a chain, outermost first: `z.array(x).min(1).max(40)` → max, min, array. */
+function callChain(expression: ts.Expression): ts.CallExpression[] {
+  const chain: ts.CallExpression[] = [];
+  let e: ts.Expression = unwrap(expression);
+  while (ts.isCallExpression(e)) {
+    chain.push(e);
+    const callee = unwrap(e.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !ts.isCallExpression(unwrap(callee.expression))) break;
+    e = unwrap(callee.expression);
+  }
+  return chain;
+}
+
+function isCapped(expression: ts.Expression): boolean {
+  return callChain(expression).some((call) => {
+    const name = calleeName(call) ?? '';
+    if (CAP_METHODS.has(name) && call.arguments.length > 0) return true;
+    return name === 'pipe' && call.arguments.some((a) => ts.isCallExpression(unwrap(a)) && CAP_METHODS.has(calleeName(unwrap(a) as ts.CallExpression) ?? ''));
+  });
+}
+
+/** The object literal of a `z.object({...})` schema (also through `.extend({...})`, `.strict()`). */
+function objectShape(expression: ts.Expression, scope: ProtectionScope): ts.ObjectLiteralExpression | undefined {
+  for (const call of callChain(expression)) {
+    const name = calleeName(call);
+    if (name === 'object' || name === 'extend' || name === 'strictObject' || name === 'looseObject') {
+      const argument = call.arguments[0] && unwrap(call.arguments[0]);
+      if (argument && ts.isObjectLiteralExpression(argument)) return argument;
+    }
+    if (name === 'pipe') {
+      const first = call.arguments[0] && schemaDefinition(call.arguments[0], scope);
+      if (first) return objectShape(first, scope);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,358 @@
+/**
+ * Value resolution without running anything: where does an expression come from?
+ *
+ * An expression resolves to an access path: a root (an imported module, an unbound parameter such as the
+ * incoming request, a project declaration, or a validated value) followed by member names, calls and `new`.
+ * `openai.chat.completions.create` with `const openai = new OpenAI()` and `import OpenAI from 'openai'`
+ * resolves to module `openai` + [new, chat, completions, create]. Imports across files, re-exports, path
+ * aliases and CommonJS `require` are followed through TypeScript's checker; parameters of functions reached
+ * through a call are bound to that call's arguments (a `CallContext`).
+ */
+import { ts } from 'ts-morph';
+import type { ParsedProject } from '../engine/program.js';
+import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwrap } from './ast.js';
+
+export type Segment =
+  | { kind: 'member'; name: string }
+  | { kind: 'call'; call: ts.CallExpression }
+  | { kind: 'new'; call?: ts.NewExpression }
+  | { kind: 'index' };
+
+export type PathRoot =
+  | { kind: 'module'; module: string }
+  | { kind: 'param'; param: ts.ParameterDeclaration }
+  | { kind: 'local'; node: ts.Node }
+  /** The result of `schema.parse(x)` / `schema.safeParse(x)`: a value that went through a validator. */
+  | { kind: 'validated'; schema: ts.Expression; input: ts.Expression | undefined; method: string };
+
+export interface AccessPath {
+  root: PathRoot;
+  segments: Segment[];
+  /** The call context the root belongs to (for parameters and locals of reached functions). */
+  context: CallContext;
+}
+
+/** A frame of the reach: which call entered which function, so parameters map to arguments. */
+export class CallContext {
+  constructor(
+    readonly fn: FunctionNode | undefined,
+    readonly call: ts.CallExpression | ts.NewExpression | undefined,
+    readonly parent: CallContext | undefined,
+  ) {}
+
+  static readonly ROOT = new CallContext(undefined, undefined, undefined);
+
+  enter(fn: FunctionNode, call: ts.CallExpression | ts.NewExpression | undefined): CallContext {
+    return new CallContext(fn, call, this);
+  }
+
+  frameFor(fn: ts.Node): CallContext | undefined {
+    for (let c: CallContext | undefined = this; c; c = c.parent) if (c.fn === fn) return c;
+    return undefined;
+  }
+
+  depth(): number {
+    let n = 0;
+    for (let c: CallContext | undefined = this; c?.fn; c = c.parent) n++;
+    return n;
+  }
+}
+
+const VALIDATOR_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateSync', 'cast']);
+const MAX_DEPTH = 40;
+
+export const member = (name: string): Segment => ({ kind: 'member', name });
+
+export function memberNames(segments: Segment[]): string[] {
+  return segments.filter((s): s is { kind: 'member'; name: string } => s.kind === 'member').map((s) => s.name);
+}
+
+/** Member names and call/new markers, e.g. `new.chat.completions.create.()`, for pattern matching. */
+export function segmentSignature(segments: Segment[]): string {
+  return segments.map((s) => (s.kind === 'member' ? s.name : s.kind === 'call' ? '()' : s.kind === 'new' ? 'new' : '[]')).join('.');
+}
+
+export class Resolver {
+  /**
+   * @param instanceModules packages whose imported classes, used as a parameter or field type
+   *   (`openai: OpenAI`), stand for an instance of that class: the AI SDKs.
+   */
+  constructor(
+    readonly project: ParsedProject,
+    private readonly instanceModules: ReadonlySet<string> = new Set(),
+  ) {}
+
+  get checker(): ts.TypeChecker {
+    return this.project.checker;
+  }
+
+  /** The declaration an identifier refers to, through imports and re-exports into project files. */
+  declarationOf(identifier: ts.Node): ts.Declaration | undefined {
+    let symbol: ts.Symbol | undefined;
+    try {
+      symbol =
+        ts.isShorthandPropertyAssignment(identifier.parent) && identifier.parent.name === identifier
+          ? this.checker.getShorthandAssignmentValueSymbol(identifier.parent)
+          : this.checker.getSymbolAtLocation(identifier);
+    } catch {
+      return undefined;
+    }
+    if (!symbol) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      let target: ts.Symbol | undefined;
+      try {
+        target = this.checker.getAliasedSymbol(symbol);
+      } catch {
+        target = undefined;
+      }
+      const targetDeclaration = target?.valueDeclaration ?? target?.declarations?.[0];
+      if (target && targetDeclaration && !(target.flags & ts.SymbolFlags.Alias)) return targetDeclaration;
+      return symbol.declarations?.[0];
+    }
+    return symbol.valueDeclaration ?? symbol.declarations?.[0];
+  }
+
+  resolve(expression: ts.Expression, context: CallContext = CallContext.ROOT, depth = 0): AccessPath | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const e = unwrap(expression);
+    const next = depth + 1;
+
+    if (ts.isIdentifier(e)) {
+      if (e.text === 'undefined') return { root: { kind: 'local', node: e }, segments: [], context };
+      const declaration = this.declarationOf(e);
+      return declaration ? this.resolveDeclaration(declaration, context, next) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const name = ts.isPropertyAccessExpression(e) ? e.name.text : stringValue(e.argumentExpression) ?? numericIndex(e.argumentExpression);
+      const base = this.resolve(e.expression, context, next);
+      if (base && name !== undefined && (base.root.kind === 'local' || base.root.kind === 'param') && base.segments.length === 0) {
+        const viaMember = this.resolveProjectMember(e, base, name, next);
+        if (viaMember) return viaMember;
+      }
+      if (!base) {
+        const viaChecker = this.resolveMemberByChecker(e, context, next);
+        if (viaChecker) return viaChecker;
+        return undefined;
+      }
+      return { ...base, segments: [...base.segments, name === undefined ? { kind: 'index' } : member(name)] };
+    }
+    if (ts.isCallExpression(e)) return this.resolveCall(e, context, next);
+    if (ts.isNewExpression(e)) {
+      const callee = this.resolve(e.expression, context, next);
+      return callee ? { ...callee, segments: [...callee.segments, { kind: 'new', call: e }] } : undefined;
+    }
+    if (ts.isBinaryExpression(e) && isFallbackOperator(e.operatorToken.kind)) {
+      return this.resolve(e.left, context, next) ?? this.resolve(e.right, context, next);
+    }
+    if (ts.isConditionalExpression(e)) return this.resolve(e.whenTrue, context, next) ?? this.resolve(e.whenFalse, context, next);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return { root: { kind: 'local', node: e }, segments: [], context };
+    return { root: { kind: 'local', node: e }, segments: [], context };
+  }
+
+  private resolveCall(call: ts.CallExpression, context: CallContext, depth: number): AccessPath | undefined {
+    const callee = unwrap(call.expression);
+    if (ts.isIdentifier(callee) && callee.text === 'require' && call.arguments.length === 1) {
+      const module = stringValue(call.arguments[0]);
+      if (module !== undefined) return { root: { kind: 'module', module }, segments: [], context };
+    }
+    if (ts.isPropertyAccessExpression(callee) && VALIDATOR_METHODS.has(callee.name.text)) {
+      return {
+        root: { kind: 'validated', schema: callee.expression, input: call.arguments[0], method: callee.name.text },
+        segments: [],
+        context,
+      };
+    }
+    // `.catch(...)`, `.then(...)` on a promise keep the value's origin for our purposes.
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch') return this.resolve(callee.expression, context, depth);
+    const target = this.resolve(callee, context, depth);
+    if (!target) return undefined;
+    if (target.root.kind === 'local' && target.segments.length === 0 && isFunctionNode(target.root.node)) {
+      const returned = this.resolveReturn(target.root.node, call, target.context.depth() < 8 ? context : CallContext.ROOT, depth);
+      if (returned) return returned;
+    }
+    return { ...target, segments: [...target.segments, { kind: 'call', call }] };
+  }
+
+  /** What a project function returns, with its parameters bound to the call's arguments. */
+  private resolveReturn(fn: FunctionNode, call: ts.CallExpression, context: CallContext, depth: number): AccessPath | undefined {
+    if (context.frameFor(fn)) return undefined; // recursion
+    const inner = context.enter(fn, call);
+    for (const returned of returnExpressions(fn)) {
+      const path = this.resolve(returned, inner, depth);
+      if (path && !(path.root.kind === 'local' && isLiteralLike(path.root.node))) return path;
+    }
+    return undefined;
+  }
+
+  private resolveDeclaration(declaration: ts.Declaration, context: CallContext, depth: number): AccessPath | undefined {
+    if (ts.isImportSpecifier(declaration)) {
+      const module = moduleOf(declaration.parent.parent.parent);
+      const exported = (declaration.propertyName ?? declaration.name).text;
+      return module === undefined ? undefined : { root: { kind: 'module', module }, segments: exported === 'default' ? [] : [member(exported)], context };
+    }
+    if (ts.isImportClause(declaration) || ts.isNamespaceImport(declaration)) {
+      const importDeclaration = ts.isImportClause(declaration) ? declaration.parent : declaration.parent.parent;
+      const module = moduleOf(importDeclaration);
+      return module === undefined ? undefined : { root: { kind: 'module', module }, segments: [], context };
+    }
+    if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
+      const module = stringValue(declaration.moduleReference.expression);
+      return module === undefined ? undefined : { root: { kind: 'module', module }, segments: [], context };
+    }
+    if (ts.isVariableDeclaration(declaration)) {
+      if (declaration.initializer && ts.isIdentifier(declaration.name)) return this.resolve(declaration.initializer, context, depth);
+      return { root: { kind: 'local', node: declaration }, segments: [], context };
+    }
+    if (ts.isBindingElement(declaration)) return this.resolveBindingElement(declaration, context, depth);
+    if (ts.isParameter(declaration)) return this.resolveParameter(declaration, context, depth);
+    if (ts.isPropertyAssignment(declaration)) return this.resolve(declaration.initializer, context, depth);
+    if (ts.isShorthandPropertyAssignment(declaration)) return this.resolve(declaration.name, context, depth);
+    if (ts.isPropertyDeclaration(declaration)) {
+      if (declaration.initializer) return this.resolve(declaration.initializer, context, depth);
+      const assigned = constructorAssignment(declaration);
+      if (assigned) return this.resolve(assigned, context, depth);
+      return this.fromTypeAnnotation(declaration.type, context) ?? { root: { kind: 'local', node: declaration }, segments: [], context };
+    }
+    if (ts.isExportAssignment(declaration)) return this.resolve(declaration.expression, context, depth);
+    if (ts.isExportSpecifier(declaration)) {
+      // export { default } from 'next-auth/middleware'
+      const module = declaration.parent.parent.moduleSpecifier && stringValue(declaration.parent.parent.moduleSpecifier as ts.Expression);
+      const exported = (declaration.propertyName ?? declaration.name).text;
+      if (module !== undefined) return { root: { kind: 'module', module }, segments: exported === 'default' ? [] : [member(exported)], context };
+      return { root: { kind: 'local', node: declaration }, segments: [], context };
+    }
+    return { root: { kind: 'local', node: declaration }, segments: [], context };
+  }
+
+  private resolveBindingElement(element: ts.BindingElement, context: CallContext, depth: number): AccessPath | undefined {
+    const names: Segment[] = [];
+    let node: ts.Node = element;
+    while (ts.isBindingElement(node)) {
+      const pattern: ts.BindingPattern = node.parent;
+      if (ts.isObjectBindingPattern(pattern)) {
+        const name = propertyNameText(node.propertyName ?? node.name);
+        names.unshift(name === undefined ? { kind: 'index' } : member(name));
+      } else {
+        names.unshift({ kind: 'index' });
+      }
+      node = pattern.parent;
+    }
+    let base: AccessPath | undefined;
+    if (ts.isVariableDeclaration(node) && node.initializer) base = this.resolve(node.initializer, context, depth);
+    else if (ts.isParameter(node)) base = this.resolveParameter(node, context, depth);
+    if (!base) return undefined;
+    return { ...base, segments: [...base.segments, ...names] };
+  }
+
+  private resolveParameter(param: ts.ParameterDeclaration, context: CallContext, depth: number): AccessPath | undefined {
+    const fn = param.parent;
+    const frame = context.frameFor(fn);
+    const index = fn.parameters.indexOf(param as never);
+    const call = frame?.call;
+    if (frame && call && call.arguments && index >= 0 && !param.dotDotDotToken) {
+      const argument = call.arguments[index];
+      if (argument) return this.resolve(argument, frame.parent ?? CallContext.ROOT, depth);
+    }
+    return this.fromTypeAnnotation(param.type, context) ?? { root: { kind: 'param', param }, segments: [], context };
+  }
+
+  /** A parameter or field typed with an imported SDK class (`openai: OpenAI`) stands for an instance of it. */
+  private fromTypeAnnotation(type: ts.TypeNode | undefined, context: CallContext): AccessPath | undefined {
+    if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+    const name = ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right;
+    const base = ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.left;
+    const declaration = this.declarationOf(base);
+    if (!declaration) return undefined;
+    const resolved = this.resolveDeclaration(declaration, context, MAX_DEPTH - 2);
+    if (!resolved || resolved.root.kind !== 'module' || !this.instanceModules.has(resolved.root.module)) return undefined;
+    const segments = base === name ? resolved.segments : [...resolved.segments, member(name.text)];
+    return { ...resolved, segments: [...segments, { kind: 'new' }] };
+  }
+
+  /** `obj.method` where `obj` is a project object, class instance or namespace: ask the checker. */
+  private resolveProjectMember(
+    access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    base: AccessPath,
+    name: string,
+    depth: number,
+  ): AccessPath | undefined {
+    const node = base.root.kind === 'local' ? base.root.node : undefined;
+    if (node && ts.isObjectLiteralExpression(node)) {
+      const property = node.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === name);
+      if (property) return this.resolveDeclaration(property, base.context, depth);
+    }
+    return this.resolveMemberByChecker(access, base.context, depth);
+  }
+
+  private resolveMemberByChecker(
+    access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    context: CallContext,
+    depth: number,
+  ): AccessPath | undefined {
+    const nameNode = ts.isPropertyAccessExpression(access) ? access.name : access.argumentExpression;
+    const declaration = this.declarationOf(nameNode);
+    if (!declaration || declaration.getSourceFile().isDeclarationFile) return undefined;
+    if (ts.isMethodDeclaration(declaration) || ts.isFunctionDeclaration(declaration)) {
+      return { root: { kind: 'local', node: declaration }, segments: [], context };
+    }
+    if (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration) || ts.isShorthandPropertyAssignment(declaration) || ts.isVariableDeclaration(declaration)) {
+      return this.resolveDeclaration(declaration, context, depth);
+    }
+    return undefined;
+  }
+
+  /** The project function an expression denotes (a callee or a handler reference), if any. */
+  resolveFunction(expression: ts.Expression, context: CallContext = CallContext.ROOT): { fn: FunctionNode; context: CallContext } | undefined {
+    const e = unwrap(expression);
+    if (isFunctionNode(e)) return { fn: e, context };
+    const path = this.resolve(e, context);
+    if (path && path.root.kind === 'local' && path.segments.length === 0 && isFunctionNode(path.root.node)) {
+      return { fn: path.root.node, context: path.context };
+    }
+    return undefined;
+  }
+}
+
+export function returnExpressions(fn: FunctionNode): ts.Expression[] {
+  if (!fn.body) return [];
+  if (!ts.isBlock(fn.body)) return [fn.body];
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return found;
+}
+
+function moduleOf(importDeclaration: ts.ImportDeclaration | ts.JSDocImportTag): string | undefined {
+  return stringValue(importDeclaration.moduleSpecifier as ts.Expression);
+}
+
+function numericIndex(expression: ts.Expression): string | undefined {
+  return ts.isNumericLiteral(expression) ? expression.text : undefined;
+}
+
+function isFallbackOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken;
+}
+
+function isLiteralLike(node: ts.Node): boolean {
+  return ts.isLiteralExpression(node) || node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined');
+}
+
+/** `this.client = new OpenAI()` in the class constructor, for a field declared without initializer. */
+function constructorAssignment(property: ts.PropertyDeclaration): ts.Expression | undefined {
+  const name = propertyNameText(property.name);
+  const ctor = property.parent.members.find(ts.isConstructorDeclaration);
+  if (!ctor?.body || name === undefined) return undefined;
+  for (const statement of ctor.body.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+    const { left, right, operatorToken } = statement.expression;
+    if (operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === name) {
+      return right;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+/**
+ * Next.js `middleware.ts` (named `proxy.ts` from Next 16) at the project root or under `src/`: it runs
+ * before every route its `config.matcher` covers, so its checks count as layers of those routes.
+ */
+import { ts } from 'ts-morph';
+import { objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
+import type { FrameworkContext, RouteLink } from './types.js';
+import { exportedHandlers } from './nextjs-app.js';
+
+const MIDDLEWARE_FILE = /^(?:(.+)\/)?(?:src\/)?(middleware|proxy)\.(?:ts|js|mjs|tsx|jsx)$/;
+
+interface NextMiddleware {
+  /** Folder of the Next.js app the middleware belongs to ('' for the root). */
+  appRoot: string;
+  handler: ts.Expression;
+  matchers: RegExp[] | undefined;
+}
+
+const cache = new WeakMap<FrameworkContext, NextMiddleware[]>();
+
+/** The middleware layers that apply to a path, as route links. */
+export function nextMiddlewareLinks(context: FrameworkContext): (path: string) => RouteLink[] {
+  let middlewares = cache.get(context);
+  if (!middlewares) cache.set(context, (middlewares = findMiddlewares(context)));
+  return (path) =>
+    middlewares!
+      .filter((m) => !m.matchers || m.matchers.some((re) => re.test(samplePath(path))))
+      .map((m) => ({ role: 'middleware', expression: m.handler, source: 'next-middleware' }));
+}
+
+function findMiddlewares(context: FrameworkContext): NextMiddleware[] {
+  const found: NextMiddleware[] = [];
+  for (const sourceFile of context.routeFiles) {
+    const relative = context.project.relative(sourceFile.fileName);
+    const match = MIDDLEWARE_FILE.exec(relative);
+    if (!match) continue;
+    const handler = middlewareHandler(sourceFile, match[2]);
+    if (!handler) continue;
+    found.push({ appRoot: match[1] ?? '', handler, matchers: matchersOf(sourceFile) });
+  }
+  return found;
+}
+
+function middlewareHandler(sourceFile: ts.SourceFile, name: string): ts.Expression | undefined {
+  for (const statement of sourceFile.statements) {
+    if (ts.isExportAssignment(statement)) return statement.expression;
+    if (ts.isFunctionDeclaration(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
+      return statement as unknown as ts.Expression;
+    }
+    // export { default } from 'next-auth/middleware'
+    if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      const specifier = statement.exportClause.elements.find((e) => e.name.text === 'default' || e.name.text === name);
+      if (specifier) return specifier.name;
+    }
+  }
+  const named = exportedHandlers(sourceFile, [name, 'middleware']);
+  const value = named[0]?.value;
+  return value as ts.Expression | undefined;
+}
+
+/** `export const config = { matcher: [...] }`; undefined when there is none (the middleware runs everywhere). */
+function matchersOf(sourceFile: ts.SourceFile): RegExp[] | undefined {
+  const config = exportedHandlers(sourceFile, ['config'])[0]?.value;
+  if (!config || !ts.isExpression(config as ts.Node)) return undefined;
+  const object = unwrap(config as ts.Expression);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  const matcher = propertyValue(objectProperty(object, 'matcher'));
+  if (!matcher) return undefined;
+  const value = unwrap(matcher);
+  const sources: string[] = [];
+  const elements = ts.isArrayLiteralExpression(value) ? value.elements : [value];
+  for (const element of elements) {
+    const e = unwrap(element as ts.Expression);
+    const text = stringValue(e) ?? (ts.isObjectLiteralExpression(e) ? stringValue(propertyValue(objectProperty(e, 'source'))) : undefined);
+    if (text !== undefined) sources.push(text);
+  }
+  return sources.map(matcherToRegExp);
+}
+
+/** Next.js matchers are path-to-regexp patterns: `/api/:path*`, `/((?!_next/static|favicon.ico).*)`. */
+export function matcherToRegExp(pattern: string): RegExp {
+  const source = pattern
+    .replace(/\/:(\w+)\*/g, '(?:/.*)?')
+    .replace(/\/:(\w+)\+/g, '(?:/.+)')
+    .replace(/\/:(\w+)\?/g, '(?:/[^/]+)?')
+    .replace(/:(\w+)(\([^)]*\))?/g, (_m, _name, group: string | undefined) => group ?? '[^/]+');
+  try {
+    return new RegExp(`^${source}/?$`);
+  } catch {
+    return /.*/;
+  }
+}
+
+/** A concrete path standing for a route pattern, for matching: `/api/chat/:id` → `/api/chat/x`. */
+function samplePath(path: string): string {
+  return path.replace(/:\w+\*?/g, 'x');
+}

@@ -1,0 +1,68 @@
+/** Next.js Pages Router: `pages/api/**` files whose default export is the handler. */
+import { ts } from 'ts-morph';
+import { stringValue, unwrap, walk } from '../analysis/ast.js';
+import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
+import { dynamicSegment, handlerChain } from './nextjs-app.js';
+import { nextMiddlewareLinks } from './nextjs-middleware.js';
+
+const API_FILE = /(?:^|\/)pages\/(api\/.*)\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
+
+export const nextPagesFramework: FrameworkPlugin = {
+  name: 'nextjs-pages',
+  findRoutes(context) {
+    const routes: RouteEntry[] = [];
+    const middleware = nextMiddlewareLinks(context);
+    for (const sourceFile of context.routeFiles) {
+      const match = API_FILE.exec(context.project.relative(sourceFile.fileName));
+      if (!match) continue;
+      const exported = defaultExport(sourceFile);
+      if (!exported) continue;
+      const urlPath = '/' + match[1].split('/').map(dynamicSegment).filter((s, i, all) => !(s === 'index' && i === all.length - 1)).join('/');
+      const chain = handlerChain(exported, context);
+      const handler = chain[chain.length - 1].expression;
+      const fn = context.resolver.resolveFunction(handler);
+      routes.push({
+        framework: 'nextjs-pages',
+        method: fn ? methodOf(fn.fn) : 'ALL',
+        path: urlPath,
+        anchor: fn ? declarationAnchor(fn.fn) : exported,
+        chain: [...middleware(urlPath), ...chain],
+      });
+    }
+    return routes;
+  },
+};
+
+function defaultExport(sourceFile: ts.SourceFile): ts.Expression | undefined {
+  for (const statement of sourceFile.statements) {
+    if (ts.isExportAssignment(statement) && !statement.isExportEquals) return statement.expression;
+    if (ts.isFunctionDeclaration(statement)) {
+      const modifiers = ts.getModifiers(statement) ?? [];
+      if (modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return statement as unknown as ts.Expression;
+    }
+  }
+  return undefined;
+}
+
+/** The statement that declares a handler function: where route-level findings point. */
+function declarationAnchor(fn: ts.Node): ts.Node {
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent)) {
+    return fn.parent.parent.parent; // the variable statement
+  }
+  return fn;
+}
+
+/** A handler that refuses every method but one (`if (req.method !== 'POST') return 405`) serves that one. */
+function methodOf(fn: ts.Node): string {
+  const methods = new Set<string>();
+  walk(fn, (node) => {
+    if (!ts.isBinaryExpression(node)) return;
+    const op = node.operatorToken.kind;
+    if (op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsEqualsToken) return;
+    const [left, right] = [unwrap(node.left), unwrap(node.right)];
+    const isMethod = (e: ts.Expression) => ts.isPropertyAccessExpression(e) && e.name.text === 'method';
+    const literal = isMethod(left) ? stringValue(right) : isMethod(right) ? stringValue(left) : undefined;
+    if (literal) methods.add(literal.toUpperCase());
+  });
+  return methods.size === 1 ? [...methods][0] : 'ALL';
+}

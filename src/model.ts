@@ -1,0 +1,164 @@
+/**
+ * The facts model: the seam where every stage of the pipeline meets.
+ *
+ *   discover → index → parse → endpoints → ai calls → reach → facts → rules → filter → report
+ *
+ * Frameworks and providers produce `Endpoint`s and `AiCall`s; the analyses fill in
+ * `EndpointFacts`; rules read facts and produce `Finding`s; reporters format a `ScanResult`.
+ * Everything here is plain data: no AST nodes cross this boundary.
+ */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** Severity order, most severe first. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+/** A span in a scanned file. `file` is relative to the scanned root, POSIX separators; 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A location with a sentence saying why it matters. */
+export interface Evidence {
+  location: SourceLocation;
+  description: string;
+}
+
+export type Framework = 'express' | 'nextjs-app' | 'nextjs-pages';
+
+/** A paid model call reached from an endpoint. */
+export interface AiCall {
+  location: SourceLocation;
+  /** SDK family, e.g. `openai`, `anthropic`, `vercel-ai`, `http`. */
+  provider: string;
+  /** The API called, e.g. `chat.completions.create`, `streamText`, `POST api.openai.com/v1/chat/completions`. */
+  api: string;
+  /** The model id when it is a literal the scanner could read. */
+  model?: string;
+}
+
+/** What a rate limiter's key traces back to. `client` means the caller can rotate it at will. */
+export type RateLimitKey = 'ip' | 'user' | 'global' | 'client' | 'unknown';
+
+export interface AuthFact extends Evidence {
+  /** How the endpoint is protected: a middleware on its chain, a check inside the handler, or a Next.js middleware. */
+  kind: 'middleware' | 'handler-check' | 'next-middleware';
+}
+
+export interface RateLimitFact extends Evidence {
+  /** The library or shape recognised, e.g. `express-rate-limit`, `@upstash/ratelimit`, `counter`. */
+  library: string;
+  key: RateLimitKey;
+  /** Where the key is computed, when the scanner traced it. */
+  keyLocation?: SourceLocation;
+  keyDescription?: string;
+}
+
+export interface SpendCapFact extends Evidence {}
+
+/** A limit that request-derived model input must have before it reaches the model. */
+export type InputBound = 'array-length' | 'item-size' | 'roles';
+
+/** A request-derived argument of a paid call that is missing one or more bounds. */
+export interface UnboundedInputFact extends Evidence {
+  /** The argument of the AI call, e.g. `messages`, `prompt`. */
+  argument: string;
+  missing: InputBound[];
+}
+
+export interface EndpointFacts {
+  auth: AuthFact[];
+  rateLimits: RateLimitFact[];
+  spendCaps: SpendCapFact[];
+  unboundedInputs: UnboundedInputFact[];
+}
+
+/** An entry point a remote client can call that reaches at least one paid AI call. */
+export interface Endpoint {
+  /** Stable id: `<METHOD> <path> (<file>)`. */
+  id: string;
+  framework: Framework;
+  /** Upper-case HTTP method, or `ALL`. */
+  method: string;
+  /** The URL path as the framework routes it, e.g. `/api/chat`. */
+  path: string;
+  /** The route registration or handler declaration. */
+  location: SourceLocation;
+  aiCalls: AiCall[];
+  facts: EndpointFacts;
+}
+
+/** Rule metadata, a public contract: ids never change. */
+export interface RuleMeta {
+  id: string;
+  /** PascalCase name for SARIF, e.g. `NoAuth`. */
+  name: string;
+  severity: Severity;
+  shortDescription: string;
+  fullDescription: string;
+  /** One line: what to do about it. */
+  fix: string;
+  /** Markdown documentation: what, why, how to fix (before/after), how to suppress. */
+  helpMarkdown: string;
+  tags: string[];
+}
+
+/** A finding as a rule produces it, before fingerprints and filtering. */
+export interface FindingDraft {
+  location: SourceLocation;
+  message: string;
+  endpointId?: string;
+  related: Evidence[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** Pure policy over one endpoint's facts. A rule never walks the AST. */
+  checkEndpoint(endpoint: Endpoint): FindingDraft[];
+}
+
+export interface Finding extends FindingDraft {
+  ruleId: string;
+  severity: Severity;
+  /** Survives edits above the code: rule, endpoint, file and the code at the location, not the line number. */
+  fingerprint: string;
+  /** Hash of the primary line's text as GitHub's upload action computes it (`primaryLocationLineHash`). */
+  lineHash: string;
+  help: string;
+}
+
+/** A per-file or tool problem. The scan goes on after per-file problems. */
+export interface ScanError {
+  file?: string;
+  line?: number;
+  kind: 'syntax' | 'unreadable' | 'too-large' | 'binary' | 'symlink' | 'missing-path' | 'internal';
+  message: string;
+}
+
+export interface ScanStats {
+  /** Source files discovered. */
+  files: number;
+  /** Files that went through the deep (AST) stage. */
+  analyzedFiles: number;
+  durationMs: number;
+}
+
+export interface ScanResult {
+  tool: { name: string; version: string };
+  /** Absolute path of the scanned root. */
+  root: string;
+  endpoints: Endpoint[];
+  findings: Finding[];
+  errors: ScanError[];
+  stats: ScanStats;
+  /** Every rule that ran, for reporters that list rules (SARIF). */
+  rules: RuleMeta[];
+}

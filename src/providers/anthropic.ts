@@ -1,0 +1,32 @@
+/** The official `@anthropic-ai/sdk`. */
+import type { Provider, SdkMethod } from './types.js';
+import { literalOption, matchClientMethod, optionsObject } from './types.js';
+
+const MESSAGES: SdkMethod = { inputs: ['messages', 'system'], outputCaps: ['max_tokens'] };
+
+const METHODS: Record<string, SdkMethod> = {
+  'messages.create': MESSAGES,
+  'messages.stream': MESSAGES,
+  'beta.messages.create': MESSAGES,
+  'beta.messages.stream': MESSAGES,
+  'completions.create': { inputs: ['prompt'], outputCaps: ['max_tokens_to_sample'] },
+};
+
+export const anthropicProvider: Provider = {
+  name: 'anthropic',
+  sdkModules: ['@anthropic-ai/sdk'],
+  matchCall(call, callee, resolver) {
+    const matched = matchClientMethod(callee, ['@anthropic-ai/sdk'], ['Anthropic'], METHODS);
+    if (!matched) return undefined;
+    const options = optionsObject(call.arguments[0], resolver);
+    return {
+      provider: 'anthropic',
+      api: matched.api,
+      call,
+      options,
+      inputProperties: matched.method.inputs,
+      outputCapProperties: matched.method.outputCaps,
+      model: literalOption(options, 'model', resolver),
+    };
+  },
+};
