@@ -43,6 +43,11 @@ export const SPEND_WORDS = new Set([
   'credit', 'credits', 'quota', 'quotas', 'spend', 'spent', 'spending', 'budget', 'budgets', 'cost', 'costs',
   'balance', 'usage', 'allowance', 'billing', 'dollars', 'usd', 'cents', 'cap', 'tokens', 'payment', 'funds',
 ]);
+/** Spend words that speak of money or tokens, not of a count of requests. */
+const MONEY_WORDS = new Set([
+  'credit', 'credits', 'spend', 'spent', 'spending', 'budget', 'budgets', 'cost', 'costs', 'balance', 'billing',
+  'dollars', 'usd', 'cents', 'cap', 'tokens', 'payment', 'funds',
+]);
 export const RATE_WORDS = new Set([
   'rate', 'ratelimit', 'ratelimited', 'limiter', 'throttle', 'throttled', 'requests', 'hits', 'attempts', 'count',
   'many', 'slow', 'window',
@@ -65,9 +70,10 @@ export function isSpendGuard(guard: Guard): boolean {
   return intersects(guard.words, SPEND_WORDS) && guard.refusal !== 'precondition' || (guard.refusal === 'precondition' && hasComparison(guard.condition) && intersects(guard.words, SPEND_WORDS));
 }
 
+/** A request counter refusing with 429 is a rate limit; a per-user daily request quota is one too. */
 export function isRateGuard(guard: Guard): boolean {
   if (intersects(guard.words, RATE_WORDS)) return true;
-  return guard.statuses.includes(429) && !intersects(guard.words, SPEND_WORDS);
+  return guard.statuses.includes(429) && !intersects(guard.words, MONEY_WORDS);
 }
 
 export function hasComparison(condition: ts.Expression | undefined): boolean {

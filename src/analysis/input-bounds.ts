@@ -76,6 +76,16 @@ class InputAnalyzer {
     if (ts.isTemplateExpression(e)) return merge(e.templateSpans.map((span) => next(span.expression, 'text')));
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return merge([next(e.left, 'text'), next(e.right, 'text')]);
     if (ts.isConditionalExpression(e)) return merge([next(e.whenTrue), next(e.whenFalse)]);
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      return merge([next(e.left), next(e.right)]);
+    }
+    if (ts.isIdentifier(e)) {
+      // Follow a local alias to its initializer, so transformations there (`.slice`, `.join`) are seen.
+      const declaration = this.scope.resolver.declarationOf(e);
+      if (declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && declaration.initializer) {
+        return next(declaration.initializer);
+      }
+    }
     if (ts.isCallExpression(e)) {
       const handled = this.analyzeCall(e, semantics, context, depth);
       if (handled) return handled;
@@ -134,6 +144,11 @@ class InputAnalyzer {
       const inner = context.enter(fn.fn, call);
       const returned = returnExpressions(fn.fn);
       if (returned.length) return merge(returned.map((r) => this.analyze(r, semantics, inner, depth + 1)));
+    }
+    // A library helper that converts its input (`convertToModelMessages(messages)`) passes it on unbounded.
+    const library = this.scope.resolver.resolve(call.expression, context);
+    if (library?.root.kind === 'module' && !receiver) {
+      return merge(call.arguments.map((argument) => this.analyze(argument, semantics, context, depth + 1)));
     }
     return undefined;
   }
@@ -319,25 +334,50 @@ function schemaMissing(schema: ts.Expression, fields: string[], semantics: Seman
     node = value ? schemaDefinition(value, scope) : undefined;
   }
   if (!node) return required(semantics);
-  if (semantics === 'text') return isCapped(node) ? new Set() : new Set(['item-size']);
+  if (semantics === 'text') return isSizeBounded(node, scope) ? new Set() : new Set(['item-size']);
   const missing = new Set<InputBound>();
-  const chain = callChain(node);
-  const base = chain[chain.length - 1];
+  const base = callChain(node).at(-1);
   if (!isCapped(node)) missing.add('array-length');
-  const item = base && ['array'].includes(calleeName(base) ?? '') ? base.arguments[0] : undefined;
+  const item = base && calleeName(base) === 'array' ? base.arguments[0] : undefined;
   const itemNode = item ? schemaDefinition(item, scope) : undefined;
   const itemObject = itemNode && objectShape(itemNode, scope);
   if (itemObject) {
-    const content = propertyValue(objectProperty(itemObject, 'content'));
-    const contentNode = content ? schemaDefinition(content, scope) : undefined;
-    if (!contentNode || !isCapped(contentNode)) missing.add('item-size');
+    // Every field but the role must be bounded: content, text, parts...
+    const fields = itemObject.properties.filter((p) => propertyNameText(p.name) !== 'role');
+    if (!fields.every((p) => isFieldBounded(propertyValue(p), scope, 0))) missing.add('item-size');
     const role = propertyValue(objectProperty(itemObject, 'role'));
     const roleNode = role ? schemaDefinition(role, scope) : undefined;
     if (roleNode && !ENUM_METHODS.has(calleeName(callChain(roleNode).at(-1)!) ?? '')) missing.add('roles');
-  } else if (!itemNode || !isCapped(itemNode)) {
+  } else if (!itemNode || !isSizeBounded(itemNode, scope)) {
     missing.add('item-size');
   }
   return missing;
+}
+
+function isFieldBounded(value: ts.Expression | undefined, scope: ProtectionScope, depth: number): boolean {
+  const node = value && schemaDefinition(value, scope);
+  return node !== undefined && isSizeBounded(node, scope, depth + 1);
+}
+
+const FIXED_SIZE_TYPES = new Set(['number', 'boolean', 'date', 'bigint', 'null', 'undefined', 'uuid', 'email', 'int', 'cuid', 'nanoid']);
+
+/** Is every string and array inside this schema capped? Enums, literals, numbers are bounded by nature. */
+function isSizeBounded(node: ts.Expression, scope: ProtectionScope, depth = 0): boolean {
+  if (depth > 8) return false;
+  const base = callChain(node).at(-1);
+  const name = base ? calleeName(base) ?? '' : '';
+  if (ENUM_METHODS.has(name) && name !== 'union') return true;
+  if (FIXED_SIZE_TYPES.has(name)) return true;
+  if (name === 'union' || name === 'discriminatedUnion') {
+    const options = base!.arguments[name === 'union' ? 0 : 1];
+    const list = options && unwrap(options);
+    return !!list && ts.isArrayLiteralExpression(list) && list.elements.every((o) => isFieldBounded(o, scope, depth));
+  }
+  if (name === 'string') return isCapped(node);
+  if (name === 'array') return isCapped(node) && isFieldBounded(base!.arguments[0], scope, depth);
+  const object = objectShape(node, scope);
+  if (object) return object.properties.every((p) => isFieldBounded(propertyValue(p), scope, depth));
+  return isCapped(node);
 }
 
 /** Follows identifiers to the schema expression they were built from. */

@@ -65,7 +65,8 @@ function fromRequestSegments(segments: Segment[]): RequestOrigin {
     const rest = segments.slice(consumed);
     const names: string[] = [];
     let i = 0;
-    for (; i < rest.length && rest[i].kind === 'member'; i++) names.push((rest[i] as { name: string }).name);
+    // Member names up to the first method call: `body.messages.map(...)` is about `body.messages`.
+    for (; i < rest.length && rest[i].kind === 'member' && rest[i + 1]?.kind !== 'call'; i++) names.push((rest[i] as { name: string }).name);
     return { source, key: [label ?? source, ...names].join('.'), rest: rest.slice(i) };
   };
   if (!first) return origin('other', 0);

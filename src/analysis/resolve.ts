@@ -98,16 +98,17 @@ export class Resolver {
       return undefined;
     }
     if (!symbol) return undefined;
-    if (symbol.flags & ts.SymbolFlags.Alias) {
-      let target: ts.Symbol | undefined;
+    // Follow import/export aliases one hop at a time: a chain that ends in a package (unresolved here, we do
+    // not read node_modules) stops at the last project alias, e.g. `import passport from 'passport'`.
+    for (let hops = 0; symbol.flags & ts.SymbolFlags.Alias && hops < 20; hops++) {
+      let next: ts.Symbol | undefined;
       try {
-        target = this.checker.getAliasedSymbol(symbol);
+        next = this.checker.getImmediateAliasedSymbol(symbol);
       } catch {
-        target = undefined;
+        next = undefined;
       }
-      const targetDeclaration = target?.valueDeclaration ?? target?.declarations?.[0];
-      if (target && targetDeclaration && !(target.flags & ts.SymbolFlags.Alias)) return targetDeclaration;
-      return symbol.declarations?.[0];
+      if (!next?.declarations?.length) return symbol.declarations?.[0];
+      symbol = next;
     }
     return symbol.valueDeclaration ?? symbol.declarations?.[0];
   }
