@@ -32,7 +32,7 @@ export interface Evidence {
   description: string;
 }
 
-export type Framework = 'express' | 'nextjs-app' | 'nextjs-pages';
+export type Framework = 'express' | 'nextjs-app' | 'nextjs-pages' | 'fastify' | 'koa' | 'hono' | 'nestjs';
 
 /** A paid model call reached from an endpoint. */
 export interface AiCall {
@@ -74,11 +74,36 @@ export interface UnboundedInputFact extends Evidence {
   missing: InputBound[];
 }
 
+/** A cost parameter of the paid call (model, output-token cap, n...) taken from the request. */
+export interface ClientParamFact extends Evidence {
+  parameter: string;
+}
+
 export interface EndpointFacts {
   auth: AuthFact[];
   rateLimits: RateLimitFact[];
   spendCaps: SpendCapFact[];
+  /** Spend checks that let the paid call go ahead when the check throws or its store is down. */
+  failOpenSpendCaps: Evidence[];
   unboundedInputs: UnboundedInputFact[];
+  clientParams: ClientParamFact[];
+  /** Paid calls that set no output-token limit where the provider does not require one. */
+  uncappedOutputs: Evidence[];
+}
+
+/** An owner's declaration that a route is public on purpose. */
+export interface PublicDeclaration {
+  reason: string;
+  source: 'inline' | 'config';
+  location?: SourceLocation;
+}
+
+/** Facts about the whole project rather than one endpoint. */
+export interface ProjectFacts {
+  /** Hard-coded provider keys, keys read from browser-exposed env vars, SDK clients built for the browser. */
+  exposedKeys: Evidence[];
+  /** Does the project read token usage of its paid calls anywhere? */
+  usageTracked: boolean;
 }
 
 /** An entry point a remote client can call that reaches at least one paid AI call. */
@@ -94,6 +119,8 @@ export interface Endpoint {
   location: SourceLocation;
   aiCalls: AiCall[];
   facts: EndpointFacts;
+  /** Set when the owner declared the route public on purpose. */
+  declaredPublic?: PublicDeclaration;
 }
 
 /** Rule metadata, a public contract: ids never change. */
@@ -122,7 +149,15 @@ export interface FindingDraft {
 export interface Rule {
   meta: RuleMeta;
   /** Pure policy over one endpoint's facts. A rule never walks the AST. */
-  checkEndpoint(endpoint: Endpoint): FindingDraft[];
+  checkEndpoint?(endpoint: Endpoint): FindingDraft[];
+  /** Policy over project-wide facts (and the endpoint list), for rules not tied to one route. */
+  checkProject?(project: ProjectFacts, endpoints: readonly Endpoint[]): FindingDraft[];
+}
+
+/** Why a finding does not count: an inline suppression or a declared public route. */
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  justification: string;
 }
 
 export interface Finding extends FindingDraft {
@@ -133,13 +168,25 @@ export interface Finding extends FindingDraft {
   /** Hash of the primary line's text as GitHub's upload action computes it (`primaryLocationLineHash`). */
   lineHash: string;
   help: string;
+  /** Present when the finding is suppressed: it stays in JSON and SARIF, out of the text report and exit code. */
+  suppressed?: Suppression;
 }
 
 /** A per-file or tool problem. The scan goes on after per-file problems. */
 export interface ScanError {
   file?: string;
   line?: number;
-  kind: 'syntax' | 'unreadable' | 'too-large' | 'binary' | 'symlink' | 'missing-path' | 'internal';
+  kind:
+    | 'syntax'
+    | 'encoding'
+    | 'unreadable'
+    | 'too-large'
+    | 'too-deep'
+    | 'binary'
+    | 'minified'
+    | 'symlink'
+    | 'missing-path'
+    | 'internal';
   message: string;
 }
 

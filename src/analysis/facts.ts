@@ -7,14 +7,18 @@ import type { AiCall, Endpoint, EndpointFacts, Framework } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry } from '../frameworks/types.js';
 import type { Provider } from '../providers/index.js';
-import { locationOf } from './ast.js';
+import { ts } from 'ts-morph';
+import { locationOf, propertyNameText } from './ast.js';
 import { authFacts } from './auth.js';
 import { unboundedInputFacts } from './input-bounds.js';
 import { rateLimitFacts } from './rate-limit.js';
 import { reachAiCalls } from './reach.js';
 import { CallContext, type Resolver } from './resolve.js';
 import { buildScope } from './scope.js';
-import { spendCapFacts } from './spend-cap.js';
+import { clientParamFacts } from './cost-params.js';
+import { failOpenSpendCapFacts, spendCapFacts } from './spend-cap.js';
+import type { AiCallMatch } from '../providers/index.js';
+import type { Evidence } from '../model.js';
 
 export function analyzeRoute(
   route: RouteEntry,
@@ -34,7 +38,10 @@ export function analyzeRoute(
       auth: authFacts(scope),
       rateLimits: rateLimitFacts(scope),
       spendCaps: spendCapFacts(scope),
+      failOpenSpendCaps: failOpenSpendCapFacts(scope),
       unboundedInputs: unboundedInputFacts(scope),
+      clientParams: clientParamFacts(scope),
+      uncappedOutputs: uncappedOutput(call.match, project),
     };
   });
 
@@ -61,13 +68,37 @@ export function analyzeRoute(
 function weakest(perCall: EndpointFacts[]): EndpointFacts {
   const fewest = <T>(pick: (f: EndpointFacts) => T[]) => perCall.map(pick).reduce((a, b) => (b.length < a.length ? b : a));
   const rateLimits = perCall.map((f) => f.rateLimits).reduce((a, b) => (limiterStrength(b) < limiterStrength(a) ? b : a));
-  const unboundedInputs = perCall.flatMap((f) => f.unboundedInputs);
   return {
     auth: fewest((f) => f.auth),
     rateLimits,
     spendCaps: fewest((f) => f.spendCaps),
-    unboundedInputs,
+    failOpenSpendCaps: unique(perCall.flatMap((f) => f.failOpenSpendCaps)),
+    unboundedInputs: unique(perCall.flatMap((f) => f.unboundedInputs)),
+    clientParams: unique(perCall.flatMap((f) => f.clientParams)),
+    uncappedOutputs: unique(perCall.flatMap((f) => f.uncappedOutputs)),
   };
+}
+
+function unique<T extends Evidence>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.location.file}:${item.location.line}:${item.location.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Providers whose API refuses a call without an output cap: no finding for them. */
+const OUTPUT_CAP_REQUIRED = new Set(['anthropic']);
+
+function uncappedOutput(match: AiCallMatch, project: ParsedProject): Evidence[] {
+  if (!match.options || match.outputCapProperties.length === 0 || OUTPUT_CAP_REQUIRED.has(match.provider)) return [];
+  const options = match.options;
+  if (options.properties.some((p) => ts.isSpreadAssignment(p))) return [];
+  const names = new Set(options.properties.map((p) => (p.name ? propertyNameText(p.name) : undefined)));
+  if (match.outputCapProperties.some((cap) => names.has(cap))) return [];
+  return [{ location: locationOf(project, match.call), description: `${match.provider} ${match.api} sets no output-token limit` }];
 }
 
 /** 0: no limiter, 1: only client-keyed limiters, 2: a limiter that holds. */

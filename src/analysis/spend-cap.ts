@@ -1,7 +1,14 @@
-/** Spend-cap facts: a check of credits, quota, spend or budget against a ceiling that refuses before the call. */
-import type { SpendCapFact } from '../model.js';
-import { locationOf } from './ast.js';
-import { isSpendGuard } from './guards.js';
+/**
+ * Spend-cap facts: a check of credits, quota, spend or budget against a ceiling that refuses before the call,
+ * and whether it fails closed. It fails open when an error in the check lets the paid call go ahead: a catch
+ * that swallows and continues, a `.catch(() => 0)` default that passes, a helper whose catch returns "fine".
+ * Reading a counter that does not exist yet as 0 is not failing open: only error paths are.
+ */
+import { ts } from 'ts-morph';
+import type { Evidence, SpendCapFact } from '../model.js';
+import { calleeName, isFunctionNode, locationOf, unwrap } from './ast.js';
+import { type Guard, type Region, isSpendGuard } from './guards.js';
+import { returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 
 export function spendCapFacts(scope: ProtectionScope): SpendCapFact[] {
@@ -9,4 +16,154 @@ export function spendCapFacts(scope: ProtectionScope): SpendCapFact[] {
     description: `${guard.refusal === 'throw' ? 'throws' : `refuses${guard.statuses.length ? ` with ${guard.statuses.join('/')}` : ''}`} when the spend or credit ceiling is reached`,
     location: locationOf(scope.project, guard.node),
   }));
+}
+
+export function failOpenSpendCapFacts(scope: ProtectionScope): Evidence[] {
+  const facts: Evidence[] = [];
+  const seen = new Set<ts.Node>();
+  const add = (node: ts.Node, description: string) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    facts.push({ description, location: locationOf(scope.project, node) });
+  };
+  for (const guard of scope.guards.filter(isSpendGuard)) {
+    for (const { node, region } of checkSites(guard, scope)) {
+      const swallowing = swallowingCatch(node, region, guard);
+      if (swallowing) add(swallowing, 'the spend check is inside a try whose catch lets the request continue to the paid call');
+    }
+    if (guard.condition) {
+      const fallback = errorFallback(guard.condition, scope);
+      if (fallback) add(fallback, 'an error reading the spend counter turns into a value that passes the check');
+    }
+  }
+  return facts;
+}
+
+/** The guard itself and, when it sits in a helper, the call to that helper in its caller's region. */
+function checkSites(guard: Guard, scope: ProtectionScope): { node: ts.Node; region: Region | undefined }[] {
+  const sites: { node: ts.Node; region: Region | undefined }[] = [{ node: guard.node, region: guard.region }];
+  const call = guard.region.site ? undefined : guard.region.context.call;
+  if (call) sites.push({ node: call, region: scope.regions.find((r) => r.site && within(call, r.fn)) });
+  return sites;
+}
+
+/**
+ * A try around the check whose catch does not stop the request. When the paid call itself is inside the same
+ * try block, an error skips it: that is closed.
+ */
+function swallowingCatch(node: ts.Node, region: Region | undefined, guard: Guard): ts.CatchClause | undefined {
+  for (let current = node.parent; current && !isFunctionNode(current); current = current.parent) {
+    if (!ts.isTryStatement(current) || !current.catchClause || !within(node, current.tryBlock)) continue;
+    const site = region?.site;
+    if (site && within(site, current.tryBlock)) return undefined;
+    if (alwaysExits(current.catchClause.block, guard.refusal === 'throw' && !region?.site ? 'throw' : 'any')) return undefined;
+    return current.catchClause;
+  }
+  return undefined;
+}
+
+function within(node: ts.Node, container: ts.Node): boolean {
+  return node.getSourceFile() === container.getSourceFile() && node.pos >= container.pos && node.end <= container.end;
+}
+
+/** Does every path through the block return or throw (or, for assert-style helpers, throw)? */
+function alwaysExits(block: ts.Block, how: 'any' | 'throw'): boolean {
+  return block.statements.some((statement) => statementExits(statement, how));
+}
+
+function statementExits(statement: ts.Statement, how: 'any' | 'throw'): boolean {
+  if (ts.isThrowStatement(statement)) return true;
+  if (ts.isReturnStatement(statement)) return how === 'any';
+  if (ts.isBlock(statement)) return alwaysExits(statement, how);
+  if (ts.isIfStatement(statement)) {
+    return !!statement.elseStatement && statementExits(statement.thenStatement, how) && statementExits(statement.elseStatement, how);
+  }
+  return false;
+}
+
+/** `(await getSpend(id).catch(() => 0))`, or a helper whose catch returns 0 / true / null. */
+function errorFallback(condition: ts.Expression, scope: ProtectionScope): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  const inspect = (expression: ts.Expression, depth: number): void => {
+    if (found || depth > 3) return;
+    const e = unwrap(expression);
+    if (ts.isCallExpression(e)) {
+      if (calleeName(e) === 'catch' && e.arguments[0] && passingDefault(e.arguments[0])) {
+        found = e;
+        return;
+      }
+      const fn = scope.resolver.resolveFunction(e.expression);
+      if (fn?.fn.body && ts.isBlock(fn.fn.body)) {
+        const catchClause = findCatchReturningPass(fn.fn.body);
+        if (catchClause) {
+          found = catchClause;
+          return;
+        }
+      }
+      const callee = unwrap(e.expression);
+      if (ts.isPropertyAccessExpression(callee)) inspect(callee.expression, depth + 1);
+      for (const argument of e.arguments) inspect(argument, depth + 1);
+    } else if (ts.isIdentifier(e)) {
+      const declaration = scope.resolver.declarationOf(e);
+      const initializer = declaration && initializerOf(declaration);
+      if (initializer) inspect(initializer, depth + 1);
+    } else {
+      ts.forEachChild(e, (child) => {
+        if (ts.isExpression(child)) inspect(child, depth + 1);
+      });
+    }
+  };
+  inspect(condition, 0);
+  return found;
+}
+
+function initializerOf(declaration: ts.Node): ts.Expression | undefined {
+  let node: ts.Node = declaration;
+  while (ts.isBindingElement(node)) node = node.parent.parent;
+  return ts.isVariableDeclaration(node) ? node.initializer : undefined;
+}
+
+/** A `.catch` handler or catch-return value that lets the check pass: 0, true, null, undefined, nothing. */
+function passingDefault(handler: ts.Expression): boolean {
+  const fn = unwrap(handler);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const returned = returnExpressions(fn);
+  if (returned.length === 0) return !containsThrow(fn);
+  return returned.every(isPassingValue);
+}
+
+function findCatchReturningPass(body: ts.Block): ts.CatchClause | undefined {
+  let found: ts.CatchClause | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionNode(node)) return;
+    if (ts.isTryStatement(node) && node.catchClause) {
+      const returns = node.catchClause.block.statements.filter(ts.isReturnStatement);
+      if (returns.length && returns.every((r) => r.expression !== undefined && isPassingValue(r.expression))) found = node.catchClause;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
+
+function isPassingValue(expression: ts.Expression): boolean {
+  const e = unwrap(expression);
+  if (ts.isNumericLiteral(e)) return Number(e.text) === 0;
+  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isIdentifier(e) && e.text === 'undefined') return true;
+  if (ts.isObjectLiteralExpression(e)) {
+    // { allowed: true }, { ok: true }, { spent: 0 }
+    return e.properties.some((p) => ts.isPropertyAssignment(p) && isPassingValue(p.initializer) && /allow|ok|success|pass|spent|used|count|total/i.test(p.name.getText()));
+  }
+  return false;
+}
+
+function containsThrow(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isThrowStatement(n)) found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
 }

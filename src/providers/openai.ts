@@ -1,11 +1,17 @@
-/** The official `openai` SDK (also Azure OpenAI through its `AzureOpenAI` class). */
+/**
+ * The official `openai` SDK: OpenAI itself, Azure OpenAI through its `AzureOpenAI` class, and every
+ * OpenAI-compatible API the client is pointed at with `baseURL`.
+ */
+import { objectProperty, propertyValue } from '../analysis/ast.js';
+import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
+import { isLocalModelUrl, providerHost, urlText } from './hosts.js';
 import type { Provider, SdkMethod } from './types.js';
-import { literalOption, matchClientMethod, optionsObject } from './types.js';
+import { clientConstruction, literalOption, matchClientMethod, optionsObject } from './types.js';
 
 const CHAT: SdkMethod = { inputs: ['messages'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
 const RESPONSES: SdkMethod = { inputs: ['input', 'instructions'], outputCaps: ['max_output_tokens'] };
 const PROMPT: SdkMethod = { inputs: ['prompt'], outputCaps: ['max_tokens'] };
-const IMAGE: SdkMethod = { inputs: ['prompt'], outputCaps: ['n'] };
+const IMAGE: SdkMethod = { inputs: ['prompt'], outputCaps: [] };
 const EMBEDDING: SdkMethod = { inputs: ['input'], outputCaps: [] };
 const AUDIO_IN: SdkMethod = { inputs: ['file'], outputCaps: [] };
 const SPEECH: SdkMethod = { inputs: ['input'], outputCaps: [] };
@@ -27,17 +33,24 @@ const METHODS: Record<string, SdkMethod> = {
   'audio.transcriptions.create': AUDIO_IN,
   'audio.translations.create': AUDIO_IN,
   'audio.speech.create': SPEECH,
+  // openai v3: new OpenAIApi(new Configuration({ apiKey }))
+  createChatCompletion: CHAT,
+  createCompletion: PROMPT,
+  createEmbedding: EMBEDDING,
+  createImage: IMAGE,
 };
 
 export const openaiProvider: Provider = {
   name: 'openai',
   sdkModules: ['openai'],
   matchCall(call, callee, resolver) {
-    const matched = matchClientMethod(callee, ['openai'], ['OpenAI', 'AzureOpenAI'], METHODS);
+    const matched = matchClientMethod(callee, ['openai'], ['OpenAI', 'AzureOpenAI', 'OpenAIApi'], METHODS);
     if (!matched) return undefined;
+    const host = hostedBy(callee, resolver);
+    if (host === 'local') return undefined;
     const options = optionsObject(call.arguments[0], resolver);
     return {
-      provider: 'openai',
+      provider: host,
       api: matched.api,
       call,
       options,
@@ -47,3 +60,21 @@ export const openaiProvider: Provider = {
     };
   },
 };
+
+/**
+ * Who serves the client's requests. The SDK talks to any OpenAI-compatible API through `baseURL`: OpenRouter,
+ * DeepSeek, xAI, Groq, Together, Fireworks bill like OpenAI does; a model served on localhost (Ollama) does not.
+ */
+function hostedBy(callee: AccessPath | undefined, resolver: Resolver): string | 'local' {
+  const names = callee ? memberNames(callee.segments) : [];
+  const isAzure = names.includes('AzureOpenAI');
+  const options = optionsObject(clientConstruction(callee)?.arguments?.[0], resolver);
+  const baseURL = propertyValue(options ? objectProperty(options, 'baseURL') ?? objectProperty(options, 'baseUrl') : undefined);
+  const url = baseURL ? urlText(baseURL, resolver) : undefined;
+  if (url !== undefined) {
+    if (isLocalModelUrl(url)) return 'local';
+    const host = providerHost(url);
+    if (host) return host.provider;
+  }
+  return isAzure ? 'azure-openai' : 'openai';
+}

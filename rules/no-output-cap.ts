@@ -1,0 +1,20 @@
+import type { Rule } from '../src/model.js';
+import { defineMeta, routeName } from './types.js';
+
+export const noOutputCap: Rule = {
+  meta: defineMeta({
+    id: 'no-output-cap',
+    name: 'NoOutputCap',
+    severity: 'low',
+    shortDescription: 'Paid call without an output-token limit',
+    fullDescription:
+      'The paid call sets no output-token limit, so each request may generate up to the model maximum, the most expensive part of most calls.',
+    fix: 'Set max_tokens / max_completion_tokens / maxOutputTokens on the paid call to what the feature needs.',
+    tags: ['cost'],
+  }),
+  checkEndpoint(endpoint) {
+    const call = endpoint.facts.uncappedOutputs[0];
+    if (!call) return [];
+    return [{ location: call.location, message: `${routeName(endpoint)}: ${call.description}; every request may run to the model's maximum output.`, endpointId: endpoint.id, related: [] }];
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * Project-wide facts, from every source file's text (cheap) and an AST only for files whose text matches:
+ * provider keys that leak to the browser or sit in source, and whether token usage is recorded anywhere.
+ */
+import { ts } from 'ts-morph';
+import type { Evidence, ProjectFacts } from '../model.js';
+import type { IndexedFile, SourceIndex } from '../engine/source-index.js';
+import { objectProperty, propertyValue, unwrap } from './ast.js';
+
+/** Key shapes of the paid providers: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter, Google (AIza), Groq, xAI, Replicate. */
+const KEY_PATTERN = /\b(?:sk-(?:proj-|ant-(?:api\d\d-)?|or-v1-|svcacct-)?[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|gsk_[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,})\b/;
+const PLACEHOLDER = /x{4,}|\.{3}|your|example|placeholder|dummy|fake|test|sample|redacted|changeme|<|>|\*{3,}|0{8,}|1234567/i;
+
+const PUBLIC_ENV = /\b(?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|GATSBY_)[A-Z0-9_]*\b/;
+const AI_KEY_NAME = /(OPENAI|ANTHROPIC|CLAUDE|GEMINI|GOOGLE_(?:GENERATIVE_)?AI|GENAI|MISTRAL|GROQ|COHERE|TOGETHER|REPLICATE|OPENROUTER|DEEPSEEK|XAI|GROK|PERPLEXITY|FIREWORKS|LLM|(?:^|_)AI)[A-Z0-9_]*(KEY|TOKEN|SECRET)/;
+
+const AI_SDK_MODULES = /^(openai|@anthropic-ai\/sdk|@google\/genai|@google\/generative-ai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate)$/;
+
+const USAGE_READ =
+  /\.usage\b|\busage\s*[:,})]|\busageMetadata\b|\b(?:prompt|completion|input|output|total)_tokens\b|\b(?:prompt|completion|input|output|total)Tokens\b/;
+
+export function projectFacts(index: SourceIndex, relative: (file: string) => string): ProjectFacts {
+  const exposedKeys: Evidence[] = [];
+  let usageTracked = false;
+  for (const file of index.files.values()) {
+    if (file.mentionsAi && USAGE_READ.test(file.text)) usageTracked = true;
+    const mayLeak = KEY_PATTERN.test(file.text) || (PUBLIC_ENV.test(file.text) && AI_KEY_NAME.test(file.text)) || /dangerouslyAllowBrowser/.test(file.text) || (file.mentionsAi && /['"]use client['"]/.test(file.text));
+    if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path)));
+  }
+  return { exposedKeys, usageTracked };
+}
+
+function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
+  const sourceFile = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+  const found: Evidence[] = [];
+  const at = (node: ts.Node, description: string) => {
+    const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+    const end = sourceFile.getLineAndCharacterOfPosition(node.getEnd());
+    found.push({ description, location: { file: relativePath, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 } });
+  };
+  const clientModule = isClientModule(sourceFile);
+  const sdkImports = importedSdkNames(sourceFile);
+  const visit = (node: ts.Node, depth: number): void => {
+    if (depth > 500) return;
+    if (ts.isStringLiteralLike(node)) {
+      const key = KEY_PATTERN.exec(node.text)?.[0];
+      if (key && !PLACEHOLDER.test(key) && looksRandom(key)) at(node, `a provider API key is hard-coded in source (${key.slice(0, 7)}…)`);
+    } else if (ts.isPropertyAccessExpression(node) && isEnvRead(node) && PUBLIC_ENV.test(node.name.text) && AI_KEY_NAME.test(node.name.text)) {
+      at(node, `${node.name.text} is a browser-exposed environment variable: the bundler inlines it into client JavaScript`);
+    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && sdkImports.has(node.expression.text)) {
+      const options = node.arguments?.[0] && unwrap(node.arguments[0]);
+      const dangerous = options && ts.isObjectLiteralExpression(options) && propertyValue(objectProperty(options, 'dangerouslyAllowBrowser'))?.kind === ts.SyntaxKind.TrueKeyword;
+      if (dangerous) at(node, `${node.expression.text} client built with dangerouslyAllowBrowser: true: its key ships to every visitor`);
+      else if (clientModule) at(node, `${node.expression.text} client built in a 'use client' module: its key ships to the browser`);
+    }
+    ts.forEachChild(node, (child) => visit(child, depth + 1));
+  };
+  visit(sourceFile, 0);
+  return found;
+}
+
+function isEnvRead(node: ts.PropertyAccessExpression): boolean {
+  const text = node.expression.getText();
+  return text === 'process.env' || text === 'import.meta.env' || text === 'env' || text === 'Deno.env';
+}
+
+function isClientModule(sourceFile: ts.SourceFile): boolean {
+  const first = sourceFile.statements[0];
+  return !!first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use client';
+}
+
+function importedSdkNames(sourceFile: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (!AI_SDK_MODULES.test(statement.moduleSpecifier.text)) continue;
+    const clause = statement.importClause;
+    if (clause?.name) names.add(clause.name.text);
+    if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) names.add(element.name.text);
+    }
+  }
+  return names;
+}
+
+/** Real keys mix upper case, lower case and digits. */
+function looksRandom(key: string): boolean {
+  const body = key.replace(/^(sk-(proj-|ant-(api\d\d-)?|or-v1-|svcacct-)?|AIza|gsk_|xai-|r8_)/, '');
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/].filter((re) => re.test(body)).length;
+  return classes >= 2 && new Set(body).size >= 10;
+}
+
+function scriptKind(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.(js|mjs|cjs)$/.test(file)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}

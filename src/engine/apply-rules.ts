@@ -1,0 +1,67 @@
+/**
+ * Stage 8, rules: run every rule over every endpoint (at most one finding per rule and endpoint) and over the
+ * project-wide facts, then give each finding its fingerprints: GitHub's line hash, and our own id built from
+ * the rule, the route and the code at the location, which survives edits above it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Endpoint, Finding, FindingDraft, ProjectFacts, Rule } from '../model.js';
+import { primaryLocationLineHash, stableFingerprint } from '../report/fingerprint.js';
+import { compareFindings } from '../report/order.js';
+
+export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], root: string): Finding[] {
+  const texts = new FileTexts(root);
+  const findings: Finding[] = [];
+  const occurrences = new Map<string, number>();
+  const finish = (rule: Rule, draft: FindingDraft, route: string) => {
+    const text = texts.get(draft.location.file);
+    const lineText = text?.split(/\r?\n/)[draft.location.line - 1]?.trim() ?? '';
+    const identity = [rule.meta.id, route, draft.location.file, lineText].join('\u0000');
+    const occurrence = (occurrences.get(identity) ?? 0) + 1;
+    occurrences.set(identity, occurrence);
+    findings.push({
+      ...draft,
+      ruleId: rule.meta.id,
+      severity: rule.meta.severity,
+      fingerprint: stableFingerprint([rule.meta.id, route, draft.location.file, lineText, String(occurrence)]),
+      lineHash: lineHash(text, draft.location.line),
+      help: rule.meta.fix,
+    });
+  };
+  for (const endpoint of endpoints) {
+    for (const rule of rules) {
+      for (const draft of rule.checkEndpoint?.(endpoint).slice(0, 1) ?? []) finish(rule, draft, `${endpoint.method} ${endpoint.path}`);
+    }
+  }
+  for (const rule of rules) {
+    for (const draft of rule.checkProject?.(project, endpoints) ?? []) finish(rule, draft, '');
+  }
+  return findings.sort(compareFindings);
+}
+
+function lineHash(text: string | undefined, line: number): string {
+  if (text === undefined) return '';
+  try {
+    return primaryLocationLineHash(text, line);
+  } catch {
+    return '';
+  }
+}
+
+/** Scanned files' text as on disk, read once each. */
+export class FileTexts {
+  private readonly cache = new Map<string, string | undefined>();
+
+  constructor(private readonly root: string) {}
+
+  get(file: string): string | undefined {
+    if (!this.cache.has(file)) {
+      try {
+        this.cache.set(file, readFileSync(path.join(this.root, file), 'utf8'));
+      } catch {
+        this.cache.set(file, undefined);
+      }
+    }
+    return this.cache.get(file);
+  }
+}
