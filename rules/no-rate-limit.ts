@@ -13,7 +13,15 @@ export const noRateLimit: Rule = {
     tags: ['security', 'rate-limiting', 'cost'],
   }),
   checkEndpoint(endpoint) {
-    if (endpoint.facts.rateLimits.length > 0) return [];
+    const limiters = endpoint.facts.rateLimits;
+    const declared = endpoint.declaredPublic;
+    if (declared) {
+      // A public route has no verified user to key on: it needs a limit per client address, or a global one.
+      const holding = limiters.filter((l) => l.key === 'ip' || l.key === 'global');
+      if (holding.length > 0 || (limiters.length > 0 && limiters.every((l) => l.key === 'client'))) return [];
+      return [routeFinding(endpoint, `${routeName(endpoint)} is declared public (${declared.reason}) but has no IP-keyed or global rate limit in front of ${callName(endpoint)}.`)];
+    }
+    if (limiters.length > 0) return [];
     return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} with no rate limit: one script can send requests as fast as the server answers.`)];
   },
 };

@@ -14,6 +14,7 @@ export const noSpendCap: Rule = {
   }),
   checkEndpoint(endpoint) {
     if (endpoint.facts.spendCaps.length > 0) return [];
-    return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} with no spend, credit or quota ceiling checked before the call: nothing bounds the bill.`)];
+    const declared = endpoint.declaredPublic ? ` It is declared public (${endpoint.declaredPublic.reason}), so a ceiling that fails closed is required.` : '';
+    return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} with no spend, credit or quota ceiling checked before the call: nothing bounds the bill.${declared}`)];
   },
 };

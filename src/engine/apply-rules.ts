@@ -9,8 +9,7 @@ import type { Endpoint, Finding, FindingDraft, ProjectFacts, Rule } from '../mod
 import { primaryLocationLineHash, stableFingerprint } from '../report/fingerprint.js';
 import { compareFindings } from '../report/order.js';
 
-export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], root: string): Finding[] {
-  const texts = new FileTexts(root);
+export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], texts: FileTexts): Finding[] {
   const findings: Finding[] = [];
   const occurrences = new Map<string, number>();
   const finish = (rule: Rule, draft: FindingDraft, route: string) => {

@@ -77,7 +77,11 @@ export interface JsonEndpoint {
     rateLimit: { present: boolean; limiters: JsonRateLimiter[] };
     spendCap: { present: boolean; checks: JsonSpendCheck[] };
     inputBounds: { bounded: boolean; unbounded: JsonUnboundedInput[] };
+    costParameters: { fixed: boolean; fromRequest: { parameter: string; file: string; line: number }[] };
+    outputCap: { capped: boolean; uncapped: { file: string; line: number }[] };
   };
+  /** Present when the owner declared the route public on purpose (inline comment or config). */
+  declaredPublic?: { reason: string; source: 'inline' | 'config'; file?: string; line?: number };
 }
 
 export interface JsonFinding {
@@ -93,6 +97,8 @@ export interface JsonFinding {
   related: { file: string; line: number; message: string }[];
   fingerprint: string;
   help: string;
+  /** Only in `suppressedFindings`: why the finding does not count. */
+  suppressed?: { kind: 'inSource' | 'external'; justification: string };
 }
 
 export interface JsonError {
@@ -107,6 +113,8 @@ export interface JsonReport {
   root: string;
   endpoints: JsonEndpoint[];
   findings: JsonFinding[];
+  /** Findings silenced by an inline suppression or a public-route declaration, with the justification. */
+  suppressedFindings: JsonFinding[];
   errors: JsonError[];
   stats: { files: number; analyzedFiles: number; durationMs: number };
 }
@@ -164,7 +172,24 @@ function endpoint(e: Endpoint): JsonEndpoint {
       rateLimit: { present: limiters.length > 0, limiters },
       spendCap: { present: checks.length > 0, checks },
       inputBounds: { bounded: unbounded.length === 0, unbounded },
+      costParameters: {
+        fixed: e.facts.clientParams.length === 0,
+        fromRequest: sorted(e.facts.clientParams, compareByLocation).map((p) => ({ parameter: p.parameter, file: p.location.file, line: p.location.line })),
+      },
+      outputCap: {
+        capped: e.facts.uncappedOutputs.length === 0,
+        uncapped: sorted(e.facts.uncappedOutputs, compareByLocation).map((u) => ({ file: u.location.file, line: u.location.line })),
+      },
     },
+    ...(e.declaredPublic
+      ? {
+          declaredPublic: {
+            reason: e.declaredPublic.reason,
+            source: e.declaredPublic.source,
+            ...(e.declaredPublic.location ? { file: e.declaredPublic.location.file, line: e.declaredPublic.location.line } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -183,6 +208,7 @@ function finding(f: Finding): JsonFinding {
     related: f.related.map((r) => ({ file: r.location.file, line: r.location.line, message: r.description })),
     fingerprint: f.fingerprint,
     help: f.help,
+    ...(f.suppressed ? { suppressed: { kind: f.suppressed.kind, justification: f.suppressed.justification } } : {}),
   };
 }
 
@@ -201,7 +227,8 @@ export function toJsonReport(result: ScanResult): JsonReport {
     tool: { name: result.tool.name, version: result.tool.version },
     root: result.root,
     endpoints: sorted(result.endpoints, compareEndpoints).map(endpoint),
-    findings: sorted(result.findings, compareFindings).map(finding),
+    findings: sorted(result.findings.filter((f) => !f.suppressed), compareFindings).map(finding),
+    suppressedFindings: sorted(result.findings.filter((f) => f.suppressed), compareFindings).map(finding),
     errors: sorted(result.errors, compareErrors).map(error),
     stats: {
       files: result.stats.files,

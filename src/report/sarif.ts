@@ -95,6 +95,7 @@ interface SarifResult {
   relatedLocations?: SarifLocation[];
   partialFingerprints?: { primaryLocationLineHash: string };
   fingerprints: Record<string, string>;
+  suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string }[];
 }
 
 interface SarifNotification {
@@ -294,6 +295,9 @@ export function toSarif(
         : {}),
       ...(lineHash !== undefined ? { partialFingerprints: { primaryLocationLineHash: lineHash } } : {}),
       fingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+      ...(finding.suppressed
+        ? { suppressions: [{ kind: finding.suppressed.kind, status: 'accepted', justification: finding.suppressed.justification }] }
+        : {}),
     };
   });
 

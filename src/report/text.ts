@@ -202,7 +202,8 @@ class TextReport {
 
   render(): string {
     const endpoints = sorted(this.result.endpoints, compareEndpoints);
-    const findings = sorted(this.result.findings, compareFindings);
+    // Suppressed findings (inline suppressions, declared public routes) stay in JSON and SARIF only.
+    const findings = sorted(this.result.findings.filter((f) => !f.suppressed), compareFindings);
     this.header();
     this.inventory(endpoints);
     this.findings(endpoints, findings);

@@ -23,7 +23,10 @@ function reversed(result: ScanResult): ScanResult {
         auth: [...e.facts.auth].reverse(),
         rateLimits: [...e.facts.rateLimits].reverse(),
         spendCaps: [...e.facts.spendCaps].reverse(),
+        failOpenSpendCaps: [...e.facts.failOpenSpendCaps].reverse(),
         unboundedInputs: [...e.facts.unboundedInputs].reverse(),
+        clientParams: [...e.facts.clientParams].reverse(),
+        uncappedOutputs: [...e.facts.uncappedOutputs].reverse(),
       },
     })),
     findings: [...result.findings].reverse(),
@@ -42,7 +45,7 @@ describe('renderJson', () => {
   });
 
   it('has the documented top-level shape', () => {
-    expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'errors', 'stats']);
+    expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'suppressedFindings', 'errors', 'stats']);
     expect(report.tool).toEqual({ name: 'ai-endpoint-audit', version: '0.1.0' });
     expect(report.root).toBe('/srv/acme-app');
     expect(report.stats).toEqual({ files: 57, analyzedFiles: 12, durationMs: 1234 });
@@ -81,6 +84,8 @@ describe('renderJson', () => {
               { argument: 'messages', missing: ['array-length', 'item-size', 'roles'], file: CHAT_ROUTE, line: 25 },
             ],
           },
+          costParameters: { fixed: false, fromRequest: [{ parameter: 'model', file: CHAT_ROUTE, line: 24 }] },
+          outputCap: { capped: true, uncapped: [] },
         },
       },
       {
@@ -110,6 +115,8 @@ describe('renderJson', () => {
           },
           spendCap: { present: false, checks: [] },
           inputBounds: { bounded: true, unbounded: [] },
+          costParameters: { fixed: true, fromRequest: [] },
+          outputCap: { capped: true, uncapped: [] },
         },
       },
       {
@@ -151,6 +158,8 @@ describe('renderJson', () => {
             checks: [{ description: 'withinBudget() checks the monthly budget', file: SUMMARIZE_ROUTES, line: 14 }],
           },
           inputBounds: { bounded: true, unbounded: [] },
+          costParameters: { fixed: true, fromRequest: [] },
+          outputCap: { capped: true, uncapped: [] },
         },
       },
     ]);
@@ -276,7 +285,7 @@ describe('renderJson', () => {
       'aiCalls',
       'protections',
     ]);
-    expect(Object.keys(report.endpoints[0].protections)).toEqual(['auth', 'rateLimit', 'spendCap', 'inputBounds']);
+    expect(Object.keys(report.endpoints[0].protections)).toEqual(['auth', 'rateLimit', 'spendCap', 'inputBounds', 'costParameters', 'outputCap']);
   });
 
   it('lists errors with optional file and line', () => {
@@ -307,8 +316,25 @@ describe('renderJson', () => {
       root: '/srv/empty',
       endpoints: [],
       findings: [],
+      suppressedFindings: [],
       errors: [],
       stats: { files: 3, analyzedFiles: 0, durationMs: 42 },
     });
+  });
+
+  it('moves suppressed findings to suppressedFindings with their justification', () => {
+    const result = sampleResult();
+    const silenced = result.findings[0];
+    silenced.suppressed = { kind: 'inSource', justification: 'marketing widget, limited by IP upstream' };
+    const json = JSON.parse(renderJson(result));
+    expect(json.findings).toHaveLength(result.findings.length - 1);
+    expect(json.findings.map((f: { fingerprint: string }) => f.fingerprint)).not.toContain(silenced.fingerprint);
+    expect(json.suppressedFindings).toStrictEqual([
+      expect.objectContaining({
+        ruleId: silenced.ruleId,
+        fingerprint: silenced.fingerprint,
+        suppressed: { kind: 'inSource', justification: 'marketing widget, limited by IP upstream' },
+      }),
+    ]);
   });
 });

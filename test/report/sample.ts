@@ -210,6 +210,9 @@ const chat: Endpoint = {
         missing: ['array-length', 'item-size', 'roles'],
       },
     ],
+    failOpenSpendCaps: [],
+    clientParams: [{ location: loc(CHAT_ROUTE, 24, 5, 24, 27), description: 'model comes from the request', parameter: 'model' }],
+    uncappedOutputs: [],
   },
 };
 
@@ -232,7 +235,7 @@ const summarizeGet: Endpoint = {
   path: '/api/summarize',
   location: loc(SUMMARIZE_ROUTES, 20, 1, 20, 84),
   aiCalls: [summarizeCall],
-  facts: { auth: [sessionMiddleware], rateLimits: [ipLimiter], spendCaps: [], unboundedInputs: [] },
+  facts: { auth: [sessionMiddleware], rateLimits: [ipLimiter], spendCaps: [], failOpenSpendCaps: [], unboundedInputs: [], clientParams: [], uncappedOutputs: [] },
 };
 
 const summarizePost: Endpoint = {
@@ -254,7 +257,10 @@ const summarizePost: Endpoint = {
     ],
     rateLimits: [ipLimiter],
     spendCaps: [{ location: loc(SUMMARIZE_ROUTES, 14, 15, 14, 48), description: 'withinBudget() checks the monthly budget' }],
+    failOpenSpendCaps: [],
     unboundedInputs: [],
+    clientParams: [],
+    uncappedOutputs: [],
   },
 };
 
