@@ -12,7 +12,9 @@ const KEY_PATTERN = /\b(?:sk-(?:proj-|ant-(?:api\d\d-)?|or-v1-|svcacct-)?[A-Za-z
 const PLACEHOLDER = /x{4,}|\.{3}|your|example|placeholder|dummy|fake|test|sample|redacted|changeme|<|>|\*{3,}|0{8,}|1234567/i;
 
 const PUBLIC_ENV = /\b(?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|GATSBY_)[A-Z0-9_]*\b/;
-const AI_KEY_NAME = /(OPENAI|ANTHROPIC|CLAUDE|GEMINI|GOOGLE_(?:GENERATIVE_)?AI|GENAI|MISTRAL|GROQ|COHERE|TOGETHER|REPLICATE|OPENROUTER|DEEPSEEK|XAI|GROK|PERPLEXITY|FIREWORKS|LLM|(?:^|_)AI)[A-Z0-9_]*(KEY|TOKEN|SECRET)/;
+const AI_KEY_NAME = /(OPENAI|ANTHROPIC|CLAUDE|GEMINI|GOOGLE_(?:GENERATIVE_)?AI|GENAI|MISTRAL|GROQ|COHERE|TOGETHER|REPLICATE|OPENROUTER|DEEPSEEK|XAI|GROK|PERPLEXITY|FIREWORKS|LLM|(?:^|_)AI(?=_))[A-Z0-9_]*(KEY|TOKEN|SECRET)/;
+/** SvelteKit's modules of environment variables that are sent to the browser. */
+const PUBLIC_ENV_MODULES = new Set(['$env/static/public', '$env/dynamic/public']);
 
 const AI_SDK_MODULES = /^(openai|@anthropic-ai\/sdk|@google\/genai|@google\/generative-ai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate)$/;
 
@@ -23,7 +25,8 @@ export function projectFacts(index: SourceIndex, relative: (file: string) => str
   const exposedKeys: Evidence[] = [];
   let usageTracked = false;
   for (const file of index.files.values()) {
-    if (file.mentionsAi && USAGE_READ.test(file.text)) usageTracked = true;
+    // Usage may be read in a helper that never names the SDK: any file counts.
+    if (USAGE_READ.test(file.text)) usageTracked = true;
     const mayLeak = KEY_PATTERN.test(file.text) || (PUBLIC_ENV.test(file.text) && AI_KEY_NAME.test(file.text)) || /dangerouslyAllowBrowser/.test(file.text) || (file.mentionsAi && /['"]use client['"]/.test(file.text));
     if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path)));
   }
@@ -42,7 +45,15 @@ function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
   const sdkImports = importedSdkNames(sourceFile);
   const visit = (node: ts.Node, depth: number): void => {
     if (depth > 500) return;
-    if (ts.isStringLiteralLike(node)) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && PUBLIC_ENV_MODULES.has(node.moduleSpecifier.text)) {
+      const bindings = node.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) {
+          const name = (element.propertyName ?? element.name).text;
+          if (AI_KEY_NAME.test(name)) at(element, `${name} comes from ${node.moduleSpecifier.text}: SvelteKit sends it to the browser`);
+        }
+      }
+    } else if (ts.isStringLiteralLike(node)) {
       const key = KEY_PATTERN.exec(node.text)?.[0];
       if (key && !PLACEHOLDER.test(key) && looksRandom(key)) at(node, `a provider API key is hard-coded in source (${key.slice(0, 7)}…)`);
     } else if (ts.isPropertyAccessExpression(node) && isEnvRead(node) && PUBLIC_ENV.test(node.name.text) && AI_KEY_NAME.test(node.name.text)) {

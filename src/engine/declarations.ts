@@ -48,9 +48,8 @@ function inlineDeclaration(lines: string[], anchorLine: number): { reason: strin
  * Applies inline suppressions and declared public routes. Suppressed findings keep their place in JSON and
  * SARIF with the justification; the text report and the exit code leave them out.
  */
-export function applySuppressions(findings: Finding[], endpoints: readonly Endpoint[], texts: FileTexts, errors: ScanError[]): Finding[] {
+export function applySuppressions(findings: Finding[], endpoints: readonly Endpoint[], texts: FileTexts): Finding[] {
   const byId = new Map(endpoints.map((e) => [e.id, e]));
-  const reported = new Set<string>();
   const suppress = (finding: Finding): Finding => {
     const endpoint = finding.endpointId ? byId.get(finding.endpointId) : undefined;
     if (finding.ruleId === 'no-auth' && endpoint?.declaredPublic) {
@@ -63,15 +62,26 @@ export function applySuppressions(findings: Finding[], endpoints: readonly Endpo
       const directive = parseSuppression(lines[line - 1]);
       if (!directive || directive.form !== form || !directive.rules.includes(finding.ruleId)) continue;
       if (directive.reason) return { ...finding, suppressed: { kind: 'inSource', justification: directive.reason } };
-      const key = `${finding.location.file}:${line}`;
-      if (!reported.has(key)) {
-        reported.add(key);
-        errors.push({ file: finding.location.file, line, kind: 'suppression', message: `suppression of ${directive.rules.join(', ')} ignored: a reason is required after "--"` });
-      }
     }
     return finding;
   };
   return findings.map(suppress);
+}
+
+/** Every suppression comment without a reason, wherever it is: it suppresses nothing and says so. */
+export function reasonlessSuppressions(files: Iterable<{ relative: string; text: string }>): ScanError[] {
+  const errors: ScanError[] = [];
+  for (const file of files) {
+    if (!file.text.includes('ai-endpoint-audit-disable')) continue;
+    file.text.split(/\r?\n/).forEach((text, i) => {
+      const directive = parseSuppression(text);
+      if (directive && !directive.reason) {
+        const rules = directive.rules.length ? directive.rules.join(', ') : 'every rule';
+        errors.push({ file: file.relative, line: i + 1, kind: 'suppression', message: `suppression of ${rules} ignored: a reason is required after "--"` });
+      }
+    });
+  }
+  return errors;
 }
 
 interface SuppressionDirective {
