@@ -30,7 +30,7 @@ export function aiCallEvidence(endpoint: Endpoint): Evidence[] {
 export function routeFinding(endpoint: Endpoint, message: string, related: Evidence[] = []): FindingDraft {
   return {
     location: endpoint.location,
-    message,
+    message: endpoint.exposure ? `${message} Exposure: up to ${endpoint.exposure.display}/day.` : message,
     endpointId: endpoint.id,
     related: [...related, ...aiCallEvidence(endpoint)],
   };

@@ -1,6 +1,10 @@
 /** Public API: scan paths and get the endpoints, findings and errors; format them with a reporter. */
-export { scan, ScanUsageError, type ScanOptions } from './engine/scan.js';
+export { scan, ScanUsageError, type ScanOptions, type ScanProgress } from './engine/scan.js';
+export { ConfigError, findConfigFile, loadConfigFile } from './config/load.js';
+export type { AuditConfig, CustomFunctions, FailOn, RuleSetting } from './config/schema.js';
+export { renderGithub } from './report/github.js';
 export { renderJson } from './report/json.js';
+export { renderMarkdown } from './report/markdown.js';
 export { renderSarif } from './report/sarif.js';
 export { renderText } from './report/text.js';
 export { RULES } from '../rules/index.js';

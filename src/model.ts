@@ -32,7 +32,26 @@ export interface Evidence {
   description: string;
 }
 
-export type Framework = 'express' | 'nextjs-app' | 'nextjs-pages' | 'fastify' | 'koa' | 'hono' | 'nestjs';
+export type Framework =
+  | 'express'
+  | 'nextjs-app'
+  | 'nextjs-pages'
+  | 'fastify'
+  | 'koa'
+  | 'hono'
+  | 'nestjs'
+  | 'sveltekit'
+  | 'nuxt'
+  | 'remix'
+  | 'astro'
+  | 'nextjs-server-action'
+  | 'trpc'
+  | 'fetch-handler'
+  | 'aws-lambda'
+  | 'firebase-functions'
+  | 'vercel-functions'
+  | 'netlify-functions'
+  | 'cloudflare-pages';
 
 /** A paid model call reached from an endpoint. */
 export interface AiCall {
@@ -60,6 +79,8 @@ export interface RateLimitFact extends Evidence {
   /** Where the key is computed, when the scanner traced it. */
   keyLocation?: SourceLocation;
   keyDescription?: string;
+  /** Requests one key may make per day, when the limiter's window and limit are static. */
+  requestsPerDay?: number;
 }
 
 export interface SpendCapFact extends Evidence {}
@@ -89,6 +110,21 @@ export interface EndpointFacts {
   clientParams: ClientParamFact[];
   /** Paid calls that set no output-token limit where the provider does not require one. */
   uncappedOutputs: Evidence[];
+}
+
+/** What an abuser can spend through an endpoint in 24 hours, and the assumptions behind the figure. */
+export interface Exposure {
+  usdPerDay: number;
+  /** `~$47,000` */
+  display: string;
+  /** The price entry used (the provider's most expensive model when the client picks it). */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  requestsPerDay: number;
+  /** The date the model's price was checked. */
+  priceDate: string;
+  assumptions: string[];
 }
 
 /** An owner's declaration that a route is public on purpose. */
@@ -121,6 +157,8 @@ export interface Endpoint {
   facts: EndpointFacts;
   /** Set when the owner declared the route public on purpose. */
   declaredPublic?: PublicDeclaration;
+  /** The 24-hour dollar exposure, when the scanner could price the paid call. */
+  exposure?: Exposure;
 }
 
 /** Rule metadata, a public contract: ids never change. */
@@ -186,6 +224,7 @@ export interface ScanError {
     | 'minified'
     | 'symlink'
     | 'missing-path'
+    | 'suppression'
     | 'internal';
   message: string;
 }

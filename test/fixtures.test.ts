@@ -1,21 +1,45 @@
 /**
  * Every project under fixtures/ (a `vulnerable` and a `fixed` variant each) carries an expected.yaml
  * with the exact findings the scanner must report: rule, file and line. Nothing more, nothing less,
- * for the rules the file lists under `rules:` (by default the core rules).
+ * for the rules the file lists under `rules:` (by default every rule).
+ *
+ * - `findings`: reported findings (not suppressed);
+ * - `suppressed`: findings that stay in the results with a `suppressed` field (inline suppression or a
+ *   declared public route), with the suppression kind;
+ * - `diagnostics`: the `suppression` entries of `errors[]` (a suppression without a reason).
  */
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { scan } from '../src/index.js';
+import { RULES, scan } from '../src/index.js';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
-const CORE_RULES = ['no-auth', 'no-rate-limit', 'client-keyed-rate-limit', 'no-spend-cap', 'unbounded-input'];
+const ALL_RULES = [
+  'no-auth',
+  'no-rate-limit',
+  'client-keyed-rate-limit',
+  'no-spend-cap',
+  'unbounded-input',
+  'spend-cap-fails-open',
+  'client-controlled-params',
+  'no-output-cap',
+  'exposed-api-key',
+  'no-usage-tracking',
+];
+
+interface Located {
+  rule: string;
+  file: string;
+  line: number;
+}
 
 interface Expected {
   description?: string;
   rules?: string[];
-  findings?: { rule: string; file: string; line: number }[];
+  findings?: Located[];
+  suppressed?: (Located & { kind: string })[];
+  diagnostics?: { file: string; line: number }[];
 }
 
 function fixtureProjects(): string[] {
@@ -30,25 +54,43 @@ function fixtureProjects(): string[] {
   return found;
 }
 
-const key = (f: { rule: string; file: string; line: number }) => `${f.rule} ${f.file}:${f.line}`;
+const key = (f: Located) => `${f.rule} ${f.file}:${f.line}`;
 
 describe('fixtures', () => {
   const projects = fixtureProjects();
   it('has fixture projects', () => {
     expect(projects.length).toBeGreaterThan(0);
   });
+
+  it('runs every registered rule by default', () => {
+    expect(RULES.map((r) => r.meta.id).sort()).toEqual([...ALL_RULES].sort());
+  });
+
   for (const project of projects) {
     it(project, async () => {
       const dir = path.join(FIXTURES, project);
       const expected = parse(readFileSync(path.join(dir, 'expected.yaml'), 'utf8')) as Expected;
-      const rules = new Set(expected.rules ?? CORE_RULES);
+      const rules = new Set(expected.rules ?? ALL_RULES);
       const result = await scan({ paths: [dir] });
-      const actual = result.findings
-        .filter((f) => rules.has(f.ruleId))
-        .map((f) => key({ rule: f.ruleId, file: f.location.file, line: f.location.line }))
-        .sort();
+      const inScope = result.findings.filter((f) => rules.has(f.ruleId));
+      const located = (f: (typeof inScope)[number]) => ({ rule: f.ruleId, file: f.location.file, line: f.location.line });
+
+      const reported = inScope.filter((f) => !f.suppressed).map((f) => key(located(f))).sort();
       const wanted = (expected.findings ?? []).filter((f) => rules.has(f.rule)).map(key).sort();
-      expect(actual).toEqual(wanted);
+      expect(reported).toEqual(wanted);
+
+      const suppressed = inScope
+        .filter((f) => f.suppressed)
+        .map((f) => `${key(located(f))} ${f.suppressed!.kind}`)
+        .sort();
+      const wantedSuppressed = (expected.suppressed ?? []).filter((f) => rules.has(f.rule)).map((f) => `${key(f)} ${f.kind}`).sort();
+      expect(suppressed).toEqual(wantedSuppressed);
+
+      const diagnostics = result.errors
+        .filter((e) => e.kind === 'suppression')
+        .map((e) => `${e.file}:${e.line}`)
+        .sort();
+      expect(diagnostics).toEqual((expected.diagnostics ?? []).map((d) => `${d.file}:${d.line}`).sort());
     });
   }
 });

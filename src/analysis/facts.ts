@@ -15,16 +15,19 @@ import { rateLimitFacts } from './rate-limit.js';
 import { reachAiCalls } from './reach.js';
 import { CallContext, type Resolver } from './resolve.js';
 import { buildScope } from './scope.js';
+import { type CustomFunctions, NO_CUSTOM_FUNCTIONS, customAuthFacts, customRateLimitFacts, customSpendCapFacts } from './custom-functions.js';
 import { clientParamFacts } from './cost-params.js';
 import { failOpenSpendCapFacts, spendCapFacts } from './spend-cap.js';
-import type { AiCallMatch } from '../providers/index.js';
-import type { Evidence } from '../model.js';
+import { setsOutputCap, type AiCallMatch } from '../providers/index.js';
+import type { Evidence, Exposure } from '../model.js';
+import { exposureOf } from './exposure.js';
 
 export function analyzeRoute(
   route: RouteEntry,
   project: ParsedProject,
   resolver: Resolver,
   providers: readonly Provider[],
+  custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
   const handler = resolver.resolveFunction(handlerLink.expression);
@@ -32,18 +35,24 @@ export function analyzeRoute(
   const reached = reachAiCalls(handler.fn, CallContext.ROOT.enter(handler.fn, undefined), resolver, providers);
   if (reached.length === 0) return undefined;
 
+  const exposures: Exposure[] = [];
   const perCall: EndpointFacts[] = reached.map((call) => {
-    const scope = buildScope(project, resolver, route.chain, call);
-    return {
-      auth: authFacts(scope),
-      rateLimits: rateLimitFacts(scope),
-      spendCaps: spendCapFacts(scope),
+    const scope = buildScope(project, resolver, route.chain, call, custom);
+    const facts: EndpointFacts = {
+      auth: [...authFacts(scope), ...customAuthFacts(scope)],
+      rateLimits: [...rateLimitFacts(scope), ...customRateLimitFacts(scope)],
+      spendCaps: [...spendCapFacts(scope), ...customSpendCapFacts(scope)],
       failOpenSpendCaps: failOpenSpendCapFacts(scope),
       unboundedInputs: unboundedInputFacts(scope),
       clientParams: clientParamFacts(scope),
       uncappedOutputs: uncappedOutput(call.match, project),
     };
+    const exposure = exposureOf(scope, facts);
+    if (exposure) exposures.push(exposure);
+    return facts;
   });
+  // The costliest paid call of the route sets its exposure.
+  const exposure = exposures.sort((a, b) => b.usdPerDay - a.usdPerDay)[0];
 
   const aiCalls: AiCall[] = [];
   const seen = new Set<string>();
@@ -62,6 +71,7 @@ export function analyzeRoute(
     location: locationOf(project, route.anchor),
     aiCalls,
     facts: weakest(perCall),
+    ...(exposure ? { exposure } : {}),
   };
 }
 
@@ -97,7 +107,7 @@ function uncappedOutput(match: AiCallMatch, project: ParsedProject): Evidence[] 
   const options = match.options;
   if (options.properties.some((p) => ts.isSpreadAssignment(p))) return [];
   const names = new Set(options.properties.map((p) => (p.name ? propertyNameText(p.name) : undefined)));
-  if (match.outputCapProperties.some((cap) => names.has(cap))) return [];
+  if (match.outputCapProperties.some((cap) => names.has(cap)) || setsOutputCap(match)) return [];
   return [{ location: locationOf(project, match.call), description: `${match.provider} ${match.api} sets no output-token limit` }];
 }
 

@@ -5,7 +5,7 @@
  * is a spend cap, 429 or a request counter is a rate limit.
  */
 import { ts } from 'ts-morph';
-import { type FunctionNode, calleeName, identifierWords, isFunctionNode } from './ast.js';
+import { type FunctionNode, calleeName, enclosingFunction, identifierWords, isFunctionNode, unwrap } from './ast.js';
 import type { CallContext, Resolver } from './resolve.js';
 
 /** A stretch of code that runs before the paid call: a function body, or its part before a call site. */
@@ -20,6 +20,8 @@ export interface Region {
   includeNested?: boolean;
   /** Where this code sits relative to the route: a layer before the handler, or the handler's own path. */
   origin: 'middleware' | 'next-middleware' | 'handler';
+  /** The function refuses the request by returning false (a NestJS guard). */
+  refusesOnFalse?: boolean;
 }
 
 export type RefusalKind = 'status' | 'throw' | 'redirect' | 'next-error' | 'precondition';
@@ -65,8 +67,12 @@ export function isAuthGuard(guard: Guard): boolean {
   return guard.statuses.includes(403) || guard.refusal === 'throw' || guard.refusal === 'next-error' || guard.refusal === 'precondition' || guard.refusal === 'redirect';
 }
 
+/** A usage quota over a period (`messageCount > maxMessagesPerDay`) bounds spend like a credit balance. */
+const PERIOD_WORDS = new Set(['day', 'daily', 'today', 'days', 'month', 'monthly', 'week', 'weekly']);
+
 export function isSpendGuard(guard: Guard): boolean {
   if (guard.statuses.includes(402)) return true;
+  if (intersects(guard.words, PERIOD_WORDS) && hasComparison(guard.condition) && intersects(guard.words, RATE_WORDS)) return true;
   return intersects(guard.words, SPEND_WORDS) && guard.refusal !== 'precondition' || (guard.refusal === 'precondition' && hasComparison(guard.condition) && intersects(guard.words, SPEND_WORDS));
 }
 
@@ -131,6 +137,8 @@ export function findGuards(region: Region, resolver: Resolver): Guard[] {
     }
   });
   if (region.site) guards.push(...enclosingPreconditions(region, resolver));
+  guards.push(...assertionGuards(region, resolver));
+  if (region.refusesOnFalse) guards.push(...falseReturnGuards(region, resolver));
   return guards;
 }
 
@@ -162,6 +170,48 @@ function enclosingPreconditions(region: Region, resolver: Resolver): Guard[] {
   return guards;
 }
 
+/** Koa's `ctx.assert(ctx.state.user, 401, 'message')`: throws with the status when the value is falsy. */
+function assertionGuards(region: Region, resolver: Resolver): Guard[] {
+  const guards: Guard[] = [];
+  regionNodes(region, (node) => {
+    if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression)) return;
+    const call = node.expression;
+    if (calleeName(call) !== 'assert' || !ts.isPropertyAccessExpression(call.expression) || call.arguments.length < 2) return;
+    const status = call.arguments.slice(1).map(unwrap).find(ts.isNumericLiteral);
+    const value = status ? Number(status.text) : NaN;
+    if (!(value >= 400 && value < 600)) return;
+    const words = new Set<string>();
+    for (const argument of call.arguments.slice(1)) {
+      if (ts.isStringLiteralLike(argument)) for (const w of identifierWords(argument.text)) words.add(w);
+    }
+    guards.push({ node, condition: call.arguments[0], statuses: [value], refusal: 'throw', words: conditionWords(call.arguments[0], words, resolver), region });
+  });
+  return guards;
+}
+
+/** A function that refuses by returning false (a NestJS guard): `if (!user) return false`, `return !!request.user`. */
+function falseReturnGuards(region: Region, resolver: Resolver): Guard[] {
+  const guards: Guard[] = [];
+  regionNodes(region, (node) => {
+    if (!ts.isReturnStatement(node) || !node.expression || enclosingFunction(node) !== region.fn) return;
+    const value = unwrap(node.expression);
+    if (value.kind === ts.SyntaxKind.TrueKeyword) return;
+    const guardIf = value.kind === ts.SyntaxKind.FalseKeyword ? enclosingIf(node, region.fn) : undefined;
+    const condition = value.kind === ts.SyntaxKind.FalseKeyword ? guardIf?.expression : value;
+    if (!condition) return;
+    // Returning false is the framework's 403 Forbidden.
+    guards.push({ node: guardIf ?? node, condition, statuses: [403], refusal: 'status', words: conditionWords(condition, new Set(), resolver), region });
+  });
+  return guards;
+}
+
+function enclosingIf(node: ts.Node, fn: FunctionNode): ts.IfStatement | undefined {
+  for (let current = node.parent; current && current !== fn; current = current.parent) {
+    if (ts.isIfStatement(current)) return current;
+  }
+  return undefined;
+}
+
 interface Refusal {
   statuses: number[];
   refusal: RefusalKind;
@@ -181,6 +231,7 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
   let nextError = false;
   let namedRefusal = false;
   let sendsResponse = false;
+  let constructsError = false;
   const visit = (node: ts.Node): void => {
     if (isFunctionNode(node)) return;
     if (ts.isReturnStatement(node)) hasReturn = true;
@@ -190,7 +241,12 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
       if (value >= 400 && value < 600 && Number.isInteger(value)) statuses.add(value);
     }
     if (ts.isStringLiteralLike(node)) for (const w of identifierWords(node.text)) words.add(w);
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) for (const w of identifierWords(node.expression.text)) words.add(w);
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+      const classWords = identifierWords(node.expression.text);
+      for (const w of classWords) words.add(w);
+      // `return new ApiError('unauthorized').toResponse()`: an error object turned into the response.
+      if (classWords.some((w) => w === 'error' || w === 'exception')) constructsError = true;
+    }
     if (ts.isCallExpression(node)) {
       const name = calleeName(node);
       if (name) {
@@ -199,6 +255,11 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
         if (REFUSING_CALLS.has(name)) namedRefusal = true;
         if (identifierWords(name).some((w) => REFUSING_WORDS.has(w))) namedRefusal = true;
         if (name === 'next' && node.arguments.length > 0) nextError = true;
+        // Koa's ctx.throw(401, 'message')
+        if (name === 'throw' && ts.isPropertyAccessExpression(node.expression)) hasThrow = true;
+        // SvelteKit's error(401, 'message') throws by itself
+        const status = node.arguments[0];
+        if (name === 'error' && ts.isIdentifier(node.expression) && status && ts.isNumericLiteral(status) && Number(status.text) >= 400) hasThrow = true;
         if (['status', 'sendStatus', 'writeHead', 'json', 'send', 'end'].includes(name)) sendsResponse = true;
       }
     }
@@ -210,7 +271,7 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
   if (redirect) return { statuses: statusList, refusal: 'redirect', words };
   if (nextError) return { statuses: statusList, refusal: 'next-error', words };
   if (statusList.length && (hasReturn || sendsResponse)) return { statuses: statusList, refusal: 'status', words };
-  if (namedRefusal && hasReturn) return { statuses: statusList, refusal: 'status', words };
+  if ((namedRefusal || constructsError) && hasReturn) return { statuses: statusList, refusal: 'status', words };
   return undefined;
 }
 

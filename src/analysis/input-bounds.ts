@@ -7,6 +7,7 @@
 import { ts } from 'ts-morph';
 import type { InputBound, UnboundedInputFact } from '../model.js';
 import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
+import { declaredBounds } from './declared-schemas.js';
 import { requestOrigin } from './request.js';
 import { type AccessPath, type CallContext, memberNames, returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
@@ -18,7 +19,7 @@ interface InputAnalysis {
   missing: Set<InputBound>;
 }
 
-const MESSAGE_ARGUMENTS = new Set(['messages', 'contents', 'history']);
+const MESSAGE_ARGUMENTS = new Set(['messages', 'contents', 'history', 'chatHistory', 'chat_history']);
 const TRUNCATING = new Set(['slice', 'substring', 'substr', 'truncate']);
 const PASS_THROUGH = new Set(['trim', 'trimStart', 'trimEnd', 'toString', 'toLowerCase', 'toUpperCase', 'normalize', 'String', 'stringify', 'join', 'then']);
 const CAP_METHODS = new Set(['max', 'length', 'maxLength', 'maxItems', 'size', 'maxSize', 'maxBytes']);
@@ -36,7 +37,7 @@ export function unboundedInputFacts(scope: ProtectionScope): UnboundedInputFact[
     facts.push({
       argument,
       missing: [...analysis.missing].sort(),
-      description: `request-derived ${argument} reaches the model without ${[...analysis.missing].map(describeBound).join(', ')}`,
+      description: `the model receives ${argument} from the request without ${listOf([...analysis.missing].sort().map(describeBound))}`,
       location: locationOf(scope.project, match.inputAnchor ?? node),
     });
   };
@@ -51,10 +52,18 @@ export function unboundedInputFacts(scope: ProtectionScope): UnboundedInputFact[
       if (!name || !value || !match.inputProperties.includes(name)) continue;
       report(name, property, analyzer.analyze(value, MESSAGE_ARGUMENTS.has(name) ? 'messages' : 'text', context));
     }
-  } else if (match.call.arguments[0] && !match.inputAnchor) {
+  } else if (match.call.arguments[0] && !match.inputAnchor && !match.inputArguments?.length) {
     report('options', match.call.arguments[0], analyzer.analyze(match.call.arguments[0], 'messages', context));
   }
+  // Input outside the options object: positional prompts and messages, chat history given at chat start.
+  for (const input of match.inputArguments ?? []) {
+    report(input.name, input.anchor ?? input.value, analyzer.analyze(input.value, input.kind, context));
+  }
   return facts;
+}
+
+function listOf(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 function describeBound(bound: InputBound): string {
@@ -76,6 +85,8 @@ class InputAnalyzer {
     if (ts.isTemplateExpression(e)) return merge(e.templateSpans.map((span) => next(span.expression, 'text')));
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return merge([next(e.left, 'text'), next(e.right, 'text')]);
     if (ts.isConditionalExpression(e)) return merge([next(e.whenTrue), next(e.whenFalse)]);
+    // `new HumanMessage(text)`, `new ChatMessage({ role, content })`: the message carries its arguments.
+
     if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
       return merge([next(e.left), next(e.right)]);
     }
@@ -160,6 +171,7 @@ class InputAnalyzer {
       if (origin.source === 'ip' || origin.source === 'user' || origin.source === 'credential') return NONE;
       let missing = without(required(semantics), ...this.boundsChecked(origin.key, semantics));
       missing = without(missing, ...this.boundsFromValidation(origin.key, semantics));
+      missing = without(missing, ...declaredBounds(this.scope, origin.key, semantics, (schema, fields, s) => schemaMissing(schema, fields, s, this.scope)));
       return { fromRequest: true, missing };
     }
     if (path.root.kind === 'validated') {
@@ -203,6 +215,8 @@ class InputAnalyzer {
           if (callback && mentionsRole(callback)) found.add('roles');
         }
       }
+      // `if (!ALLOWED.has(value)) return 400`: a value from an allow-list has a known size.
+
       ts.forEachChild(node, visit);
     };
     visit(condition);
@@ -295,6 +309,12 @@ function boundsFromMapper(callback: ts.Expression | undefined, missing: Set<Inpu
   if (!callback) return missing;
   const fn = unwrap(callback);
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return missing;
+  // `m.role === 'user' ? new HumanMessage(m.content) : new AIMessage(m.content)`: the server picks the message class.
+  const constructed = returnExpressions(fn).map(unwrap);
+  if (constructed.length > 0 && constructed.every(isMessageConstruction)) {
+    const result = without(missing, 'roles');
+    return constructed.every((e) => containsCall(e, TRUNCATING)) ? without(result, 'item-size') : result;
+  }
   const returned = returnExpressions(fn).map(unwrap).find(ts.isObjectLiteralExpression);
   if (!returned) return missing;
   let result = new Set(missing);
@@ -303,6 +323,18 @@ function boundsFromMapper(callback: ts.Expression | undefined, missing: Set<Inpu
   const content = propertyValue(objectProperty(returned, 'content'));
   if (content && containsCall(content, TRUNCATING)) result = without(result, 'item-size');
   return result;
+}
+
+function isNegated(node: ts.Node): boolean {
+  let parent = node.parent;
+  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAwaitExpression(parent))) parent = parent.parent;
+  return !!parent && ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken;
+}
+
+function isMessageConstruction(expression: ts.Expression): boolean {
+  const e = unwrap(expression);
+  if (ts.isConditionalExpression(e)) return isMessageConstruction(e.whenTrue) && isMessageConstruction(e.whenFalse);
+  return ts.isNewExpression(e);
 }
 
 function isFixedChoice(expression: ts.Expression): boolean {
@@ -338,7 +370,7 @@ function schemaMissing(schema: ts.Expression, fields: string[], semantics: Seman
   const missing = new Set<InputBound>();
   const base = callChain(node).at(-1);
   if (!isCapped(node)) missing.add('array-length');
-  const item = base && calleeName(base) === 'array' ? base.arguments[0] : undefined;
+  const item = arrayItemOf(node);
   const itemNode = item ? schemaDefinition(item, scope) : undefined;
   const itemObject = itemNode && objectShape(itemNode, scope);
   if (itemObject) {
@@ -347,7 +379,7 @@ function schemaMissing(schema: ts.Expression, fields: string[], semantics: Seman
     if (!fields.every((p) => isFieldBounded(propertyValue(p), scope, 0))) missing.add('item-size');
     const role = propertyValue(objectProperty(itemObject, 'role'));
     const roleNode = role ? schemaDefinition(role, scope) : undefined;
-    if (roleNode && !ENUM_METHODS.has(calleeName(callChain(roleNode).at(-1)!) ?? '')) missing.add('roles');
+    if (roleNode && !callChain(roleNode).some((call) => ENUM_METHODS.has(calleeName(call) ?? ''))) missing.add('roles');
   } else if (!itemNode || !isSizeBounded(itemNode, scope)) {
     missing.add('item-size');
   }
@@ -374,7 +406,7 @@ function isSizeBounded(node: ts.Expression, scope: ProtectionScope, depth = 0): 
     return !!list && ts.isArrayLiteralExpression(list) && list.elements.every((o) => isFieldBounded(o, scope, depth));
   }
   if (name === 'string') return isCapped(node);
-  if (name === 'array') return isCapped(node) && isFieldBounded(base!.arguments[0], scope, depth);
+  if (name === 'array') return isCapped(node) && isFieldBounded(arrayItemOf(node), scope, depth);
   const object = objectShape(node, scope);
   if (object) return object.properties.every((p) => isFieldBounded(propertyValue(p), scope, depth));
   return isCapped(node);
@@ -391,12 +423,20 @@ function schemaDefinition(expression: ts.Expression, scope: ProtectionScope): ts
   return ts.isCallExpression(e) ? e : undefined;
 }
 
-/** Calls of a chain, outermost first: `z.array(x).min(1).max(40)` → max, min, array. */
+/**
+ * Calls of a chain, outermost first: `z.array(x).min(1).max(40)` → max, min, array. valibot's
+ * `v.pipe(v.array(x), v.maxLength(40))` is a chain too: pipe, then its first schema's chain.
+ */
 function callChain(expression: ts.Expression): ts.CallExpression[] {
   const chain: ts.CallExpression[] = [];
   let e: ts.Expression = unwrap(expression);
   while (ts.isCallExpression(e)) {
     chain.push(e);
+    const first = e.arguments[0] && unwrap(e.arguments[0]);
+    if (calleeName(e) === 'pipe' && first && ts.isCallExpression(first)) {
+      e = first;
+      continue;
+    }
     const callee = unwrap(e.expression);
     if (!ts.isPropertyAccessExpression(callee) || !ts.isCallExpression(unwrap(callee.expression))) break;
     e = unwrap(callee.expression);
@@ -404,19 +444,33 @@ function callChain(expression: ts.Expression): ts.CallExpression[] {
   return chain;
 }
 
+/**
+ * A size cap anywhere on the chain: a method (`.max(40)`), a valibot pipe action (`v.maxLength(40)`), or an
+ * action in the pipe array of older valibot (`v.array(x, [v.maxLength(40)])`).
+ */
 function isCapped(expression: ts.Expression): boolean {
+  const isCapCall = (a: ts.Expression) => ts.isCallExpression(unwrap(a)) && CAP_METHODS.has(calleeName(unwrap(a) as ts.CallExpression) ?? '');
   return callChain(expression).some((call) => {
     const name = calleeName(call) ?? '';
     if (CAP_METHODS.has(name) && call.arguments.length > 0) return true;
-    return name === 'pipe' && call.arguments.some((a) => ts.isCallExpression(unwrap(a)) && CAP_METHODS.has(calleeName(unwrap(a) as ts.CallExpression) ?? ''));
+    if (name === 'pipe' && call.arguments.some(isCapCall)) return true;
+    return call.arguments.some((a) => ts.isArrayLiteralExpression(unwrap(a)) && (unwrap(a) as ts.ArrayLiteralExpression).elements.some(isCapCall));
   });
+}
+
+/** The item schema of an array schema: `z.array(item)`, `v.array(item)`, yup's `array().of(item)`. */
+function arrayItemOf(node: ts.Expression): ts.Expression | undefined {
+  const chain = callChain(node);
+  const base = chain.at(-1);
+  if (!base || calleeName(base) !== 'array') return undefined;
+  return base.arguments[0] ?? chain.find((call) => calleeName(call) === 'of')?.arguments[0];
 }
 
 /** The object literal of a `z.object({...})` schema (also through `.extend({...})`, `.strict()`). */
 function objectShape(expression: ts.Expression, scope: ProtectionScope): ts.ObjectLiteralExpression | undefined {
   for (const call of callChain(expression)) {
     const name = calleeName(call);
-    if (name === 'object' || name === 'extend' || name === 'strictObject' || name === 'looseObject') {
+    if (name === 'object' || name === 'extend' || name === 'strictObject' || name === 'looseObject' || name === 'shape') {
       const argument = call.arguments[0] && unwrap(call.arguments[0]);
       if (argument && ts.isObjectLiteralExpression(argument)) return argument;
     }

@@ -6,21 +6,37 @@
  */
 import { ts } from 'ts-morph';
 import type { RateLimitFact, RateLimitKey } from '../model.js';
-import { calleeName, locationOf, objectProperty, propertyValue, unwrap } from './ast.js';
-import { isRateGuard } from './guards.js';
+import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
+import { type Guard, type Region, isRateGuard } from './guards.js';
+import { limiterCall } from './limiter-calls.js';
 import { requestOrigin, type RequestSource } from './request.js';
 import { type AccessPath, CallContext, memberNames, returnExpressions, segmentSignature } from './resolve.js';
-import type { ProtectionScope } from './scope.js';
+import type { LibraryLink, ProtectionScope } from './scope.js';
 
-const MIDDLEWARE_LIMITERS = new Set(['express-rate-limit', 'express-slow-down']);
+/**
+ * Limiter middleware, plugins and guards: the option that computes the key (or, for a guard class that
+ * extends the library's, the method), and the key when none is given.
+ */
+const MIDDLEWARE_LIMITERS: { module: string; signature?: RegExp; keyOption?: string; keyMethod?: string; defaultKey: RateLimitKey }[] = [
+  { module: 'express-rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
+  { module: 'express-slow-down', keyOption: 'keyGenerator', defaultKey: 'ip' },
+  { module: '@fastify/rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
+  { module: 'fastify-rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
+  { module: 'koa-ratelimit', keyOption: 'id', defaultKey: 'ip' },
+  { module: 'hono-rate-limiter', signature: /^rateLimiter\.\(\)$/, keyOption: 'keyGenerator', defaultKey: 'unknown' },
+  { module: '@nestjs/throttler', signature: /^ThrottlerGuard$/, keyMethod: 'getTracker', defaultKey: 'ip' },
+];
+type MiddlewareLimiter = (typeof MIDDLEWARE_LIMITERS)[number];
 const CALL_LIMITERS: { module: string; signature: RegExp }[] = [
   { module: '@upstash/ratelimit', signature: /(^|\.)new\.limit$/ },
   { module: 'rate-limiter-flexible', signature: /(^|\.)new\.(consume|penalty)$/ },
+  { module: '@unkey/ratelimit', signature: /(^|\.)new\.limit$/ },
 ];
 const IP_HELPERS: { module: string; names: RegExp }[] = [
   { module: '@vercel/functions', names: /^ipAddress$/ },
   { module: '@vercel/edge', names: /^ipAddress$/ },
   { module: 'request-ip', names: /^(getClientIp|default)?$/ },
+  ...['hono/bun', 'hono/deno', 'hono/cloudflare-workers', 'hono/vercel', 'hono/aws-lambda', 'hono/netlify', '@hono/node-server/conninfo'].map((module) => ({ module, names: /^getConnInfo$/ })),
 ];
 const USER_NAMES = /^(user|users|userid|user_id|uid|sub|account|accountid|member|memberid|org|orgid|organization|team|teamid|tenant|tenantid|workspace|workspaceid|customer|customerid|owner|ownerid)$/i;
 
@@ -28,13 +44,22 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
   const facts: RateLimitFact[] = [];
   for (const link of scope.libraryLinks) {
     const path = link.path;
-    if (path?.root.kind !== 'module' || !MIDDLEWARE_LIMITERS.has(path.root.module)) continue;
+    if (path?.root.kind !== 'module') continue;
+    const module = path.root.module;
+    const signature = segmentSignature(path.segments).replace(/^default\.?/, '');
+    const limiter = MIDDLEWARE_LIMITERS.find((l) => l.module === module && (!l.signature || l.signature.test(signature)));
+    if (!limiter) continue;
     const creation = [...path.segments].reverse().find((s) => s.kind === 'call');
     const call = creation?.kind === 'call' ? creation.call : undefined;
-    facts.push(middlewareLimiter(scope, path.root.module, call, link.expression));
+    facts.push(middlewareLimiter(scope, limiter, call, link));
   }
   for (const { call, region } of scope.calls) {
     const path = scope.resolver.resolve(call.expression, region.context);
+    const shaped = limiterCall(scope, call, region, path, path ? segmentSignature(path.segments) : '');
+    if (shaped) {
+      facts.push(shaped);
+      continue;
+    }
     if (path?.root.kind !== 'module') continue;
     const module = path.root.module;
     const signature = segmentSignature(path.segments);
@@ -54,15 +79,22 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
   return facts;
 }
 
-function middlewareLimiter(scope: ProtectionScope, module: string, call: ts.CallExpression | undefined, registered: ts.Expression): RateLimitFact {
-  const options = call?.arguments[0] && unwrap(call.arguments[0]);
-  const keyGenerator = options && ts.isObjectLiteralExpression(options) ? objectProperty(options, 'keyGenerator') : undefined;
+function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, call: ts.CallExpression | undefined, link: LibraryLink): RateLimitFact {
+  const module = limiter.module;
+  const registered = link.expression;
+  const argument = call?.arguments[0] && unwrap(call.arguments[0]);
+  // The creation call's options, then options the framework recorded (a Fastify route's, then the plugin's).
+  const options = [...(argument && ts.isObjectLiteralExpression(argument) ? [argument] : []), ...(link.link.options ?? [])];
+  const keyGenerator = limiter.keyOption ? options.map((o) => objectProperty(o, limiter.keyOption!)).find(Boolean) : undefined;
+  const keyMethod = limiter.keyMethod ? subclassMethod(registered, limiter.keyMethod) : undefined;
   const location = locationOf(scope.project, call ?? registered);
-  if (!keyGenerator) {
-    return { library: module, key: 'ip', description: `${module} keyed on the client IP (its default)`, location };
+  if (!keyGenerator && !keyMethod) {
+    const key = limiter.defaultKey;
+    return { library: module, key, description: `${module} keyed on ${describeKey(key)}${key === 'ip' ? ' (its default)' : ''}`, location };
   }
-  const generator =
-    ts.isMethodDeclaration(keyGenerator) ? { fn: keyGenerator, context: CallContext.ROOT } : scope.resolver.resolveFunction(propertyValue(keyGenerator)!);
+  const generator = keyMethod
+    ? { fn: keyMethod, context: CallContext.ROOT }
+    : ts.isMethodDeclaration(keyGenerator!) ? { fn: keyGenerator, context: CallContext.ROOT } : scope.resolver.resolveFunction(propertyValue(keyGenerator)!);
   if (!generator) return { library: module, key: 'unknown', description: `${module} with a custom key`, location };
   scope.requestParams.add(generator.fn);
   const context = generator.context.enter(generator.fn, undefined);
@@ -78,16 +110,27 @@ function middlewareLimiter(scope: ProtectionScope, module: string, call: ts.Call
   };
 }
 
+/** `class UserThrottlerGuard extends ThrottlerGuard { getTracker(req) {...} }`: the override of `name`. */
+function subclassMethod(heritageExpression: ts.Expression, name: string): ts.MethodDeclaration | undefined {
+  const parent = heritageExpression.parent;
+  if (!parent || !ts.isExpressionWithTypeArguments(parent) || !ts.isHeritageClause(parent.parent)) return undefined;
+  const declaration = parent.parent.parent;
+  return declaration.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && propertyNameText(m.name) === name && !!m.body);
+}
+
 /** A hand-written limiter: a guard that refuses with 429 (or reads a request counter), keyed on its counter. */
 function counterLimiters(scope: ProtectionScope): RateLimitFact[] {
   const facts: RateLimitFact[] = [];
   for (const guard of scope.guards) {
     if (!isRateGuard(guard)) continue;
-    const counter = scope.calls.find(({ call }) => /^(incr|incrby|increment|hincrby|zadd|zcard)$/i.test(calleeName(call) ?? ''));
+    const counter =
+      scope.calls.find(({ call }) => /^(incr|incrby|increment|hincrby|zadd|zcard)$/i.test(calleeName(call) ?? '')) ?? counterWriteBack(scope, guard);
     const key = counter?.call.arguments[0] ? classifyKey(scope, counter.call.arguments[0], counter.region.context) : undefined;
+    // Without a visible counter key, a count looked up per user (getMessageCountByUserId) is keyed on the user.
+    const perUser = [...guard.words].some((w) => USER_NAMES.test(w));
     facts.push({
       library: 'counter',
-      key: key?.key ?? 'unknown',
+      key: key?.key ?? (perUser ? 'user' : 'unknown'),
       description: `a request counter that refuses with ${guard.statuses.join('/') || 'an error'}`,
       location: locationOf(scope.project, guard.node),
       keyLocation: counter ? locationOf(scope.project, counter.call.arguments[0] ?? counter.call) : undefined,
@@ -95,6 +138,36 @@ function counterLimiters(scope: ProtectionScope): RateLimitFact[] {
     });
   }
   return facts;
+}
+
+/**
+ * A counter kept in a store without an increment command: the value the guard compares is written back under
+ * a key, `storage.setItem(key, hits + 1, { ttl })`, `env.KV.put(key, String(count + 1), ...)`,
+ * `hits.set(ip, [...recent, now])`.
+ */
+function counterWriteBack(scope: ProtectionScope, guard: Guard): ProtectionScope['calls'][number] | undefined {
+  const compared = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) compared.add(node.text);
+    ts.forEachChild(node, collect);
+  };
+  if (guard.condition) collect(guard.condition);
+  const mentionsCompared = (node: ts.Node): boolean => (ts.isIdentifier(node) && compared.has(node.text)) || !!ts.forEachChild(node, mentionsCompared);
+  const writes = (call: ts.CallExpression) =>
+    /^(set|setItem|put|setex|hset)$/.test(calleeName(call) ?? '') && call.arguments.length >= 2 && call.arguments.slice(1).some(mentionsCompared);
+  return scope.calls.find(({ call }) => writes(call)) ?? scope.regions.flatMap((region) => writesAfter(region, guard, writes)).at(0);
+}
+
+/** Writes after the guard in the same function: the count is stored once the request is let through. */
+function writesAfter(region: Region, guard: Guard, writes: (call: ts.CallExpression) => boolean): ProtectionScope['calls'] {
+  if (region !== guard.region) return [];
+  const found: ProtectionScope['calls'] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.getStart() > guard.node.getEnd() && writes(node)) found.push({ call: node, region });
+    ts.forEachChild(node, visit);
+  };
+  if (region.fn.body) visit(region.fn.body);
+  return found;
 }
 
 interface KeyClass {
@@ -131,6 +204,11 @@ export function classifyKey(scope: ProtectionScope, expression: ts.Expression, c
     }
   }
   const path = scope.resolver.resolve(e, context);
+  // `const key = \`chat:${user.id}\``: a key built from parts in a local is classified by its parts.
+  const built = path?.root.kind === 'local' && path.segments.length === 0 ? path.root.node : undefined;
+  if (built && built !== e && (ts.isTemplateExpression(built) || ts.isBinaryExpression(built) || ts.isArrayLiteralExpression(built))) {
+    return next(built, path!.context);
+  }
   return classifyPath(scope, path);
 }
 

@@ -11,6 +11,7 @@
 import { ts } from 'ts-morph';
 import type { ParsedProject } from '../engine/program.js';
 import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwrap } from './ast.js';
+import { ProjectAutoImports, accessorOf, autoImportOf, mayBeAccessor, passedThrough } from './accessors.js';
 
 export type Segment =
   | { kind: 'member'; name: string }
@@ -82,6 +83,12 @@ export class Resolver {
     private readonly instanceModules: ReadonlySet<string> = new Set(),
   ) {}
 
+  private autoImports?: ProjectAutoImports;
+
+  private get projectAutoImports(): ProjectAutoImports {
+    return (this.autoImports ??= new ProjectAutoImports(this.project.program, (f) => this.project.relative(f)));
+  }
+
   get checker(): ts.TypeChecker {
     return this.project.checker;
   }
@@ -121,7 +128,12 @@ export class Resolver {
     if (ts.isIdentifier(e)) {
       if (e.text === 'undefined') return { root: { kind: 'local', node: e }, segments: [], context };
       const declaration = this.declarationOf(e);
-      return declaration ? this.resolveDeclaration(declaration, context, next) : undefined;
+      if (declaration) return this.resolveDeclaration(declaration, context, next);
+      // Nuxt/Nitro auto-imports: the project's `server/utils` exports, h3 (`readBody`), platform globals (`JSON`).
+      const projectExport = this.projectAutoImports.lookup(e);
+      if (projectExport) return this.resolveDeclaration(projectExport, context, next);
+      const auto = autoImportOf(e.text);
+      return auto ? { root: { kind: 'module', module: auto.module }, segments: auto.exported ? [member(auto.exported)] : [], context } : undefined;
     }
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
       const name = ts.isPropertyAccessExpression(e) ? e.name.text : stringValue(e.argumentExpression) ?? numericIndex(e.argumentExpression);
@@ -152,9 +164,14 @@ export class Resolver {
 
   private resolveCall(call: ts.CallExpression, context: CallContext, depth: number): AccessPath | undefined {
     const callee = unwrap(call.expression);
-    if (ts.isIdentifier(callee) && callee.text === 'require' && call.arguments.length === 1) {
+    const isDynamicImport = callee.kind === ts.SyntaxKind.ImportKeyword;
+    if ((isDynamicImport || (ts.isIdentifier(callee) && callee.text === 'require')) && call.arguments.length >= 1) {
       const module = stringValue(call.arguments[0]);
       if (module !== undefined) return { root: { kind: 'module', module }, segments: [], context };
+    }
+    if (mayBeAccessor(call)) {
+      const accessed = this.resolveAccessor(call, context, depth);
+      if (accessed) return accessed;
     }
     if (ts.isPropertyAccessExpression(callee) && VALIDATOR_METHODS.has(callee.name.text)) {
       return {
@@ -172,6 +189,22 @@ export class Resolver {
       if (returned) return returned;
     }
     return { ...target, segments: [...target.segments, { kind: 'call', call }] };
+  }
+
+  /** `readBody(event)` is `event.body`, `v.parse(Schema, x)` is `x` validated, `JSON.parse(x)` is `x`. */
+  private resolveAccessor(call: ts.CallExpression, context: CallContext, depth: number): AccessPath | undefined {
+    const callee = this.resolve(call.expression, context, depth);
+    const through = passedThrough(call, callee);
+    if (through) return this.resolve(through, context, depth);
+    const accessor = accessorOf(call, callee);
+    if (accessor?.kind === 'validated') {
+      return { root: { kind: 'validated', schema: accessor.schema, input: accessor.input, method: accessor.method }, segments: [], context };
+    }
+    if (accessor?.kind === 'member') {
+      const base = this.resolve(accessor.of, context, depth);
+      return base ? { ...base, segments: [...base.segments, ...accessor.segments] } : undefined;
+    }
+    return undefined;
   }
 
   /** What a project function returns, with its parameters bound to the call's arguments. */
@@ -202,6 +235,9 @@ export class Resolver {
     }
     if (ts.isVariableDeclaration(declaration)) {
       if (declaration.initializer && ts.isIdentifier(declaration.name)) return this.resolve(declaration.initializer, context, depth);
+      // `let body; try { body = schema.parse(await req.json()) } catch { ... }`: the assigned value.
+      const assigned = ts.isIdentifier(declaration.name) ? this.assignedValue(declaration) : undefined;
+      if (assigned) return this.resolve(assigned, context, depth);
       return { root: { kind: 'local', node: declaration }, segments: [], context };
     }
     if (ts.isBindingElement(declaration)) return this.resolveBindingElement(declaration, context, depth);
@@ -257,6 +293,30 @@ export class Resolver {
     return this.fromTypeAnnotation(param.type, context) ?? { root: { kind: 'param', param }, segments: [], context };
   }
 
+  /** The first value assigned to a variable declared without one, in the scope that declares it. */
+  private assignedValue(declaration: ts.VariableDeclaration): ts.Expression | undefined {
+    const name = (declaration.name as ts.Identifier).text;
+    const scope = declaration.parent.parent.parent; // declaration list → statement → block or source file
+    if (!scope || !scope.getText().includes(`${name} =`)) return undefined;
+    let found: ts.Expression | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isIdentifier(node.left) &&
+        node.left.text === name &&
+        this.declarationOf(node.left) === declaration
+      ) {
+        found = node.right;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(scope, visit);
+    return found;
+  }
+
   /** A parameter or field typed with an imported SDK class (`openai: OpenAI`) stands for an instance of it. */
   private fromTypeAnnotation(type: ts.TypeNode | undefined, context: CallContext): AccessPath | undefined {
     if (!type || !ts.isTypeReferenceNode(type)) return undefined;
@@ -282,7 +342,13 @@ export class Resolver {
       const property = node.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === name);
       if (property) return this.resolveDeclaration(property, base.context, depth);
     }
-    return this.resolveMemberByChecker(access, base.context, depth);
+    const member = this.resolveMemberByChecker(access, base.context, depth);
+    // A plain field of a parameter typed with a project class (a request DTO, `dto.messages`) is data the
+    // parameter carries: keep it as the parameter's member rather than the field's declaration.
+    if (base.root.kind === 'param' && member?.root.kind === 'local' && member.segments.length === 0 && ts.isPropertyDeclaration(member.root.node)) {
+      return undefined;
+    }
+    return member;
   }
 
   private resolveMemberByChecker(
@@ -298,6 +364,11 @@ export class Resolver {
     }
     if (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration) || ts.isShorthandPropertyAssignment(declaration) || ts.isVariableDeclaration(declaration)) {
       return this.resolveDeclaration(declaration, context, depth);
+    }
+    // A constructor parameter property, `constructor(private readonly ai: AiService)`: an injected instance
+    // of its declared type, whose members the checker finds through that type.
+    if (ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent)) {
+      return this.fromTypeAnnotation(declaration.type, context) ?? { root: { kind: 'local', node: declaration }, segments: [], context };
     }
     return undefined;
   }

@@ -5,9 +5,11 @@
  */
 import { ts } from 'ts-morph';
 import type { ParsedProject } from '../engine/program.js';
-import type { RouteLink } from '../frameworks/types.js';
+import type { Evidence } from '../model.js';
+import type { DeclaredValidation, RouteLink } from '../frameworks/types.js';
 import { type FunctionNode, isFunctionNode, unwrap } from './ast.js';
 import { type Guard, type Region, findGuards, regionCalls } from './guards.js';
+import { type CustomFunctions, NO_CUSTOM_FUNCTIONS } from './custom-functions.js';
 import type { ReachedAiCall } from './reach.js';
 import { RequestParameters } from './request.js';
 import { type AccessPath, CallContext, type Resolver } from './resolve.js';
@@ -16,6 +18,8 @@ export interface LibraryLink {
   expression: ts.Expression;
   path: AccessPath | undefined;
   origin: Region['origin'];
+  /** The chain link as the framework declared it (registration options...). */
+  link: RouteLink;
 }
 
 export interface ScopedCall {
@@ -33,7 +37,15 @@ export interface ProtectionScope {
   libraryLinks: LibraryLink[];
   /** Calls made before the paid call, e.g. `ratelimit.limit(ip)`. */
   calls: ScopedCall[];
+  /** Request parts the framework validates against a declared schema (a Fastify route schema, a NestJS DTO). */
+  validations: DeclaredValidation[];
+  /** Authentication the platform enforces, declared outside the code (an API Gateway authorizer). */
+  platformAuth: Evidence[];
   reached: ReachedAiCall;
+  /** The expressions registered before the handler (middleware, wrappers), in order. */
+  links: ts.Expression[];
+  /** The project's own helpers named in the config file. */
+  custom: CustomFunctions;
 }
 
 const HELPER_DEPTH = 2;
@@ -43,6 +55,7 @@ export function buildScope(
   resolver: Resolver,
   links: RouteLink[],
   reached: ReachedAiCall,
+  custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
 ): ProtectionScope {
   const requestParams = new RequestParameters();
   const regions: Region[] = [];
@@ -55,10 +68,10 @@ export function buildScope(
     const callee = link.role === 'wrapper' && ts.isCallExpression(expression) ? expression.expression : expression;
     const fn = resolver.resolveFunction(callee);
     if (fn) {
-      requestParams.add(fn.fn);
-      regions.push({ fn: fn.fn, context: fn.context.enter(fn.fn, undefined), includeNested: true, origin });
+      requestParams.add(fn.fn, link.requestParts);
+      regions.push({ fn: fn.fn, context: fn.context.enter(fn.fn, undefined), includeNested: true, origin, refusesOnFalse: link.refusesOnFalse });
     } else {
-      libraryLinks.push({ expression, path: resolver.resolve(expression), origin });
+      libraryLinks.push({ expression, path: resolver.resolve(expression), origin, link });
     }
     // Callbacks given to library middleware run as part of it: clerkMiddleware(async (auth, req) => ...).
     if (!fn && ts.isCallExpression(expression)) {
@@ -73,14 +86,17 @@ export function buildScope(
   }
 
   reached.steps.forEach((step, i) => {
-    if (i === 0) requestParams.add(step.fn);
+    if (i === 0) requestParams.add(step.fn, links[links.length - 1]?.requestParts);
     regions.push({ fn: step.fn, context: step.context, before: step.site.getStart(), site: step.site, origin: 'handler' });
   });
 
   addHelperRegions(regions, resolver, onPath);
   const guards = regions.flatMap((region) => findGuards(region, resolver));
   const calls = regions.flatMap((region) => regionCalls(region).map((call) => ({ call, region })));
-  return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached };
+  const validations = links.flatMap((link) => link.validates ?? []);
+  const before = links.slice(0, -1).map((link) => link.expression);
+  const platformAuth = links.flatMap((link) => link.platformAuth ?? []);
+  return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom };
 }
 
 /** Helpers called before the paid call run their checks before it too: `await assertUnderDailyCap()`. */

@@ -1,28 +1,56 @@
 /**
- * The command line: `ai-endpoint-audit [paths...]`. Reports go to stdout or --output; progress and per-file
+ * The command line: `ai-endpoint-audit [paths...]` scans; subcommands (`rules`, `explain`, `init`) are registered
+ * in `buildProgram`, one import and one call each. Reports go to stdout or --output; progress and per-file
  * problems to stderr. Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or tool error.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { RULES } from '../../rules/index.js';
-import { scan, ScanUsageError } from '../engine/scan.js';
-import { type ScanResult, type Severity, severityRank } from '../model.js';
+import { ConfigError, findConfigFile, loadConfigFile } from '../config/load.js';
+import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/schema.js';
+import type * as Engine from '../engine/scan.js';
+import { type Finding, type ScanResult, severityRank } from '../model.js';
+import { renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { TOOL } from '../version.js';
+import { type Baseline, BaselineError, createBaseline, newFindings, readBaseline, writeBaseline } from './baseline.js';
+import { ChangedFilesError, changedFiles, findingsTouching } from './changed-files.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerGuardCommand } from './guard-command.js';
+import { registerRulesCommands } from './commands/rules.js';
+import { complain, EXIT, exitStatus, setExitStatus } from './exit.js';
+import { createProgress, progressEnabled } from './progress.js';
 
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+export { EXIT } from './exit.js';
 
-type Format = 'text' | 'json' | 'sarif';
-type FailOn = Severity | 'none';
+const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
 
 interface CliOptions {
   format: Format;
   output?: string;
-  failOn: FailOn;
+  sarifOutput?: string;
+  markdownOutput?: string;
+  /** Undefined when the flag is not given: the config's `failOn`, then `high`. */
+  failOn?: FailOn;
+  /** A file, or false for --no-config. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
+  quiet?: boolean;
   color?: boolean;
+  strict?: boolean;
 }
+
+const DEFAULT_FAIL_ON: FailOn = 'high';
+
+/** A problem with the request: printed, and the run exits 2. */
+class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -32,52 +60,132 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.clean : EXIT.error;
     throw error;
   }
-  return (program as Command & { exitStatus?: number }).exitStatus ?? EXIT.clean;
+  return exitStatus(program);
 }
 
-function buildProgram(): Command {
+export function buildProgram(): Command {
   const program = new Command();
   program
     .name('ai-endpoint-audit')
     .description('Find HTTP routes that call paid AI models and report the protections they are missing.')
     .version(TOOL.version, '--version')
     .argument('[paths...]', 'files or folders to scan', ['.'])
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low', 'none']).default('high'))
+    .option('--sarif-output <file>', 'also write a SARIF report to this file (for code scanning upload)')
+    .option('--markdown-output <file>', 'also write a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: failOn from the config, else high)').choices(
+        FAIL_ON_VALUES,
+      ),
+    )
+    .option('--config <file>', 'config file (default: the nearest .ai-endpoint-audit.yml, .yaml or .json walking up to the repository root)')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'report only findings that are not in this baseline file')
+    .option('--write-baseline <file>', 'write the current findings to a baseline file (the run then exits 0)')
+    .option('--changed-since <git-ref>', 'report only findings on endpoints that touch a file changed since this git ref')
+    .option('-q, --quiet', 'no progress line and no per-file problems on stderr')
     .option('--no-color', 'plain text output')
-    .addHelpText('after', `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.`)
+    .option('--strict', 'exit 2 when any file could not be analysed (unreadable, too large, syntax error, skipped link...)')
+    .addHelpText(
+      'after',
+      `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error (with --strict, also any file that could not be analysed).`,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action(async (paths: string[], options: CliOptions) => {
-      (program as Command & { exitStatus?: number }).exitStatus = await run(paths, options);
+      setExitStatus(program, await run(paths, options));
     });
+  registerRulesCommands(program);
+  registerInitCommand(program);
+  registerGuardCommand(program);
   return program;
 }
 
 async function run(paths: string[], options: CliOptions): Promise<number> {
-  let result: ScanResult;
+  // Loaded here, not at the top: `--version`, `rules` and `explain` stay fast without the compiler.
+  const engine = await import('../engine/scan.js');
   try {
-    result = await scan({ paths });
+    return await audit(engine, paths, options);
   } catch (error) {
-    process.stderr.write(`ai-endpoint-audit: ${error instanceof ScanUsageError ? error.message : `scan failed: ${error instanceof Error ? error.stack : String(error)}`}\n`);
+    if (error instanceof ConfigError) {
+      complain(`invalid config:\n${error.message}`);
+    } else if (
+      error instanceof UsageError ||
+      error instanceof engine.ScanUsageError ||
+      error instanceof BaselineError ||
+      error instanceof ChangedFilesError
+    ) {
+      complain(error.message);
+    } else {
+      complain(`scan failed: ${error instanceof Error ? error.stack : String(error)}`);
+    }
     return EXIT.error;
   }
-  for (const problem of result.errors) {
-    process.stderr.write(`ai-endpoint-audit: ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''} ${problem.message}\n`);
+}
+
+async function audit(engine: typeof Engine, paths: string[], options: CliOptions): Promise<number> {
+  if (options.writeBaseline && options.changedSince) {
+    throw new UsageError('--write-baseline records every finding; it cannot be combined with --changed-since');
   }
-  const report = render(result, options);
-  if (options.output) {
-    try {
-      writeFileSync(options.output, report);
-    } catch (error) {
-      process.stderr.write(`ai-endpoint-audit: cannot write ${options.output}: ${(error as Error).message}\n`);
-      return EXIT.error;
+  const root = engine.scanRoot(paths);
+  const config = loadConfig(options, root);
+  // Fail fast on the inputs that do not need the scan.
+  const baseline: Baseline | undefined = options.baseline ? readBaseline(options.baseline) : undefined;
+  const changed = options.changedSince ? changedFiles(root, options.changedSince) : undefined;
+
+  const progress = createProgress(process.stderr, progressEnabled(process.stderr, process.env, options.quiet === true));
+  let result: ScanResult;
+  try {
+    result = await engine.scan({ paths, config, onProgress: (p) => progress.update(p) });
+  } finally {
+    progress.done();
+  }
+  if (!options.quiet) {
+    for (const problem of result.errors) {
+      complain(`${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''} ${problem.message}`);
     }
-  } else {
-    process.stdout.write(report);
   }
-  return failing(result, options.failOn) ? EXIT.findings : EXIT.clean;
+
+  if (options.writeBaseline) {
+    const written = createBaseline(result);
+    writeBaseline(options.writeBaseline, written);
+    if (!options.quiet) complain(`wrote ${written.findings.length} finding(s) to the baseline ${options.writeBaseline}`);
+  }
+
+  let findings: Finding[] = result.findings;
+  if (baseline) findings = newFindings(findings, baseline);
+  if (changed) findings = findingsTouching(findings, result.endpoints, changed);
+  const reported: ScanResult = { ...result, findings };
+
+  writeReport(render(reported, options), options.output);
+  if (options.sarifOutput) writeReport(renderSarif(reported), options.sarifOutput);
+  if (options.markdownOutput) writeReport(renderMarkdown(reported), options.markdownOutput);
+
+  if (options.strict && result.errors.length > 0) {
+    complain(`--strict: ${result.errors.length} file problem(s) above`);
+    return EXIT.error;
+  }
+  if (options.writeBaseline) return EXIT.clean;
+  return failing(findings, options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON) ? EXIT.findings : EXIT.clean;
+}
+
+function loadConfig(options: CliOptions, root: string): AuditConfig {
+  if (options.config === false) return defaultConfig(root);
+  const file = options.config ?? findConfigFile(root);
+  return file ? loadConfigFile(file) : defaultConfig(root);
+}
+
+function writeReport(report: string, file: string | undefined): void {
+  if (!file) {
+    process.stdout.write(report);
+    return;
+  }
+  try {
+    writeFileSync(file, report);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+  }
 }
 
 function render(result: ScanResult, options: CliOptions): string {
@@ -86,6 +194,10 @@ function render(result: ScanResult, options: CliOptions): string {
       return renderJson(result);
     case 'sarif':
       return renderSarif(result);
+    case 'github':
+      return renderGithub(result, { baseDir: path.resolve(process.env.GITHUB_WORKSPACE || process.cwd()) });
+    case 'markdown':
+      return renderMarkdown(result);
     default:
       return renderText(result, { color: useColor(options) });
   }
@@ -98,7 +210,8 @@ function useColor(options: CliOptions): boolean {
   return process.stdout.isTTY === true;
 }
 
-function failing(result: ScanResult, failOn: FailOn): boolean {
+/** Suppressed findings stay in JSON and SARIF but never fail the run. */
+function failing(findings: readonly Finding[], failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return result.findings.some((f) => severityRank(f.severity) >= severityRank(failOn));
+  return findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn));
 }

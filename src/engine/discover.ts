@@ -1,13 +1,16 @@
 /**
- * Stage 1, discover: the source files under the scanned paths.
- * Skips dependencies, build output, declaration files and minified bundles; never follows symlinks.
+ * Stage 1, discover: the source files under the scanned root.
+ * Skips dependencies, build output, declaration files and minified bundles. Never follows symbolic links
+ * (a link is noted and skipped, so a link loop or a link to a folder outside the root is never entered), and
+ * notes entries with a source name that are not regular files (a FIFO would block a read forever).
  */
 import fg from 'fast-glob';
-import { lstatSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';
+import { isWithin, RootGuard } from './root-guard.js';
 
-export const SOURCE_GLOB = '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}';
+export const SOURCE_EXTENSION = /\.(?:ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 
 export const DEFAULT_IGNORES = [
   '**/node_modules/**',
@@ -36,34 +39,69 @@ export interface Discovery {
   errors: ScanError[];
 }
 
+interface Entry {
+  path: string;
+  dirent: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean };
+}
+
 export async function discover(root: string, ignore: string[] = []): Promise<Discovery> {
+  const guard = new RootGuard(root);
   const errors: ScanError[] = [];
-  const entries = await fg(SOURCE_GLOB, {
-    cwd: root,
+  // Every entry, not only source names: a link to a folder has no source extension but still needs a note.
+  const entries = (await fg('**', {
+    cwd: guard.root,
     absolute: true,
-    onlyFiles: true,
+    onlyFiles: false,
+    objectMode: true,
     followSymbolicLinks: false,
     suppressErrors: true,
     dot: false,
     ignore: [...DEFAULT_IGNORES, ...ignore],
-  });
+  })) as unknown as Entry[];
   const files: string[] = [];
-  for (const file of entries) {
-    if (isSymlink(file)) {
-      errors.push({ file: path.relative(root, file), kind: 'symlink', message: 'symbolic link not followed' });
+  for (const entry of entries) {
+    const file = path.normalize(entry.path);
+    const relative = path.relative(guard.root, file).split(path.sep).join('/');
+    const isSource = SOURCE_EXTENSION.test(file);
+    if (entry.dirent.isDirectory()) continue;
+    if (entry.dirent.isSymbolicLink()) {
+      const note = symlinkNote(file, isSource, guard);
+      if (note) errors.push({ file: relative, kind: 'symlink', message: note });
+    } else if (!isSource) {
       continue;
+    } else if (entry.dirent.isFile()) {
+      files.push(file);
+    } else {
+      errors.push({ file: relative, kind: 'unreadable', message: `skipped: not a regular file (${specialKind(entry.dirent)})` });
     }
-    files.push(path.normalize(file));
   }
   files.sort();
   return { files, errors };
 }
 
-function isSymlink(file: string): boolean {
+/** Why a link is skipped, or undefined for a link that cannot matter (to a file that is not source). */
+function symlinkNote(link: string, isSource: boolean, guard: RootGuard): string | undefined {
+  let target;
   try {
-    // fast-glob reports links to files as files; lstat tells them apart.
-    return lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
+    target = statSync(link);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'symbolic link not followed: it loops';
+    return isSource ? `symbolic link not followed: its target cannot be read (${code ?? 'error'})` : undefined;
   }
+  if (!target.isDirectory() && !isSource) return undefined;
+  const what = target.isDirectory() ? 'symbolic link to a folder not followed' : 'symbolic link not followed';
+  const real = guard.realDirectory(link);
+  if (real !== undefined && !isWithin(guard.realRoot, real)) return `${what}: it points outside the scanned root`;
+  const parent = guard.realDirectory(path.dirname(link));
+  if (real !== undefined && parent !== undefined && target.isDirectory() && isWithin(real, parent)) {
+    return `${what}: it points to a folder that contains it (a loop)`;
+  }
+  return what;
+}
+
+function specialKind(dirent: Entry['dirent']): string {
+  if (dirent.isFIFO()) return 'a named pipe';
+  if (dirent.isSocket()) return 'a socket';
+  return 'a device or other special file';
 }

@@ -1,23 +1,28 @@
 /**
  * The pipeline, end to end:
- *   discover → index → parse → endpoints → ai calls → reach → facts → rules → report
+ *   discover → index → parse → endpoints → ai calls → reach → facts → rules → filter → report
  * Each stage lives in its own module; this file only wires them together.
  */
-import { existsSync, statSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
 import { analyzeRoute } from '../analysis/facts.js';
+import { customAiProvider, NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
 import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
 import type { Endpoint, Finding, Rule, ScanError, ScanResult } from '../model.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
-import { primaryLocationLineHash, stableFingerprint } from '../report/fingerprint.js';
-import { compareFindings } from '../report/order.js';
 import { TOOL } from '../version.js';
+import type { AuditConfig } from '../config/schema.js';
+import { discoveryIgnores } from '../config/ignore.js';
 import { discover } from './discover.js';
+import { effectiveRules, endpointsInFiles, filterFindings } from './filter.js';
 import { createParsedProject } from './program.js';
-import { buildIndex } from './source-index.js';
+import { applyRules, FileTexts } from './apply-rules.js';
+import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
+import { buildIndex, toPosix } from './source-index.js';
+import { projectFacts } from '../analysis/project-facts.js';
 
 export interface ScanOptions {
   /** Files or folders to scan; reports are relative to the first folder (or the common parent). */
@@ -26,6 +31,20 @@ export interface ScanOptions {
   ignore?: string[];
   /** Rules to run; all when undefined. */
   rules?: readonly Rule[];
+  /**
+   * The project's config file, resolved: `ignore` reaches discovery, rule settings the filter stage.
+   * `publicRoutes` and `functions` (custom auth, limiter, spend-cap and AI-wrapper names) are for the analyses.
+   */
+  config?: AuditConfig;
+  /** Called as the scan advances, for a progress display. */
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+export interface ScanProgress {
+  filesIndexed: number;
+  /** Files parsed for the deep stage; 0 until parsing is done. */
+  filesAnalysed: number;
+  routesAnalysed: number;
 }
 
 /** A problem with the request itself (a path that does not exist): the CLI exits 2. */
@@ -36,9 +55,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = scanRoot(options.paths);
   const rules = options.rules ?? RULES;
 
-  const discovery = await discover(root, options.ignore);
+  const configIgnores = options.config ? discoveryIgnores(options.config.ignore, options.config.baseDir, root) : [];
+  const ignores = [...(options.ignore ?? []), ...configIgnores];
+  const discovery = await discover(root, ignores);
   const index = buildIndex(root, discovery.files);
   const errors: ScanError[] = [...discovery.errors, ...index.errors];
+  const progress: ScanProgress = { filesIndexed: discovery.files.length, filesAnalysed: 0, routesAnalysed: 0 };
+  options.onProgress?.(progress);
 
   const candidates = [...index.files.values()].filter((f) => f.mentionsRoutes).map((f) => f.path);
   let endpoints: Endpoint[] = [];
@@ -48,18 +71,31 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const resolver = new Resolver(project, SDK_MODULES);
     const sourceFiles = project.program.getSourceFiles().filter((f) => !f.isDeclarationFile);
     analyzedFiles = sourceFiles.length;
+    progress.filesAnalysed = analyzedFiles;
+    options.onProgress?.(progress);
     const context: FrameworkContext = { project, resolver, routeFiles: sourceFiles };
+    const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
+    const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
     const analyzed: Omit<Endpoint, 'id'>[] = [];
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
-        const endpoint = safely(() => analyzeRoute(route, project, resolver, PROVIDERS), errors, `${route.method} ${route.path}`);
+        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, custom), errors, `${route.method} ${route.path}`);
         if (endpoint) analyzed.push(endpoint);
+        progress.routesAnalysed++;
+        options.onProgress?.(progress);
       }
     }
     endpoints = withIds(analyzed);
   }
+  // An ignored file may still be parsed as a helper of another file; its own routes are not reported.
+  if (ignores.length > 0) endpoints = endpointsInFiles(endpoints, discovery.files, root);
 
-  const findings = applyRules(endpoints, rules, root);
+  const texts = new FileTexts(root);
+  markDeclaredPublic(endpoints, texts, options.config?.publicRoutes);
+  const enabledRules = effectiveRules(rules, options.config?.rules);
+  const facts = projectFacts(index, (file) => toPosix(path.relative(root, file)));
+  const findings = applySuppressions(filterFindings(applyRules(endpoints, facts, rules, texts), enabledRules), endpoints, texts);
+  errors.push(...reasonlessSuppressions(index.files.values()));
   return {
     tool: TOOL,
     root,
@@ -67,11 +103,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings,
     errors: errors.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
     stats: { files: discovery.files.length, analyzedFiles, durationMs: Math.round(performance.now() - started) },
-    rules: rules.map((r) => r.meta),
+    rules: enabledRules,
   };
 }
 
-function scanRoot(paths: string[]): string {
+/** The folder reports are relative to: the common parent of the scanned paths. */
+export function scanRoot(paths: string[]): string {
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
   for (const p of absolute) {
     if (!existsSync(p)) throw new ScanUsageError(`path does not exist: ${p}`);
@@ -111,42 +148,4 @@ function withIds(endpoints: Omit<Endpoint, 'id'>[]): Endpoint[] {
     unique.push({ id: n === 1 ? base : `${base} #${n}`, ...endpoint });
   }
   return unique;
-}
-
-function applyRules(endpoints: Endpoint[], rules: readonly Rule[], root: string): Finding[] {
-  const texts = new Map<string, string | undefined>();
-  const fileText = (file: string) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, readFileSync(path.join(root, file), 'utf8'));
-      } catch {
-        texts.set(file, undefined);
-      }
-    }
-    return texts.get(file);
-  };
-  const findings: Finding[] = [];
-  for (const endpoint of endpoints) {
-    for (const rule of rules) {
-      for (const draft of rule.checkEndpoint(endpoint).slice(0, 1)) {
-        const text = fileText(draft.location.file);
-        const lineText = text?.split(/\r?\n/)[draft.location.line - 1]?.trim() ?? '';
-        let lineHash = '';
-        try {
-          lineHash = text === undefined ? '' : primaryLocationLineHash(text, draft.location.line);
-        } catch {
-          lineHash = '';
-        }
-        findings.push({
-          ...draft,
-          ruleId: rule.meta.id,
-          severity: rule.meta.severity,
-          fingerprint: stableFingerprint([rule.meta.id, `${endpoint.method} ${endpoint.path}`, draft.location.file, lineText]),
-          lineHash,
-          help: rule.meta.fix,
-        });
-      }
-    }
-  }
-  return findings.sort(compareFindings);
 }

@@ -2,9 +2,11 @@
  * Stage 2, index: read every discovered file once and note, with cheap regular expressions,
  * whether it can matter. Only files that can matter go to the deep (AST) stage.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';
+import { isWithin, RootGuard } from './root-guard.js';
 
 /** Files larger than this are not parsed: generated bundles, fixtures, data. */
 export const MAX_FILE_BYTES = 1_000_000;
@@ -24,57 +26,158 @@ export interface IndexedFile {
 export interface SourceIndex {
   root: string;
   files: Map<string, IndexedFile>;
+  /** Discovered files that were not indexed (unreadable, too large, binary...): never read again. */
+  skipped: Set<string>;
   errors: ScanError[];
 }
 
 const AI_MARKERS =
-  /['"](?:openai|@anthropic-ai\/sdk|ai|@ai-sdk\/[\w-]+|@google\/gen(?:erative-)?ai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate|@langchain\/[\w-]+|llamaindex|@azure\/openai)['"]|api\.openai\.com|api\.anthropic\.com|generativelanguage\.googleapis\.com/;
+  /['"](?:openai|@anthropic-ai\/sdk|ai|@ai-sdk\/[\w-]+|@google\/gen(?:erative-)?ai|@google-cloud\/vertexai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate|@aws-sdk\/client-bedrock-runtime|@azure\/openai|(?:@langchain\/[\w-]+|langchain|@llamaindex\/[\w-]+|llamaindex)(?:\/[\w./-]+)?)['"]|api\.openai\.com|api\.anthropic\.com|generativelanguage\.googleapis\.com|aiplatform\.googleapis\.com|api\.mistral\.ai|api\.cohere\.(?:com|ai)|api\.groq\.com|api\.together\.(?:xyz|ai)|api\.replicate\.com|bedrock-runtime\.[\w-]+\.amazonaws\.com|openrouter\.ai|api\.deepseek\.com|api\.x\.ai|api\.fireworks\.ai|api\.perplexity\.ai|\.openai\.azure\.com/;
 
 const ROUTE_MARKERS =
-  /['"](?:express|next\/server|next|next-connect|fastify|koa|@koa\/router|hono|@nestjs\/common)['"]|NextApiRequest|NextRequest|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b/;
+  /['"](?:express|next\/server|next|next-connect|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono(?:\/[\w-]+)?|@nestjs\/(?:common|core))['"]|NextApiRequest|NextRequest|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b/;
+
+/** Meta-frameworks, RPC layers, server actions and function platforms: imports, directives, entry shapes. */
+const PLATFORM_ROUTE_MARKERS = new RegExp(
+  [
+    /['"](?:@sveltejs\/kit(?:\/[\w-]+)?|h3|nitropack(?:\/[\w-]+)?|#imports|@remix-run\/[\w-]+|react-router|@react-router\/[\w-]+|astro(?::|\/)middleware|astro|@trpc\/server(?:\/[\w-]+)?|next-safe-action|firebase-functions(?:\/[\w/-]+)?|aws-lambda|@middy\/core|@vercel\/node|@netlify\/(?:functions|edge-functions)|@cloudflare\/workers-types)['"]/.source,
+    /['"]use server['"]/.source,
+    /\b(?:defineEventHandler|eventHandler)\s*\(|\b(?:Deno|Bun)\.serve\s*\(|\b(?:createTRPCRouter|publicProcedure|protectedProcedure)\b/.source,
+    /export\s+default\s+\{[\s\S]{0,4000}?\bfetch\b|\b(?:module\.)?exports\.handler\b/.source,
+    /export\s+(?:async\s+)?(?:function|const|let)\s+(?:handler|onRequest\w*|action|loader|ALL|fallback)\b/.source,
+  ].join('|'),
+);
 
 export function isRouteFileByConvention(relative: string): boolean {
   return (
     /(^|\/)app\/(.+\/)?route\.(ts|tsx|js|jsx|mjs|cjs)$/.test(relative) ||
     /(^|\/)pages\/api\//.test(relative) ||
-    /(^|\/)(middleware|proxy)\.(ts|js|mjs)$/.test(relative)
+    /(^|\/)(middleware|proxy)\.(ts|js|mjs)$/.test(relative) ||
+    isPlatformRouteFile(relative)
+  );
+}
+
+/** SvelteKit, Nuxt/Nitro, Remix/React Router, Astro, and function platforms' route folders. */
+function isPlatformRouteFile(relative: string): boolean {
+  return (
+    /(^|\/)src\/routes\/(.+\/)?\+(server|page\.server|layout\.server)\.(ts|js|mjs)$/.test(relative) ||
+    /(^|\/)src\/(hooks\.server|middleware)(\/index)?\.(ts|js|mjs)$/.test(relative) ||
+    /(^|\/)server\/(api|routes|middleware|utils)\//.test(relative) ||
+    /(^|\/)app\/routes(\/|\.(ts|js|mts)$)/.test(relative) ||
+    /(^|\/)src\/pages\/.+\.(ts|js|mjs)$/.test(relative) ||
+    /(^|\/)(api|functions|netlify\/functions|netlify\/edge-functions)\//.test(relative)
   );
 }
 
 export function buildIndex(root: string, files: string[]): SourceIndex {
-  const index: SourceIndex = { root, files: new Map(), errors: [] };
+  const guard = new RootGuard(root);
+  const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [] };
   for (const file of files) {
     const relative = toPosix(path.relative(root, file));
-    const text = readSource(file, relative, index.errors);
-    if (text === undefined) continue;
-    index.files.set(file, {
-      path: file,
-      relative,
-      text,
-      mentionsAi: AI_MARKERS.test(text),
-      mentionsRoutes: ROUTE_MARKERS.test(text) || isRouteFileByConvention(relative),
-    });
+    const text = readSource(file, relative, guard, index.errors);
+    if (text === undefined) index.skipped.add(file);
+    else index.files.set(file, indexedFile(file, relative, text));
   }
   return index;
 }
 
-function readSource(file: string, relative: string, errors: ScanError[]): string | undefined {
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) {
-      errors.push({ file: relative, kind: 'too-large', message: `skipped: ${size} bytes is over the ${MAX_FILE_BYTES}-byte limit` });
-      return undefined;
-    }
-    const buffer = readFileSync(file);
-    if (buffer.subarray(0, 8000).includes(0)) {
-      errors.push({ file: relative, kind: 'binary', message: 'skipped: binary content' });
-      return undefined;
-    }
-    return buffer.toString('utf8');
-  } catch (error) {
-    errors.push({ file: relative, kind: 'unreadable', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+export function indexedFile(file: string, relative: string, text: string): IndexedFile {
+  return {
+    path: file,
+    relative,
+    text,
+    mentionsAi: AI_MARKERS.test(text),
+    mentionsRoutes: ROUTE_MARKERS.test(text) || PLATFORM_ROUTE_MARKERS.test(text) || isRouteFileByConvention(relative),
+  };
+}
+
+/**
+ * Reads one discovered file, defensively: it may have been replaced by a link, a FIFO or a huge file since
+ * discovery, or deleted. Never follows a link at the last component, never blocks on a special file, never
+ * reads more than the size limit, and reads only inside the root's real path.
+ */
+export function readSource(file: string, relative: string, guard: RootGuard, errors: ScanError[]): string | undefined {
+  const skip = (kind: ScanError['kind'], message: string): undefined => {
+    errors.push({ file: relative, kind, message });
     return undefined;
+  };
+  const directory = guard.realDirectory(path.dirname(file));
+  if (directory === undefined) return skip('unreadable', 'cannot read: its folder no longer exists');
+  if (!isWithin(guard.realRoot, directory)) return skip('symlink', 'skipped: its folder resolves outside the scanned root');
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return skip('symlink', 'symbolic link not followed');
+    if (code === 'ENOENT') return skip('unreadable', 'cannot read: the file was deleted during the scan (ENOENT)');
+    return skip('unreadable', `cannot read: ${code ?? String(error)}`);
   }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return skip('unreadable', 'skipped: not a regular file');
+    if (stats.size > MAX_FILE_BYTES) {
+      return skip('too-large', `skipped: ${stats.size} bytes is over the ${MAX_FILE_BYTES}-byte limit`);
+    }
+    const buffer = readBounded(fd, stats.size);
+    if (buffer === undefined) return skip('too-large', `skipped: it grew over the ${MAX_FILE_BYTES}-byte limit while being read`);
+    const decoded = decode(buffer);
+    if (decoded.kind === 'binary') return skip('binary', 'skipped: binary content');
+    if (decoded.kind === 'replaced') {
+      errors.push({ file: relative, kind: 'encoding', message: 'not valid UTF-8: invalid bytes were read as U+FFFD and the rest analysed' });
+    }
+    if (looksMinified(decoded.text)) return skip('minified', 'skipped: minified or generated code (very long lines)');
+    return decoded.text;
+  } catch (error) {
+    return skip('unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's bytes, or undefined when there are more than the limit (it may have grown since its stat). */
+function readBounded(fd: number, expectedSize: number): Buffer | undefined {
+  let buffer = Buffer.allocUnsafe(Math.min(expectedSize, MAX_FILE_BYTES) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > MAX_FILE_BYTES) return undefined;
+      const bigger = Buffer.allocUnsafe(Math.min(length * 2, MAX_FILE_BYTES + 1));
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    const n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (n === 0) break;
+    length += n;
+  }
+  return length > MAX_FILE_BYTES ? undefined : buffer.subarray(0, length);
+}
+
+type Decoded = { kind: 'text' | 'replaced'; text: string } | { kind: 'binary' };
+
+/** UTF-8 (the norm), UTF-16 with a byte order mark (as TypeScript reads it), or binary. */
+export function decode(buffer: Buffer): Decoded {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return { kind: 'text', text: buffer.subarray(2).toString('utf16le') };
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2, buffer.length - (buffer.length % 2)));
+    return { kind: 'text', text: swapped.swap16().toString('utf16le') };
+  }
+  if (buffer.subarray(0, 8000).includes(0)) return { kind: 'binary' };
+  return { kind: isUtf8(buffer) ? 'text' : 'replaced', text: buffer.toString('utf8') };
+}
+
+const MINIFIED_MIN_LENGTH = 4096;
+const MINIFIED_AVERAGE_LINE = 300;
+
+/** Minified bundles have few, very long lines; hand-written code averages well under 100 characters a line. */
+export function looksMinified(text: string): boolean {
+  if (text.length < MINIFIED_MIN_LENGTH) return false;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    lines++;
+    if (text.length / lines <= MINIFIED_AVERAGE_LINE) return false;
+  }
+  return true;
 }
 
 export function toPosix(p: string): string {

@@ -1,9 +1,25 @@
 /** Every supported framework. Adding one is a file plus a line here. */
 import { expressFramework } from './express.js';
+import { fastifyFramework } from './fastify.js';
+import { honoFramework } from './hono.js';
+import { koaFramework } from './koa.js';
+import { nestFramework } from './nestjs.js';
 import { nextAppFramework } from './nextjs-app.js';
 import { nextPagesFramework } from './nextjs-pages.js';
+import { astroFramework } from './astro.js';
+import { firebaseFramework, lambdaFramework, netlifyFramework, vercelFramework } from './functions.js';
+import { nextServerActionsFramework } from './next-server-actions.js';
+import { nuxtFramework } from './nuxt.js';
+import { remixFramework } from './remix.js';
+import { svelteKitFramework } from './sveltekit.js';
+import { trpcFramework } from './trpc.js';
+import { cloudflarePagesFramework, fetchHandlerFramework } from './workers.js';
 import type { FrameworkPlugin } from './types.js';
 
-export const FRAMEWORKS: readonly FrameworkPlugin[] = [expressFramework, nextAppFramework, nextPagesFramework];
+export const FRAMEWORKS: readonly FrameworkPlugin[] = [
+  expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
+  nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework,
+  fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
+];
 
 export type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

@@ -3,9 +3,9 @@
  * before and as its handler. One file per framework; a framework finds routes and never decides policy.
  */
 import type { ts } from 'ts-morph';
-import type { Framework } from '../model.js';
+import type { Evidence, Framework } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
-import type { Resolver } from '../analysis/resolve.js';
+import type { Resolver, Segment } from '../analysis/resolve.js';
 
 /** One step of a route's chain: a middleware, a wrapper around the handler, or the handler itself. */
 export interface RouteLink {
@@ -14,6 +14,33 @@ export interface RouteLink {
   expression: ts.Expression;
   /** For Next.js middleware: the protections it adds apply to this route's path. */
   source?: 'next-middleware';
+  /**
+   * Option objects a library middleware was registered with, most specific first: a Fastify plugin's
+   * `register(plugin, opts)` and a route's `config.rateLimit` override.
+   */
+  options?: ts.ObjectLiteralExpression[];
+  /** The link's function refuses the request when it returns false: a NestJS guard's `canActivate`. */
+  refusesOnFalse?: boolean;
+  /** Request parts the framework validates against a declared schema before the handler runs. */
+  validates?: DeclaredValidation[];
+  /**
+   * Which parameters of the handler carry which part of the request, as segments under the request:
+   * NestJS's `@Body() dto` is `body`, `@Headers('x-id') id` is `headers.x-id`. By default parameter 0 is
+   * the request itself.
+   */
+  requestParts?: ReadonlyMap<number, Segment[]>;
+  /**
+   * Authentication the platform enforces before the handler runs, declared outside the code: an API
+   * Gateway authorizer in `serverless.yml` or a SAM template. The evidence points at the declaration.
+   */
+  platformAuth?: Evidence[];
+}
+
+/** A schema the framework checks a request part against, refusing the request when it does not match. */
+export interface DeclaredValidation {
+  part: 'body' | 'query' | 'params' | 'headers';
+  /** A JSON Schema object, a TypeBox or zod schema expression, or a class-validator DTO class. */
+  schema: ts.Node;
 }
 
 export interface RouteEntry {

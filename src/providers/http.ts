@@ -1,89 +1,139 @@
 /** Raw HTTP calls (`fetch`, `axios`, `ky`, `got`) to the AI providers' REST hosts. */
 import { ts } from 'ts-morph';
-import { memberNames } from '../analysis/resolve.js';
+import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
-import type { Resolver } from '../analysis/resolve.js';
-import type { AiCallMatch, Provider } from './types.js';
-import { constantString, optionsObject } from './types.js';
+import type { Provider } from './types.js';
+import { providerHost, urlText } from './hosts.js';
+import { callAtMember, constantString, optionsObject } from './types.js';
 
-/** Paid REST hosts and what their JSON bodies call input and output caps. */
-const HOSTS: { host: string; provider: string; inputs: string[]; outputCaps: string[] }[] = [
-  { host: 'api.openai.com', provider: 'openai', inputs: ['messages', 'input', 'prompt', 'instructions'], outputCaps: ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] },
-  { host: 'api.anthropic.com', provider: 'anthropic', inputs: ['messages', 'system', 'prompt'], outputCaps: ['max_tokens'] },
-  { host: 'generativelanguage.googleapis.com', provider: 'google', inputs: ['contents', 'systemInstruction'], outputCaps: ['generationConfig'] },
-];
+const FETCH_MODULES = ['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch'];
+/** Clients whose request body is the second argument (axios) or the `json` option (ky, got). */
+const CLIENT_MODULES = ['axios', 'ky', 'got'];
+const SENDING_VERBS = new Set(['post', 'put', 'patch']);
+/** Endpoints the providers do not bill: token counting. */
+const FREE_ENDPOINTS = /:countTokens\b|\/count_tokens\b|\/(de)?tokenize\b/;
+/** Paid endpoints that return vectors or scores, not generated tokens: nothing to cap. */
+const NON_GENERATING_ENDPOINTS = /\/(embeddings?|embed|rerank|moderations?|classify)\b|:(batchEmbedContents|embedContent)\b/;
+/** Methods that read rather than run a model: polling a prediction, listing models. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
-const HTTP_MODULES = ['axios', 'ky', 'got', 'node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch'];
+interface HttpRequest {
+  url: string;
+  body?: ts.ObjectLiteralExpression;
+}
 
 export const httpProvider: Provider = {
   name: 'http',
   sdkModules: [],
   matchCall(call, callee, resolver) {
-    const client = httpClient(call, callee);
-    if (!client) return undefined;
-    const url = urlText(call.arguments[0], resolver);
-    if (url === undefined) return undefined;
-    const host = HOSTS.find((h) => url.includes(h.host));
-    if (!host) return undefined;
-    const body = client.bodyArgument === 'options-body' ? jsonBody(call.arguments[1], resolver) : optionsObject(call.arguments[1], resolver);
-    const match: AiCallMatch = {
+    const request = fetchRequest(call, callee, resolver) ?? clientRequest(call, callee, resolver);
+    if (!request) return undefined;
+    const host = providerHost(request.url);
+    if (!host || FREE_ENDPOINTS.test(request.url)) return undefined;
+    const body = request.body;
+    const generates = !NON_GENERATING_ENDPOINTS.test(request.url);
+    return {
       provider: host.provider,
-      api: `POST ${url.replace(/^https?:\/\//, '').replace(/\?.*$/, '')}`,
+      api: `POST ${request.url.replace(/^https?:\/\//, '').replace(/\?.*$/, '')}`,
       call,
       options: body,
       inputProperties: host.inputs,
-      outputCapProperties: host.outputCaps,
+      outputCapProperties: generates ? host.outputCaps : [],
       model: body ? constantString(propertyValue(objectProperty(body, 'model')), resolver) : undefined,
       inputAnchor: call,
     };
-    return match;
   },
 };
 
-function httpClient(call: ts.CallExpression, callee: ReturnType<Resolver['resolve']>): { bodyArgument: 'options-body' | 'second' } | undefined {
+/** `fetch(url, { method: 'POST', body: JSON.stringify({...}) })`; a fetch that only reads is not a model call. */
+function fetchRequest(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): HttpRequest | undefined {
+  if (!isFetch(call, callee)) return undefined;
+  const url = urlText(call.arguments[0], resolver);
+  if (url === undefined) return undefined;
+  const init = call.arguments[1];
+  const initObject = optionsObject(init, resolver);
+  if (!init) return undefined;
+  const method = initObject ? constantString(propertyValue(objectProperty(initObject, 'method')), resolver) : undefined;
+  if (method !== undefined && READ_METHODS.has(method.toUpperCase())) return undefined;
+  if (initObject && method === undefined && !objectProperty(initObject, 'body')) return undefined;
+  return { url, body: jsonValue(propertyValue(initObject ? objectProperty(initObject, 'body') : undefined), resolver) };
+}
+
+function isFetch(call: ts.CallExpression, callee: AccessPath | undefined): boolean {
   const e = unwrap(call.expression);
-  if (ts.isIdentifier(e) && e.text === 'fetch' && !callee?.segments.length) return { bodyArgument: 'options-body' };
-  if (ts.isPropertyAccessExpression(e) && e.name.text === 'fetch' && ts.isIdentifier(e.expression) && ['globalThis', 'window', 'self'].includes(e.expression.text)) {
-    return { bodyArgument: 'options-body' };
+  if (ts.isIdentifier(e) && e.text === 'fetch' && !callee?.segments.length && callee?.root.kind !== 'module') return true;
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'fetch' && ts.isIdentifier(e.expression) && ['globalThis', 'window', 'self'].includes(e.expression.text)) return true;
+  if (callee?.root.kind !== 'module' || !FETCH_MODULES.includes(callee.root.module)) return false;
+  const names = memberNames(callee.segments).filter((n) => n !== 'default');
+  return names.length === 0 || (names.length === 1 && names[0] === 'fetch');
+}
+
+/**
+ * `axios.post(url, body)`, `axios({ method, url, data })`, `ky.post(url, { json })`, `got.post(url, { json })`,
+ * also on instances made with `axios.create({ baseURL })`, `ky.create({ prefixUrl })`, `got.extend({ prefixUrl })`.
+ */
+function clientRequest(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): HttpRequest | undefined {
+  if (callee?.root.kind !== 'module' || !CLIENT_MODULES.includes(callee.root.module)) return undefined;
+  const module = callee.root.module;
+  const last = callee.segments[callee.segments.length - 1];
+  const verb = last?.kind === 'member' ? last.name : undefined;
+  const base = baseUrl(callee, resolver);
+  const bodyOf = (options: ts.Expression | undefined) =>
+    module === 'axios' ? jsonValue(options, resolver) : jsonValue(propertyValue(optionsOf(options, resolver, 'json') ?? optionsOf(options, resolver, 'body')), resolver);
+
+  if (verb && SENDING_VERBS.has(verb)) {
+    const url = urlText(call.arguments[0], resolver);
+    return url === undefined ? undefined : { url: joinUrl(base, url), body: bodyOf(call.arguments[1]) };
   }
-  if (callee?.root.kind === 'module' && HTTP_MODULES.includes(callee.root.module)) {
-    const names = memberNames(callee.segments);
-    if (callee.root.module === 'node-fetch' || callee.root.module === 'undici' || callee.root.module.endsWith('fetch')) return { bodyArgument: 'options-body' };
-    if (names.includes('post') || names.includes('put') || names.length === 0) return { bodyArgument: 'second' };
+  const isDirectCall = verb === undefined || verb === 'default' || verb === 'request';
+  if (!isDirectCall) return undefined;
+  const first = optionsObject(call.arguments[0], resolver);
+  if (first) {
+    // axios(config) / axios.request(config)
+    const method = constantString(propertyValue(objectProperty(first, 'method')), resolver);
+    if (!method || !SENDING_VERBS.has(method.toLowerCase())) return undefined;
+    const url = urlText(propertyValue(objectProperty(first, 'url')), resolver);
+    return url === undefined ? undefined : { url: joinUrl(base, url), body: jsonValue(propertyValue(objectProperty(first, 'data')), resolver) };
+  }
+  const url = urlText(call.arguments[0], resolver);
+  const options = optionsObject(call.arguments[1], resolver);
+  const method = options ? constantString(propertyValue(objectProperty(options, 'method')), resolver) : undefined;
+  if (url === undefined || !method || !SENDING_VERBS.has(method.toLowerCase())) return undefined;
+  return { url: joinUrl(base, url), body: module === 'axios' ? jsonValue(propertyValue(objectProperty(options!, 'data')), resolver) : bodyOf(call.arguments[1]) };
+}
+
+function optionsOf(options: ts.Expression | undefined, resolver: Resolver, name: string): ts.ObjectLiteralElementLike | undefined {
+  const object = optionsObject(options, resolver);
+  return object ? objectProperty(object, name) : undefined;
+}
+
+/** The base URL an HTTP client instance was created with. */
+function baseUrl(callee: AccessPath, resolver: Resolver): string | undefined {
+  const created = callAtMember(callee, 'create') ?? callAtMember(callee, 'extend');
+  const options = optionsObject(created?.arguments[0], resolver);
+  if (!options) return undefined;
+  for (const name of ['baseURL', 'baseUrl', 'prefixUrl', 'prefixURL', 'prefix']) {
+    const value = propertyValue(objectProperty(options, name));
+    if (value) return urlText(value, resolver);
   }
   return undefined;
 }
 
-/** The static text of a URL argument: literal, template with substitutions elided, or a const. */
-function urlText(argument: ts.Expression | undefined, resolver: Resolver): string | undefined {
-  if (!argument) return undefined;
-  const e = unwrap(argument);
-  if (ts.isTemplateExpression(e)) {
-    return e.head.text + e.templateSpans.map((span) => (constantString(span.expression, resolver) ?? '{}') + span.literal.text).join('');
-  }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return (urlText(e.left, resolver) ?? '{}') + (urlText(e.right, resolver) ?? '{}');
-  }
-  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL') {
-    return (urlText(e.arguments?.[1], resolver) ?? '') + (urlText(e.arguments?.[0], resolver) ?? '');
-  }
-  const constant = constantString(e, resolver);
-  if (constant !== undefined) return constant;
-  const resolved = resolver.resolve(e);
-  if (resolved?.root.kind === 'local' && resolved.segments.length === 0 && resolved.root.node !== e && ts.isExpression(resolved.root.node)) {
-    return urlText(resolved.root.node as ts.Expression, resolver);
-  }
-  return undefined;
+function joinUrl(base: string | undefined, url: string): string {
+  if (!base || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
+  return base.replace(/\/+$/, '') + '/' + url.replace(/^\/+/, '');
 }
 
-/** `{ body: JSON.stringify({...}) }` → the object literal. */
-function jsonBody(options: ts.Expression | undefined, resolver: Resolver): ts.ObjectLiteralExpression | undefined {
-  const init = optionsObject(options, resolver);
-  const body = propertyValue(init ? objectProperty(init, 'body') : undefined);
-  if (!body) return undefined;
-  const e = unwrap(body);
+/** A JSON body: an object literal, a const holding one, or `JSON.stringify(...)` of one. */
+function jsonValue(value: ts.Expression | undefined, resolver: Resolver, depth = 0): ts.ObjectLiteralExpression | undefined {
+  if (!value || depth > 4) return undefined;
+  const e = unwrap(value);
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'stringify') {
     return optionsObject(e.arguments[0], resolver);
+  }
+  if (ts.isIdentifier(e)) {
+    const declaration = resolver.declarationOf(e);
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) return jsonValue(declaration.initializer, resolver, depth + 1);
   }
   return optionsObject(e, resolver);
 }

@@ -1,13 +1,39 @@
 /** Every supported AI provider. Adding an SDK family is one file plus a line here. */
 import { anthropicProvider } from './anthropic.js';
+import { azureOpenaiProvider } from './azure-openai.js';
+import { bedrockProvider } from './bedrock.js';
+import { cohereProvider } from './cohere.js';
+import { googleProvider } from './google.js';
+import { groqProvider } from './groq.js';
 import { httpProvider } from './http.js';
+import { langchainProvider } from './langchain.js';
+import { llamaindexProvider } from './llamaindex.js';
+import { mistralProvider } from './mistral.js';
 import { openaiProvider } from './openai.js';
+import { replicateProvider } from './replicate.js';
+import { togetherProvider } from './together.js';
 import type { Provider } from './types.js';
 import { vercelAiProvider } from './vercel-ai.js';
 
-export const PROVIDERS: readonly Provider[] = [openaiProvider, anthropicProvider, vercelAiProvider, httpProvider];
+export const PROVIDERS: readonly Provider[] = [
+  openaiProvider,
+  anthropicProvider,
+  vercelAiProvider,
+  googleProvider,
+  mistralProvider,
+  cohereProvider,
+  groqProvider,
+  togetherProvider,
+  replicateProvider,
+  bedrockProvider,
+  azureOpenaiProvider,
+  langchainProvider,
+  llamaindexProvider,
+  httpProvider,
+];
 
-export type { AiCallMatch, Provider } from './types.js';
+export type { AiCallMatch, InputArgument, Provider } from './types.js';
+export { setsOutputCap } from './types.js';
 
 /** Every package whose client class stands for an instance when used as a type. */
 export const SDK_MODULES: ReadonlySet<string> = new Set(PROVIDERS.flatMap((p) => p.sdkModules));

@@ -4,7 +4,7 @@
 import { ts } from 'ts-morph';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
 import { memberNames, segmentSignature } from '../analysis/resolve.js';
-import { objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
+import { calleeName, objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
 
 /** A paid model call recognised in the code. */
 export interface AiCallMatch {
@@ -21,6 +21,28 @@ export interface AiCallMatch {
   model?: string;
   /** Where input findings point instead of the option property (raw HTTP calls: the request itself). */
   inputAnchor?: ts.Node;
+  /**
+   * Model input outside the options object: a positional argument (`model.generateContent(prompt)`,
+   * `chatModel.invoke(messages)`) or chat history given when the chat session was started.
+   */
+  inputArguments?: InputArgument[];
+  /**
+   * Options given where the model was configured rather than per call (a LangChain constructor,
+   * `getGenerativeModel({...})`, `chats.create({...})`): the model id and output caps may sit there.
+   * `outputCapProperties` names are looked up in `options`, then here.
+   */
+  modelOptions?: ts.ObjectLiteralExpression;
+}
+
+/** One piece of model input that is not a property of the call's options object. */
+export interface InputArgument {
+  /** What findings call it: `prompt`, `messages`, `history`, a template variable. */
+  name: string;
+  value: ts.Expression;
+  /** How the model reads it: a list of chat messages (count, size and roles matter) or text (size matters). */
+  kind: 'messages' | 'text';
+  /** Where findings point; the value itself when absent. */
+  anchor?: ts.Node;
 }
 
 export interface Provider {
@@ -31,7 +53,10 @@ export interface Provider {
   matchCall(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): AiCallMatch | undefined;
 }
 
-/** An SDK method table: `chat.completions.create` → what its options mean. */
+/**
+ * An SDK method table: `chat.completions.create` → what its options mean. Output caps may be dotted to name
+ * a nested option (`config.maxOutputTokens`).
+ */
 export interface SdkMethod {
   inputs: string[];
   outputCaps: string[];
@@ -93,4 +118,130 @@ export function constantString(expression: ts.Expression | undefined, resolver: 
     if (ts.isStringLiteralLike(node)) return node.text;
   }
   return undefined;
+}
+
+/** A client SDK whose paid methods all take one options object: the common case, as data. */
+export interface ClientSdk {
+  /** The provider reported for its calls. */
+  provider: string;
+  modules: readonly string[];
+  /** Exported client classes (the default export is always accepted). */
+  classNames: readonly string[];
+  methods: Record<string, SdkMethod>;
+  /** The option carrying the model id. */
+  modelOption?: string;
+}
+
+export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
+  return {
+    name,
+    sdkModules: sdk.modules,
+    matchCall(call, callee, resolver) {
+      const matched = matchClientMethod(callee, sdk.modules, sdk.classNames, sdk.methods);
+      if (!matched) return undefined;
+      const options = optionsObject(call.arguments[0], resolver);
+      return {
+        provider: sdk.provider,
+        api: matched.api,
+        call,
+        options,
+        inputProperties: matched.method.inputs,
+        outputCapProperties: matched.method.outputCaps,
+        model: literalOption(options, sdk.modelOption ?? 'model', resolver),
+      };
+    },
+  };
+}
+
+/** The `new Client(...)` expression a resolved callee was built from, when the code shows it. */
+export function clientConstruction(callee: AccessPath | undefined): ts.NewExpression | undefined {
+  const segment = callee?.segments.find((s) => s.kind === 'new');
+  return segment?.kind === 'new' ? segment.call : undefined;
+}
+
+/** The call made at a member on the way to the callee: `getGenerativeModel(...)` in `genAI.getGenerativeModel({...}).generateContent`. */
+export function callAtMember(callee: AccessPath, name: string): ts.CallExpression | undefined {
+  for (let i = 0; i < callee.segments.length - 1; i++) {
+    const segment = callee.segments[i];
+    const next = callee.segments[i + 1];
+    if (segment.kind === 'member' && segment.name === name && next.kind === 'call') return next.call;
+  }
+  return undefined;
+}
+
+const MESSAGE_LIST_NAMES = /messages|history|conversation|transcript|turns|^contents$/i;
+
+/**
+ * How a value passed positionally to a model is read. A literal list of role-tagged messages (objects with a
+ * `role`, `[role, text]` tuples, message class instances) or a value named like one (`body.messages`,
+ * `history`) is a message list; a string, a template, a list of parts or anything else is text.
+ */
+export function positionalInputKind(argument: ts.Expression, resolver: Resolver): 'messages' | 'text' {
+  const e = unwrap(argument);
+  const list = ts.isArrayLiteralExpression(e) ? e : localArrayLiteral(e, resolver);
+  if (list) return list.elements.some(isMessageLike) ? 'messages' : 'text';
+  if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e)) return 'text';
+  const path = resolver.resolve(e);
+  const names = path ? memberNames(path.segments) : [];
+  const last = names[names.length - 1] ?? (ts.isIdentifier(e) ? e.text : undefined);
+  return last !== undefined && MESSAGE_LIST_NAMES.test(last) ? 'messages' : 'text';
+}
+
+function localArrayLiteral(e: ts.Expression, resolver: Resolver): ts.ArrayLiteralExpression | undefined {
+  if (!ts.isIdentifier(e)) return undefined;
+  const path = resolver.resolve(e);
+  return path?.root.kind === 'local' && path.segments.length === 0 && ts.isArrayLiteralExpression(path.root.node) ? path.root.node : undefined;
+}
+
+function isMessageLike(element: ts.Expression): boolean {
+  if (ts.isSpreadElement(element)) return false;
+  const e = unwrap(element);
+  if (ts.isObjectLiteralExpression(e)) return objectProperty(e, 'role') !== undefined;
+  if (ts.isNewExpression(e)) return /Message$/.test(calleeName(e) ?? '');
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length === 2 && stringValue(e.elements[0]) !== undefined;
+  return false;
+}
+
+/** A property of an options object by dotted path (`config.systemInstruction`), following consts on the way. */
+export function nestedProperty(options: ts.ObjectLiteralExpression | undefined, path: string, resolver: Resolver): ts.ObjectLiteralElementLike | undefined {
+  let object = options;
+  let property: ts.ObjectLiteralElementLike | undefined;
+  for (const name of path.split('.')) {
+    if (!object) return undefined;
+    property = objectProperty(object, name);
+    object = optionsObject(propertyValue(property), resolver);
+  }
+  return property;
+}
+
+/** Input options nested in a config object (`config.systemInstruction`), as input arguments anchored at the outer property. */
+export function nestedInputs(options: ts.ObjectLiteralExpression | undefined, paths: readonly string[], resolver: Resolver): InputArgument[] {
+  const found: InputArgument[] = [];
+  for (const path of paths) {
+    const value = propertyValue(nestedProperty(options, path, resolver));
+    const outer = options ? objectProperty(options, path.split('.')[0]) : undefined;
+    if (value) found.push({ name: path, value, kind: 'text', anchor: outer });
+  }
+  return found;
+}
+
+/**
+ * Whether the call, or the place its model was configured (`modelOptions`), may set one of its output caps.
+ * Dotted caps are followed into nested object literals; a spread or a non-literal object on the way may hold
+ * the cap, so it counts as set.
+ */
+export function setsOutputCap(match: AiCallMatch): boolean {
+  const objects = [match.options, match.modelOptions].filter((o): o is ts.ObjectLiteralExpression => o !== undefined);
+  return objects.some((object) => match.outputCapProperties.some((cap) => mayHaveOption(object, cap.split('.'))));
+}
+
+function mayHaveOption(object: ts.ObjectLiteralExpression, path: string[]): boolean {
+  if (object.properties.some(ts.isSpreadAssignment)) return true;
+  const property = objectProperty(object, path[0]);
+  if (!property) return false;
+  if (path.length === 1) return true;
+  const value = propertyValue(property);
+  const inner = value && unwrap(value);
+  if (!inner || !ts.isObjectLiteralExpression(inner)) return true;
+  return mayHaveOption(inner, path.slice(1));
 }

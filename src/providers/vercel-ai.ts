@@ -1,6 +1,8 @@
 /** The Vercel AI SDK (`ai`), with models from `@ai-sdk/*` providers. */
 import { ts } from 'ts-morph';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
+import type { Resolver } from '../analysis/resolve.js';
+import { isLocalModelUrl, urlText } from './hosts.js';
 import type { Provider } from './types.js';
 import { constantString, matchModuleFunction, optionsObject } from './types.js';
 
@@ -14,6 +16,8 @@ export const vercelAiProvider: Provider = {
     const api = matchModuleFunction(callee, ['ai'], [...TEXT_FUNCTIONS, ...EMBED_FUNCTIONS]);
     if (!api) return undefined;
     const options = optionsObject(call.arguments[0], resolver);
+    const modelExpression = propertyValue(options ? objectProperty(options, 'model') : undefined);
+    if (modelExpression && isLocalModel(modelExpression, resolver)) return undefined;
     const isEmbedding = EMBED_FUNCTIONS.includes(api);
     return {
       provider: 'vercel-ai',
@@ -28,9 +32,27 @@ export const vercelAiProvider: Provider = {
 };
 
 /** `openai('gpt-4o')`, `anthropic.messages('claude-...')`, `google('gemini-...')`: the first argument. */
-function modelId(expression: ts.Expression | undefined, resolver: Parameters<Provider['matchCall']>[2]): string | undefined {
+function modelId(expression: ts.Expression | undefined, resolver: Resolver): string | undefined {
   if (!expression) return undefined;
   const e = unwrap(expression);
   if (ts.isCallExpression(e)) return constantString(e.arguments[0], resolver);
   return constantString(e, resolver);
+}
+
+/**
+ * A model served on the developer's machine: `ollama('llama3')` from an Ollama provider package, or a provider
+ * made with `createOpenAI({ baseURL: 'http://localhost:11434/v1' })` / `createOpenAICompatible(...)`.
+ */
+function isLocalModel(expression: ts.Expression, resolver: Resolver): boolean {
+  const path = resolver.resolve(expression);
+  if (path?.root.kind !== 'module') return false;
+  if (/ollama/i.test(path.root.module)) return true;
+  for (const segment of path.segments) {
+    if (segment.kind !== 'call') continue;
+    const settings = optionsObject(segment.call.arguments[0], resolver);
+    const baseURL = propertyValue(settings ? objectProperty(settings, 'baseURL') : undefined);
+    const url = baseURL ? urlText(baseURL, resolver) : undefined;
+    if (url !== undefined && isLocalModelUrl(url)) return true;
+  }
+  return false;
 }

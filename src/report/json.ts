@@ -15,6 +15,7 @@ import type {
   RateLimitKey,
   ScanError,
   ScanResult,
+  Exposure,
   Severity,
 } from '../model.js';
 import {
@@ -82,6 +83,8 @@ export interface JsonEndpoint {
   };
   /** Present when the owner declared the route public on purpose (inline comment or config). */
   declaredPublic?: { reason: string; source: 'inline' | 'config'; file?: string; line?: number };
+  /** What an abuser can spend through the endpoint in 24 hours, with the assumptions behind it. */
+  exposure?: Exposure;
 }
 
 export interface JsonFinding {
@@ -181,6 +184,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
         uncapped: sorted(e.facts.uncappedOutputs, compareByLocation).map((u) => ({ file: u.location.file, line: u.location.line })),
       },
     },
+    ...(e.exposure ? { exposure: { ...e.exposure, assumptions: [...e.exposure.assumptions] } } : {}),
     ...(e.declaredPublic
       ? {
           declaredPublic: {

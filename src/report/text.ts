@@ -128,6 +128,11 @@ class TextReport {
           `    calls ${clean(call.provider)} ${clean(call.api)}${model} at ${where(call.location.file, call.location.line)}`,
         );
       }
+      if (endpoint.declaredPublic) this.push(`    declared public: ${clean(endpoint.declaredPublic.reason)}`);
+      if (endpoint.exposure) {
+        const { display, model, requestsPerDay } = endpoint.exposure;
+        this.push(`    exposure: up to ${this.c.bold(`${clean(display)}/day`)} ${this.c.dim(`(${clean(model)}, ${requestsPerDay.toLocaleString('en-US')} requests/day)`)}`);
+      }
     }
   }
 

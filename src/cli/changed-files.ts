@@ -1,0 +1,101 @@
+/**
+ * `--changed-since <ref>`: the whole project is analysed (a route and its helpers live in different files), and
+ * only findings on endpoints whose chain touches a file changed since the ref are reported.
+ *
+ * Changed files come from the `git` binary: everything that differs between the merge base of the ref and HEAD
+ * and the working tree (committed, staged and unstaged changes), plus untracked files.
+ */
+import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { Endpoint, Evidence, Finding, SourceLocation } from '../model.js';
+
+export class ChangedFilesError extends Error {}
+
+/** Changed files as paths relative to `root` (POSIX separators); files outside the root are left out. */
+export function changedFiles(root: string, ref: string): Set<string> {
+  if (ref.startsWith('-')) throw new ChangedFilesError(`not a git ref: ${ref}`);
+  const toplevel = gitOutput(root, ['rev-parse', '--show-toplevel'], `${root} is not inside a git repository`).trim();
+  const commit = `${ref}^{commit}`;
+  try {
+    git(root, ['rev-parse', '--verify', '--quiet', commit]);
+  } catch {
+    throw new ChangedFilesError(
+      `git ref not found: ${ref} (in a shallow CI checkout, fetch it first, e.g. actions/checkout with fetch-depth: 0)`,
+    );
+  }
+  // Without a common history (a shallow clone) fall back to comparing with the ref itself.
+  let base = ref;
+  try {
+    base = git(root, ['merge-base', commit, 'HEAD']).trim() || ref;
+  } catch {
+    base = ref;
+  }
+  const changed = [
+    ...nulSeparated(gitOutput(root, ['diff', '--name-only', '-z', '--no-renames', base, '--'], 'git diff failed')),
+    ...nulSeparated(gitOutput(root, ['ls-files', '--others', '--exclude-standard', '-z', '--full-name'], 'git ls-files failed')),
+  ];
+  const realRoot = realpath(root);
+  const files = new Set<string>();
+  for (const file of changed) {
+    const relative = path.relative(realRoot, path.join(realpath(toplevel), file));
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    files.add(relative.split(path.sep).join('/'));
+  }
+  return files;
+}
+
+/** Findings on endpoints whose chain touches a changed file; findings without an endpoint by their own locations. */
+export function findingsTouching(findings: readonly Finding[], endpoints: readonly Endpoint[], changed: ReadonlySet<string>): Finding[] {
+  const touched = new Set(endpoints.filter((e) => endpointFiles(e).some((f) => changed.has(f))).map((e) => e.id));
+  return findings.filter((finding) => {
+    if (finding.endpointId !== undefined && touched.has(finding.endpointId)) return true;
+    return findingFiles(finding).some((f) => changed.has(f));
+  });
+}
+
+/** The files an endpoint's analysis rests on: the route, its AI calls, and every piece of evidence. */
+export function endpointFiles(endpoint: Endpoint): string[] {
+  const files = new Set<string>([endpoint.location.file]);
+  for (const call of endpoint.aiCalls) files.add(call.location.file);
+  for (const facts of Object.values(endpoint.facts) as unknown[]) {
+    if (!Array.isArray(facts)) continue;
+    for (const fact of facts as Partial<Evidence & { keyLocation: SourceLocation }>[]) {
+      if (fact.location?.file) files.add(fact.location.file);
+      if (fact.keyLocation?.file) files.add(fact.keyLocation.file);
+    }
+  }
+  if (endpoint.declaredPublic?.location) files.add(endpoint.declaredPublic.location.file);
+  return [...files];
+}
+
+function findingFiles(finding: Finding): string[] {
+  return [finding.location.file, ...finding.related.map((r) => r.location.file)];
+}
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+}
+
+function gitOutput(cwd: string, args: string[], failure: string): string {
+  try {
+    return git(cwd, args);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') throw new ChangedFilesError('--changed-since needs the git command, and git was not found on PATH');
+    const detail = err.stderr?.toString().trim().split('\n')[0];
+    throw new ChangedFilesError(`${failure}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+function nulSeparated(output: string): string[] {
+  return output.split('\0').filter(Boolean);
+}
+
+function realpath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}

@@ -1,0 +1,26 @@
+/** Exit codes, and how a command's action hands its status back to `main`. */
+import type { Command } from 'commander';
+
+export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+
+type WithStatus = Command & { exitStatus?: number };
+
+function root(command: Command): WithStatus {
+  let current = command;
+  while (current.parent) current = current.parent;
+  return current;
+}
+
+/** Records the exit status of the command that ran; `main` returns it. */
+export function setExitStatus(command: Command, status: number): void {
+  root(command).exitStatus = status;
+}
+
+export function exitStatus(program: Command): number {
+  return root(program).exitStatus ?? EXIT.clean;
+}
+
+/** A message for the user on stderr, prefixed with the tool's name. */
+export function complain(message: string): void {
+  process.stderr.write(`ai-endpoint-audit: ${message}\n`);
+}

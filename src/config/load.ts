@@ -1,0 +1,237 @@
+/**
+ * Finding, reading and validating the config file.
+ *
+ * The file is found by walking up from the scanned folder to the repository root (the folder holding `.git`) or the
+ * filesystem root. YAML and JSON are both read with `yaml` (JSON is YAML), with a small alias budget so an
+ * exponential "billion laughs" file is refused instead of expanded. Every problem is reported with the file, line
+ * and column and a sentence that says what to change.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { RULES } from '../../rules/index.js';
+import { type AuditConfig, CONFIG_FILE_NAMES, configFileSchema, RULE_SETTING_VALUES, type RuleInfo, resolveConfig } from './schema.js';
+
+/** Aliases are rarely needed in a config; a small budget refuses expansion attacks. */
+const MAX_ALIAS_COUNT = 50;
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface ConfigProblem {
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** An unreadable or invalid config file. The CLI prints `message` and exits 2. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      problems
+        .map((p) => `${file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${p.message}`)
+        .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** The config file for a scan of `startDir`: the nearest one walking up, stopping at the repository root. */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    const present = CONFIG_FILE_NAMES.map((name) => path.join(dir, name)).filter((file) => isFile(file));
+    if (present.length > 1) {
+      throw new ConfigError(present[0]!, [
+        { message: `more than one config file in ${dir} (${present.map((f) => path.basename(f)).join(', ')}); keep one` },
+      ]);
+    }
+    if (present.length === 1) return present[0];
+    const parent = path.dirname(dir);
+    if (existsSync(path.join(dir, '.git')) || parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Reads and validates a config file. Throws `ConfigError`. */
+export function loadConfigFile(file: string, rules: readonly RuleInfo[] = ruleInfo()): AuditConfig {
+  const absolute = path.resolve(file);
+  const shown = path.relative(process.cwd(), absolute) || absolute;
+  let text: string;
+  try {
+    if (statSync(absolute).size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(shown, [{ message: `the file is larger than ${MAX_CONFIG_BYTES / 1024} KB; a config file is a few lines` }]);
+    }
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(shown, [{ message: code === 'ENOENT' ? 'config file not found' : `cannot read the config file: ${(error as Error).message}` }]);
+  }
+  const value = parseConfigText(text, shown, rules);
+  return resolveConfig(value.data, { file: absolute, baseDir: path.dirname(absolute) });
+}
+
+export function ruleInfo(): RuleInfo[] {
+  return RULES.map((rule) => ({ id: rule.meta.id, severity: rule.meta.severity, shortDescription: rule.meta.shortDescription }));
+}
+
+interface Parsed {
+  data: z.infer<ReturnType<typeof configFileSchema>>;
+}
+
+/** Parses and validates config text; `shown` names the file in messages. */
+export function parseConfigText(text: string, shown: string, rules: readonly RuleInfo[]): Parsed {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const at = (offset: number | undefined) => (offset === undefined ? {} : { line: lineCounter.linePos(offset).line, column: lineCounter.linePos(offset).col });
+
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      shown,
+      doc.errors.map((error) => ({ ...at(error.pos[0]), message: `not valid YAML: ${firstSentence(error.message)}` })),
+    );
+  }
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      throw new ConfigError(shown, [
+        { message: 'the file uses YAML aliases (*name) too many times, which can expand to a huge document; write the values out instead' },
+      ]);
+    }
+    throw new ConfigError(shown, [{ message: `cannot read the YAML: ${(error as Error).message}` }]);
+  }
+  if (raw === null || raw === undefined) raw = {};
+
+  const result = configFileSchema(rules).safeParse(raw);
+  if (result.success) return { data: result.data };
+  const problems: ConfigProblem[] = [];
+  for (const issue of result.error.issues) {
+    for (const problem of describeIssue(issue, rules)) {
+      const node = nodeAt(doc, problem.path, problem.atKey);
+      const value = !problem.atKey && isScalar(node) ? node.value : undefined;
+      const meant = typeof value === 'string' ? didYouMean(value, allowedValues(issue)) : undefined;
+      const found = value === undefined || value === null ? '' : ` (found ${JSON.stringify(value)}${meant ? `; did you mean "${meant}"?` : ''})`;
+      problems.push({ ...at(node?.range?.[0]), message: `${problem.message}${found}` });
+    }
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  throw new ConfigError(shown, problems);
+}
+
+/** `Map keys must be unique at line 3, column 3:\n\n...` → `Map keys must be unique` */
+function firstSentence(message: string): string {
+  return message.split(/ at line \d+, column \d+/)[0]!.split('\n')[0]!;
+}
+
+interface IssueText {
+  path: PropertyKey[];
+  /** Point at the key of the last path segment instead of its value. */
+  atKey: boolean;
+  message: string;
+}
+
+/** `functions.auth[0]` */
+function pathText(issuePath: readonly PropertyKey[]): string {
+  return issuePath.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${String(segment)}`)).join('');
+}
+
+/** The values a misspelt scalar may have meant. */
+function allowedValues(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'invalid_value') return issue.values.map(String);
+  if (issue.path[0] === 'rules') return [...RULE_SETTING_VALUES];
+  return [];
+}
+
+function describeIssue(issue: z.core.$ZodIssue, rules: readonly RuleInfo[]): IssueText[] {
+  const where = issue.path.length > 0 ? `${pathText(issue.path)}: ` : '';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: [...issue.path, key],
+      atKey: true,
+      message: unknownKeyMessage(issue.path, key, rules),
+    }));
+  }
+  return [{ path: issue.path, atKey: false, message: `${where}${issue.message}` }];
+}
+
+const TOP_LEVEL_KEYS = ['failOn', 'rules', 'ignore', 'publicRoutes', 'functions'];
+const FUNCTION_KEYS = ['auth', 'rateLimiters', 'spendCaps', 'aiWrappers'];
+
+function unknownKeyMessage(parent: PropertyKey[], key: string, rules: readonly RuleInfo[]): string {
+  const where = parent.length > 0 ? `${pathText(parent)}: ` : '';
+  if (parent.length === 1 && parent[0] === 'rules') {
+    const ids = rules.map((r) => r.id);
+    return `${where}unknown rule "${key}"${suggestion(key, ids)}; rules are ${ids.join(', ')}`;
+  }
+  const allowed = parent.length === 0 ? TOP_LEVEL_KEYS : parent.length === 1 && parent[0] === 'functions' ? FUNCTION_KEYS : [];
+  return `${where}unknown setting "${key}"${suggestion(key, allowed)}${allowed.length ? `; settings here are ${allowed.join(', ')}` : ''}`;
+}
+
+function suggestion(word: string, candidates: readonly string[]): string {
+  const meant = didYouMean(word, candidates);
+  return meant ? ` (did you mean "${meant}"?)` : '';
+}
+
+/** The candidate a misspelt word most likely meant, if one is close. */
+function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best && best !== word ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The YAML node at a zod issue path (or its key), falling back to the deepest node that exists. */
+function nodeAt(doc: Document, issuePath: PropertyKey[], atKey: boolean): Node | undefined {
+  let node: Node | undefined = doc.contents ?? undefined;
+  for (let i = 0; i < issuePath.length; i++) {
+    const segment = issuePath[i];
+    const last = i === issuePath.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment));
+      if (!pair) return node;
+      if (last && atKey && pair.key && isScalar(pair.key)) return pair.key;
+      const value = pair.value as Node | null;
+      if (!value) return isScalar(pair.key) ? pair.key : node;
+      node = value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) return node;
+      node = item;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Import aliases that meta-frameworks define in a generated tsconfig (`.svelte-kit/tsconfig.json`,
+ * `.nuxt/tsconfig.json`) the scanned repository does not contain: SvelteKit's `$lib`, Nuxt's `~`, `@`, `~~`,
+ * `@@`, `#shared`, `#server`. Added to a project's own `paths` when its framework config sits beside the tsconfig.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ts } from 'ts-morph';
+
+const CONFIG_EXTENSIONS = ['js', 'ts', 'mjs', 'cjs', 'mts'];
+
+export function withFrameworkAliases(options: ts.CompilerOptions, dir: string): ts.CompilerOptions {
+  const aliases = frameworkAliases(dir);
+  const names = Object.keys(aliases);
+  if (names.length === 0) return options;
+  const paths = { ...(options.paths ?? {}) };
+  for (const name of names) if (!paths[name]) paths[name] = aliases[name];
+  return { ...options, paths, pathsBasePath: options.pathsBasePath ?? dir };
+}
+
+function frameworkAliases(dir: string): Record<string, string[]> {
+  const has = (name: string) => CONFIG_EXTENSIONS.some((e) => existsSync(path.join(dir, `${name}.config.${e}`)));
+  const at = (...parts: string[]) => path.join(dir, ...parts);
+  if (has('svelte')) {
+    return { $lib: [at('src/lib')], '$lib/*': [at('src/lib/*')] };
+  }
+  if (has('nuxt')) {
+    // Nuxt 4 puts the app under app/; `~` then points there, server code stays at the root.
+    const source = [at('*'), at('app/*')];
+    return {
+      '~/*': source,
+      '@/*': source,
+      '~~/*': [at('*')],
+      '@@/*': [at('*')],
+      '#shared/*': [at('shared/*')],
+      '#server/*': [at('server/*')],
+    };
+  }
+  return {};
+}

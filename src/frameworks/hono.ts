@@ -1,0 +1,132 @@
+/**
+ * Hono, on Node, Bun, Deno and Cloudflare Workers alike: `app.get/post/...(path, ...middleware, handler)`,
+ * `app.on(method, path, ...)`, `app.use(path?, ...middleware)` in registration order, sub-apps mounted with
+ * `app.route('/prefix', sub)` and `basePath('/api')`. How the app is served (`export default app`,
+ * `export default { fetch: app.fetch }`, `serve(app)`) does not change its routes.
+ */
+import { ts } from 'ts-morph';
+import { stringValue, unwrap, walk } from '../analysis/ast.js';
+import type { FrameworkContext, FrameworkPlugin } from './types.js';
+import {
+  type LayeredApp,
+  appFor,
+  expandLayeredApps,
+  flattenArguments,
+  isPathArgument,
+  joinPath,
+  pathText,
+  positionOf,
+  prefixCovers,
+} from './layered.js';
+
+const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
+const APP_CLASSES = new Set(['Hono', 'OpenAPIHono']);
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'all']);
+/** Methods that return the app itself, so registrations can be chained. */
+const CHAINABLE = new Set([...ROUTE_METHODS, 'use', 'route', 'on', 'basePath', 'openapi', 'doc']);
+
+interface AppRef {
+  creation: ts.Node;
+  /** The `basePath(...)` the expression adds to every path it registers. */
+  basePath: string;
+}
+
+export const honoFramework: FrameworkPlugin = {
+  name: 'hono',
+  findRoutes(context) {
+    return expandLayeredApps(collectApps(context), {
+      name: 'hono',
+      mounted: (handler) => appOf(handler, context)?.creation,
+      covers: honoPatternCovers,
+    });
+  },
+};
+
+function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
+  const apps = new Map<ts.Node, LayeredApp>();
+  for (const sourceFile of context.routeFiles) {
+    walk(sourceFile, (node) => {
+      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+      const method = node.expression.name.text;
+      if (!CHAINABLE.has(method) || method === 'basePath') return;
+      const app = appOf(node.expression.expression, context);
+      if (!app) return;
+      const registrations = appFor(apps, app.creation).registrations;
+      const args = [...node.arguments];
+      const anchor = ts.isCallExpression(unwrap(node.expression.expression)) ? node.expression.name : node;
+      const position = positionOf(node.expression.name);
+      if (ROUTE_METHODS.has(method) && isPathArgument(args[0]) && args.length >= 2) {
+        registrations.push({ kind: 'route', method: method.toUpperCase(), path: joinPath(app.basePath, pathText(args[0])), handlers: flattenArguments(args.slice(1)), anchor, position });
+      } else if (method === 'on' && args.length >= 3 && isPathArgument(args[1])) {
+        for (const verb of methodsOf(args[0])) {
+          registrations.push({ kind: 'route', method: verb, path: joinPath(app.basePath, pathText(args[1])), handlers: flattenArguments(args.slice(2)), anchor, position });
+        }
+      } else if (method === 'use') {
+        const hasPath = isPathArgument(args[0]);
+        registrations.push({ kind: 'use', scope: joinPath(app.basePath, hasPath ? pathText(args[0]) : '*'), handlers: flattenArguments(hasPath ? args.slice(1) : args), position });
+      } else if (method === 'route' && args.length >= 2) {
+        // The sub-app's routes join this app's list at the mount, under the mount path.
+        registrations.push({ kind: 'use', scope: joinPath(app.basePath, pathText(args[0])), handlers: [args[1]], position });
+      } else if (method === 'openapi' && args.length >= 2) {
+        const route = openApiRoute(args[0], context);
+        if (route) registrations.push({ kind: 'route', method: route.method, path: joinPath(app.basePath, route.path), handlers: [...route.middleware, ...flattenArguments(args.slice(1, 2))], anchor, position });
+      }
+    });
+  }
+  return apps;
+}
+
+/** The Hono app an expression denotes: `new Hono()` followed by chainable calls, with its base path. */
+export function appOf(expression: ts.Expression, context: FrameworkContext): AppRef | undefined {
+  const path = context.resolver.resolve(expression);
+  if (!path || path.root.kind !== 'module' || !HONO_MODULES.has(path.root.module)) return undefined;
+  let segments = path.segments;
+  if (segments[0]?.kind === 'member' && segments[0].name === 'default') segments = segments.slice(1);
+  if (segments[0]?.kind === 'member' && APP_CLASSES.has(segments[0].name)) segments = segments.slice(1);
+  const creation = segments[0];
+  if (creation?.kind !== 'new' || !creation.call) return undefined;
+  let basePath = '';
+  for (let i = 1; i < segments.length; i += 2) {
+    const name = segments[i];
+    const call = segments[i + 1];
+    if (name?.kind !== 'member' || call?.kind !== 'call' || !CHAINABLE.has(name.name)) return undefined;
+    if (name.name === 'basePath') basePath = joinPath(basePath, stringValue(call.call.arguments[0]) ?? '');
+  }
+  return { creation: creation.call, basePath };
+}
+
+function methodsOf(argument: ts.Expression): string[] {
+  const e = unwrap(argument);
+  const values = ts.isArrayLiteralExpression(e) ? e.elements.map((x) => stringValue(x as ts.Expression)) : [stringValue(e)];
+  return values.filter((v): v is string => v !== undefined).map((v) => v.toUpperCase());
+}
+
+/** `@hono/zod-openapi`'s `createRoute({ method, path, middleware })`. */
+function openApiRoute(argument: ts.Expression, context: FrameworkContext): { method: string; path: string; middleware: ts.Expression[] } | undefined {
+  let e = unwrap(argument);
+  if (ts.isIdentifier(e)) {
+    const declaration = context.resolver.declarationOf(e);
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) e = unwrap(declaration.initializer);
+  }
+  if (!ts.isCallExpression(e)) return undefined;
+  const options = e.arguments[0] && unwrap(e.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  const value = (name: string) => {
+    const property = options.properties.find((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === name);
+    return property && ts.isPropertyAssignment(property) ? property.initializer : undefined;
+  };
+  const method = stringValue(value('method'));
+  const path = stringValue(value('path'));
+  if (!method || !path) return undefined;
+  const middleware = value('middleware');
+  return { method: method.toUpperCase(), path: path.replace(/\{(\w+)\}/g, ':$1'), middleware: middleware ? flattenArguments([middleware]) : [] };
+}
+
+/** Hono matches `*`, `/api/*` (also `/api` itself) and `:param` segments. */
+export function honoPatternCovers(scope: string, path: string): boolean {
+  if (!scope || scope === '*' || scope === '/*') return true;
+  if (scope.endsWith('/*')) return prefixCovers(scope.slice(0, -2), path);
+  const wanted = scope.split('/').filter(Boolean);
+  const actual = path.split('/').filter(Boolean);
+  return wanted.length === actual.length && prefixCovers(scope, path);
+}

@@ -1,0 +1,104 @@
+/**
+ * Next.js Server Actions: every exported function of a `'use server'` module, and every function whose body
+ * starts with `'use server'` (inline actions in components), is a public POST endpoint: anyone can call it
+ * with any arguments. Its arguments are client input. next-safe-action clients (`client.use(mw)
+ * .inputSchema(schema).action(fn)`) add their middleware and schema. A Next.js middleware counts only when it
+ * runs on every path: an action answers on whatever page posts it.
+ */
+import { ts } from 'ts-morph';
+import { type FunctionNode, isFunctionNode, unwrap, walk } from '../analysis/ast.js';
+import { type Segment, member } from '../analysis/resolve.js';
+import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
+import { declarationAnchor, moduleExports } from './module-exports.js';
+import { handlerChain } from './nextjs-app.js';
+import { nextMiddlewareLinks } from './nextjs-middleware.js';
+import { type BuilderMethods, procedureOf } from './procedure-chain.js';
+
+const SAFE_ACTION_MODULE = /^next-safe-action$/;
+
+const SAFE_ACTION_BUILDER: BuilderMethods = {
+  terminals: new Set(['action', 'stateAction']),
+  middleware: new Set(['use']),
+  schemas: new Set(['schema', 'inputSchema']),
+  middlewareDefiners: [{ module: SAFE_ACTION_MODULE, signature: /(^|\.)createMiddleware\.\(\)\.define$/ }],
+};
+
+export const nextServerActionsFramework: FrameworkPlugin = {
+  name: 'nextjs-server-action',
+  findRoutes(context) {
+    const routes: RouteEntry[] = [];
+    const layers = everyPathMiddleware(context);
+    for (const sourceFile of context.routeFiles) {
+      if (hasUseServer(sourceFile.statements)) {
+        for (const exported of moduleExports(sourceFile)) {
+          const chain = actionChain(exported.value, context);
+          if (chain) routes.push(action(exported.name, exported.anchor, [...layers, ...chain]));
+        }
+        continue;
+      }
+      walk(sourceFile, (node) => {
+        if (!isFunctionNode(node) || !node.body || !ts.isBlock(node.body) || !hasUseServer(node.body.statements)) return;
+        routes.push(action(functionName(node), declarationAnchor(node), [...layers, { role: 'handler', expression: node as unknown as ts.Expression, requestParts: argumentParts(node) }]));
+        return false;
+      });
+    }
+    return routes;
+  },
+};
+
+function action(name: string, anchor: ts.Node, chain: RouteLink[]): RouteEntry {
+  return { framework: 'nextjs-server-action', method: 'POST', path: `action:${name}`, anchor, chain };
+}
+
+/** The chain of an exported action: a next-safe-action procedure, or a (possibly wrapped) function. */
+function actionChain(value: ts.Expression, context: FrameworkContext): RouteLink[] | undefined {
+  const e = unwrap(value);
+  if (ts.isCallExpression(e)) {
+    const procedure = procedureOf(e, context, SAFE_ACTION_BUILDER);
+    if (procedure && isSafeActionClient(e, context)) {
+      return [
+        ...procedure.middleware.map((expression): RouteLink => ({ role: 'middleware', expression })),
+        { role: 'handler', expression: procedure.handler, validates: procedure.schemas.map((schema) => ({ part: 'body', schema })) },
+      ];
+    }
+  }
+  const chain = handlerChain(value, context);
+  const handler = chain[chain.length - 1];
+  const fn = context.resolver.resolveFunction(handler.expression);
+  if (!fn) return undefined;
+  chain[chain.length - 1] = { ...handler, requestParts: argumentParts(fn.fn) };
+  return chain;
+}
+
+/** Does the builder chain start at a next-safe-action client (`createSafeActionClient()`)? */
+function isSafeActionClient(call: ts.CallExpression, context: FrameworkContext): boolean {
+  const path = context.resolver.resolve(call.expression);
+  return path?.root.kind === 'module' && SAFE_ACTION_MODULE.test(path.root.module);
+}
+
+/** Every argument of a server action is a value the client sends. */
+function argumentParts(fn: FunctionNode): Map<number, Segment[]> {
+  return new Map(fn.parameters.map((_, i) => [i, [member('body')]]));
+}
+
+function hasUseServer(statements: ts.NodeArray<ts.Statement>): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === 'use server') return true;
+  }
+  return false;
+}
+
+function functionName(fn: FunctionNode): string {
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if (ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  if (ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return 'inline';
+}
+
+/** Next.js middleware that runs on every path (no matcher, or one matching any page). */
+function everyPathMiddleware(context: FrameworkContext): RouteLink[] {
+  const forPath = nextMiddlewareLinks(context);
+  const deep = new Set(forPath('/any/page/path').map((link) => link.expression));
+  return forPath('/').filter((link) => deep.has(link.expression));
+}

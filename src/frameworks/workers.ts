@@ -1,0 +1,141 @@
+/**
+ * Fetch-handler runtimes:
+ * - `export default { fetch(request, env, ctx) }` (Cloudflare Workers, Deno `deno serve`, Bun), `Deno.serve(handler)`
+ *   and `Bun.serve({ fetch })`: one handler answers every path.
+ * - Cloudflare Pages Functions: `functions/**` exporting `onRequest` / `onRequestPost` / ..., routed by file
+ *   name (`[id]`, `[[path]]`), with `_middleware` files running before everything below their folder.
+ */
+import { ts } from 'ts-morph';
+import { objectProperty, propertyValue, unwrap, walk } from '../analysis/ast.js';
+import type { Segment } from '../analysis/resolve.js';
+import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
+import { bracketSegment, definedHandlerChain, exportNamed, joinRoute, moduleExports } from './module-exports.js';
+import { isPlatformFile } from './functions.js';
+
+const ALL_PATHS = '/*';
+
+/** (request, info) for Deno, (request, server) for Bun: the second parameter can give the client address. */
+const REQUEST_AND_PEER = new Map<number, Segment[]>([[0, []], [1, []]]);
+
+export const fetchHandlerFramework: FrameworkPlugin = {
+  name: 'fetch-handler',
+  findRoutes(context) {
+    const routes: RouteEntry[] = [];
+    for (const sourceFile of context.routeFiles) {
+      const relative = context.project.relative(sourceFile.fileName);
+      if (isPlatformFile(relative, context.project.root)) continue;
+      const exported = exportNamed(sourceFile, 'default');
+      const fetch = exported && fetchOf(exported.value);
+      if (fetch) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, context));
+      walk(sourceFile, (node) => {
+        if (!ts.isCallExpression(node)) return;
+        const handler = serveHandler(node, context);
+        if (handler) routes.push(route(handler, node, context, REQUEST_AND_PEER));
+      });
+    }
+    return routes;
+  },
+};
+
+function route(handler: ts.Expression, anchor: ts.Node, context: FrameworkContext, parts?: Map<number, Segment[]>): RouteEntry {
+  const chain = definedHandlerChain(handler, context, []);
+  if (parts) chain[chain.length - 1] = { ...chain[chain.length - 1], requestParts: parts };
+  return { framework: 'fetch-handler', method: 'ALL', path: ALL_PATHS, anchor, chain };
+}
+
+/** The `fetch` member of an object literal: a method, a function property, or a shorthand. */
+function fetchOf(value: ts.Expression): ts.Expression | undefined {
+  const object = unwrap(value);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  const property = objectProperty(object, 'fetch');
+  if (!property) return undefined;
+  if (ts.isMethodDeclaration(property)) return property as unknown as ts.Expression;
+  return propertyValue(property);
+}
+
+/** `Deno.serve(handler)`, `Deno.serve(options, handler)`, `Deno.serve({ handler })`, `Bun.serve({ fetch })`. */
+function serveHandler(call: ts.CallExpression, context: FrameworkContext): ts.Expression | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'serve' || !ts.isIdentifier(callee.expression)) return undefined;
+  const runtime = callee.expression.text;
+  if ((runtime !== 'Deno' && runtime !== 'Bun') || context.resolver.declarationOf(callee.expression)) return undefined;
+  for (const argument of [...call.arguments].reverse()) {
+    const a = unwrap(argument);
+    if (ts.isArrowFunction(a) || ts.isFunctionExpression(a) || (ts.isIdentifier(a) && context.resolver.resolveFunction(a))) return a;
+    if (ts.isObjectLiteralExpression(a)) {
+      const handler = fetchOf(a) ?? propertyValue(objectProperty(a, 'handler'));
+      if (handler) return handler;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cloudflare Pages Functions
+
+const PAGES_FILE = /^(?:(.*?)\/)?functions\/(.+)\.(?:ts|js|mjs)$/;
+const PAGES_EXPORTS: Record<string, string> = {
+  onRequest: 'ALL',
+  onRequestGet: 'GET',
+  onRequestPost: 'POST',
+  onRequestPut: 'PUT',
+  onRequestPatch: 'PATCH',
+  onRequestDelete: 'DELETE',
+  onRequestHead: 'HEAD',
+  onRequestOptions: 'OPTIONS',
+};
+
+interface PagesFile {
+  sourceFile: ts.SourceFile;
+  appRoot: string;
+  /** Path under `functions/`, without extension. */
+  rest: string;
+}
+
+export const cloudflarePagesFramework: FrameworkPlugin = {
+  name: 'cloudflare-pages',
+  findRoutes(context) {
+    const files: PagesFile[] = [];
+    for (const sourceFile of context.routeFiles) {
+      const match = PAGES_FILE.exec(context.project.relative(sourceFile.fileName));
+      if (match && exportsPagesHandler(sourceFile, context)) files.push({ sourceFile, appRoot: match[1] ?? '', rest: match[2] });
+    }
+    const middleware = files.filter((f) => /(^|\/)_middleware$/.test(f.rest));
+    const routes: RouteEntry[] = [];
+    for (const file of files) {
+      if (middleware.includes(file)) continue;
+      const layers = middleware
+        .filter((m) => m.appRoot === file.appRoot && isUnder(file.rest, m.rest.replace(/_middleware$/, '')))
+        .sort((a, b) => a.rest.length - b.rest.length)
+        .flatMap((m) => middlewareLinks(m.sourceFile));
+      const routePath = joinRoute(...file.rest.split('/').map((s) => bracketSegment(s, 'catch-all')));
+      for (const exported of moduleExports(file.sourceFile)) {
+        const method = Object.hasOwn(PAGES_EXPORTS, exported.name) ? PAGES_EXPORTS[exported.name] : undefined;
+        if (!method) continue;
+        routes.push({ framework: 'cloudflare-pages', method, path: routePath, anchor: exported.anchor, chain: [...layers, ...definedHandlerChain(exported.value, context, [])] });
+      }
+    }
+    return routes;
+  },
+};
+
+/** A Pages Function file exports an `onRequest*` function (or, for middleware, an array of them). */
+function exportsPagesHandler(sourceFile: ts.SourceFile, context: FrameworkContext): boolean {
+  return moduleExports(sourceFile).some((e) => {
+    if (!Object.hasOwn(PAGES_EXPORTS, e.name)) return false;
+    const value = unwrap(e.value);
+    return ts.isArrayLiteralExpression(value) || !!context.resolver.resolveFunction(value);
+  });
+}
+
+function middlewareLinks(sourceFile: ts.SourceFile): RouteLink[] {
+  const onRequest = exportNamed(sourceFile, 'onRequest');
+  if (!onRequest) return [];
+  const value = unwrap(onRequest.value);
+  const elements = ts.isArrayLiteralExpression(value) ? [...value.elements] : [onRequest.value];
+  return elements.map((expression) => ({ role: 'middleware', expression }));
+}
+
+function isUnder(rest: string, folder: string): boolean {
+  return folder === '' || rest.startsWith(folder);
+}

@@ -1,0 +1,103 @@
+/**
+ * The paid AI providers' REST hosts, and the hosts of models running on the developer's own machine.
+ * Shared by raw HTTP calls and by SDK clients pointed at another host with a `baseURL`.
+ */
+import { ts } from 'ts-morph';
+import { unwrap } from '../analysis/ast.js';
+import type { Resolver } from '../analysis/resolve.js';
+import { constantString } from './types.js';
+
+export interface ProviderHost {
+  provider: string;
+  /** Exact host names, or patterns for hosts with a region or resource name in them. */
+  hosts: (string | RegExp)[];
+  /** What the provider's JSON bodies call model input. */
+  inputs: string[];
+  /** What they call the output cap; a dotted name is nested (`generationConfig.maxOutputTokens`). */
+  outputCaps: string[];
+}
+
+const OPENAI_BODY = { inputs: ['messages', 'input', 'prompt', 'instructions'], outputCaps: ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] };
+const OPENAI_COMPATIBLE_BODY = { inputs: ['messages', 'prompt', 'input'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
+
+export const PROVIDER_HOSTS: readonly ProviderHost[] = [
+  { provider: 'openai', hosts: ['api.openai.com'], ...OPENAI_BODY },
+  { provider: 'azure-openai', hosts: [/\.openai\.azure\.com$/, /\.cognitiveservices\.azure\.com$/, /\.services\.ai\.azure\.com$/], ...OPENAI_BODY },
+  { provider: 'anthropic', hosts: ['api.anthropic.com'], inputs: ['messages', 'system', 'prompt'], outputCaps: ['max_tokens'] },
+  {
+    provider: 'google',
+    hosts: ['generativelanguage.googleapis.com', /(^|\.)aiplatform\.googleapis\.com$/],
+    inputs: ['contents', 'systemInstruction', 'messages'],
+    outputCaps: ['generationConfig.maxOutputTokens', 'max_tokens'],
+  },
+  { provider: 'mistral', hosts: ['api.mistral.ai', 'codestral.mistral.ai'], inputs: ['messages', 'prompt', 'input', 'inputs'], outputCaps: ['max_tokens'] },
+  {
+    provider: 'cohere',
+    hosts: ['api.cohere.com', 'api.cohere.ai'],
+    inputs: ['messages', 'message', 'chat_history', 'preamble', 'prompt', 'texts', 'inputs', 'query', 'documents'],
+    outputCaps: ['max_tokens'],
+  },
+  { provider: 'groq', hosts: ['api.groq.com'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'together', hosts: ['api.together.xyz', 'api.together.ai'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'fireworks', hosts: ['api.fireworks.ai'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'openrouter', hosts: ['openrouter.ai'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'deepseek', hosts: ['api.deepseek.com'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'xai', hosts: ['api.x.ai'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'perplexity', hosts: ['api.perplexity.ai'], ...OPENAI_COMPATIBLE_BODY },
+  { provider: 'replicate', hosts: ['api.replicate.com'], inputs: ['input'], outputCaps: ['input.max_tokens', 'input.max_new_tokens'] },
+  {
+    provider: 'bedrock',
+    hosts: [/^bedrock-runtime(-fips)?\.[^.]+\.amazonaws\.com$/],
+    inputs: ['messages', 'system', 'prompt', 'inputText'],
+    outputCaps: ['max_tokens', 'max_gen_len', 'inferenceConfig.maxTokens', 'textGenerationConfig.maxTokenCount'],
+  },
+];
+
+/** Ollama's default port: a model served by the developer, not a metered API. */
+const LOCAL_MODEL_PORTS = new Set(['11434']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1', '[::1]', 'host.docker.internal']);
+
+/** The host name of a URL's static text (`{}` stands for a part that is not static), lower-case. */
+export function hostOf(url: string): { host: string; port?: string } | undefined {
+  const match = /^(?:[a-z][a-z0-9+.-]*:)?\/\/([^/?#]+)/i.exec(url.trim());
+  if (!match) return undefined;
+  const authority = match[1].replace(/^.*@/, '').toLowerCase();
+  const port = /:(\d+)$/.exec(authority)?.[1];
+  return { host: port ? authority.slice(0, -port.length - 1) : authority, port };
+}
+
+/** The paid provider a URL points at, if any. */
+export function providerHost(url: string): ProviderHost | undefined {
+  const parsed = hostOf(url);
+  if (!parsed) return undefined;
+  return PROVIDER_HOSTS.find((p) => p.hosts.some((h) => (typeof h === 'string' ? parsed.host === h || parsed.host.endsWith('.' + h) : h.test(parsed.host))));
+}
+
+/** A model served on the developer's own machine or network (Ollama, LM Studio, vLLM on localhost). */
+export function isLocalModelUrl(url: string): boolean {
+  const parsed = hostOf(url);
+  if (!parsed) return false;
+  return LOCAL_HOSTS.has(parsed.host) || (parsed.port !== undefined && LOCAL_MODEL_PORTS.has(parsed.port));
+}
+
+/** The static text of a URL expression: literal, template with substitutions elided as `{}`, concatenation, a const. */
+export function urlText(argument: ts.Expression | undefined, resolver: Resolver, depth = 0): string | undefined {
+  if (!argument || depth > 8) return undefined;
+  const e = unwrap(argument);
+  if (ts.isTemplateExpression(e)) {
+    return e.head.text + e.templateSpans.map((span) => (constantString(span.expression, resolver) ?? '{}') + span.literal.text).join('');
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return (urlText(e.left, resolver, depth + 1) ?? '{}') + (urlText(e.right, resolver, depth + 1) ?? '{}');
+  }
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL') {
+    return (urlText(e.arguments?.[1], resolver, depth + 1) ?? '') + (urlText(e.arguments?.[0], resolver, depth + 1) ?? '');
+  }
+  const constant = constantString(e, resolver);
+  if (constant !== undefined) return constant;
+  const resolved = resolver.resolve(e);
+  if (resolved?.root.kind === 'local' && resolved.segments.length === 0 && resolved.root.node !== e && ts.isExpression(resolved.root.node)) {
+    return urlText(resolved.root.node as ts.Expression, resolver, depth + 1);
+  }
+  return undefined;
+}

@@ -1,0 +1,173 @@
+/**
+ * LangChain JS: chat models and LLMs from the `@langchain/*` integrations (`ChatOpenAI`, `ChatAnthropic`,
+ * `ChatGoogleGenerativeAI`, `ChatMistralAI`, `ChatGroq`, `ChatBedrockConverse`, ...) called with `invoke`,
+ * `stream`, `batch`, `call`, either directly or through a runnable that contains one: `prompt.pipe(model)`,
+ * `RunnableSequence.from([...])`, a legacy `LLMChain({ llm })`, an agent built with `{ llm }`. Models served
+ * locally (Ollama, llama.cpp, WebLLM) are not paid.
+ */
+import { ts } from 'ts-morph';
+import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
+import type { AccessPath, Resolver } from '../analysis/resolve.js';
+import type { InputArgument, Provider } from './types.js';
+import { constantString, literalOption, optionsObject, positionalInputKind } from './types.js';
+
+const RUNNABLE_METHODS = new Set(['invoke', 'stream', 'batch', 'call', 'predict', 'predictMessages', 'generate', 'streamEvents', 'streamLog', 'run']);
+const EMBEDDING_METHODS = new Set(['embedQuery', 'embedDocuments']);
+
+/** Packages that build prompts, parsers and graphs around models but hold none themselves. */
+const FRAMEWORK_MODULES = /^@langchain\/(core|langgraph|textsplitters)(\/|$)/;
+const LOCAL_MODELS = /ollama|llama_?cpp|webllm|transformers|fake/i;
+/** LLM classes (text in, text out) whose names do not say "Chat". */
+const LLM_CLASSES = new Set(['OpenAI', 'AzureOpenAI', 'Anthropic', 'Cohere', 'MistralAI', 'GoogleVertexAI', 'Bedrock', 'Replicate', 'Fireworks', 'TogetherAI', 'DeepSeek']);
+/** Classes named like models that are not: message histories, prompt templates, memories. */
+const NOT_A_MODEL = /(History|Template|Message|Messages|Memory|Store|Parser|Retriever|Loader|Tool|Toolkit|Chain|Agent|Handler)$/;
+
+const MODEL_ID_OPTIONS = ['model', 'modelName', 'model_name', 'azureOpenAIApiDeploymentName', 'deploymentName'];
+const OUTPUT_CAPS = ['maxTokens', 'maxOutputTokens', 'maxCompletionTokens', 'max_tokens'];
+const MESSAGE_NAMES = /messages|history|conversation/i;
+
+interface FoundModel {
+  className: string;
+  /** Where the model was made: `new ChatOpenAI({...})`, `initChatModel('gpt-4o', {...})`. */
+  construction?: ts.NewExpression | ts.CallExpression;
+}
+
+export const langchainProvider: Provider = {
+  name: 'langchain',
+  sdkModules: [],
+  matchCall(call, callee, resolver) {
+    if (!callee || callee.root.kind !== 'module' || !isLangChainModule(callee.root.module)) return undefined;
+    const last = callee.segments[callee.segments.length - 1];
+    const method = last?.kind === 'member' ? last.name : undefined;
+    if (!method) return undefined;
+
+    if (EMBEDDING_METHODS.has(method)) {
+      const embeddings = modelAt(callee, isPaidEmbeddings);
+      if (!embeddings) return undefined;
+      return matchFor(call, `${embeddings.className}.${method}`, embeddings, positionalInputs(call, resolver), resolver);
+    }
+    if (!RUNNABLE_METHODS.has(method)) return undefined;
+    const direct = modelAt(callee, isPaidModel);
+    const model = direct ?? findModel(callee, resolver, 0);
+    if (!model || isLocalUniversalModel(model, resolver)) return undefined;
+    const api = direct ? `${model.className}.${method}` : `chain(${model.className}).${method}`;
+    return matchFor(call, api, model, chainInputs(call, resolver), resolver);
+  },
+};
+
+function matchFor(call: ts.CallExpression, api: string, model: FoundModel, inputs: InputArgument[], resolver: Resolver) {
+  const constructed = optionsObject(model.construction?.arguments?.[model.className === 'initChatModel' ? 1 : 0], resolver);
+  const modelId =
+    model.className === 'initChatModel'
+      ? constantString(model.construction?.arguments?.[0], resolver)
+      : MODEL_ID_OPTIONS.map((name) => literalOption(constructed, name, resolver)).find((id) => id !== undefined);
+  return {
+    provider: 'langchain',
+    api,
+    call,
+    inputProperties: [],
+    outputCapProperties: OUTPUT_CAPS,
+    model: modelId,
+    modelOptions: constructed,
+    inputArguments: inputs,
+  };
+}
+
+export function isLangChainModule(module: string): boolean {
+  return module === 'langchain' || module.startsWith('langchain/') || module.startsWith('@langchain/');
+}
+
+function isPaidModel(module: string, className: string): boolean {
+  if (FRAMEWORK_MODULES.test(module) || LOCAL_MODELS.test(module) || LOCAL_MODELS.test(className) || NOT_A_MODEL.test(className)) return false;
+  if (/^(Azure)?Chat[A-Z]/.test(className) || /Chat$/.test(className)) return true;
+  if (/\/(llms|chat_models)(\/|$)/.test(module)) return /^[A-Z]/.test(className) && !/Embeddings?$/.test(className);
+  return LLM_CLASSES.has(className);
+}
+
+function isPaidEmbeddings(module: string, className: string): boolean {
+  return !FRAMEWORK_MODULES.test(module) && !LOCAL_MODELS.test(module) && !LOCAL_MODELS.test(className) && /Embeddings$/.test(className);
+}
+
+/** The model a path starts from: `new ChatOpenAI({...})...`, or `initChatModel(...)` from `langchain/chat_models/universal`. */
+function modelAt(path: AccessPath, isModel: (module: string, className: string) => boolean): FoundModel | undefined {
+  if (path.root.kind !== 'module') return undefined;
+  const module = path.root.module;
+  const [first, second] = path.segments;
+  if (first?.kind !== 'member') return undefined;
+  if (second?.kind === 'new' && isModel(module, first.name)) return { className: first.name, construction: second.call };
+  if (first.name === 'initChatModel' && second?.kind === 'call' && module.startsWith('langchain/chat_models')) {
+    return { className: 'initChatModel', construction: second.call };
+  }
+  return undefined;
+}
+
+/** `initChatModel('llama3', { modelProvider: 'ollama' })` runs locally. */
+function isLocalUniversalModel(model: FoundModel, resolver: Resolver): boolean {
+  if (model.className !== 'initChatModel') return false;
+  const id = constantString(model.construction?.arguments?.[0], resolver) ?? '';
+  const provider = literalOption(optionsObject(model.construction?.arguments?.[1], resolver), 'modelProvider', resolver) ?? '';
+  return LOCAL_MODELS.test(provider) || /^ollama:/.test(id);
+}
+
+const MAX_SEARCH_DEPTH = 4;
+
+/** A paid model anywhere in a runnable: the arguments of `.pipe(...)`, `RunnableSequence.from([...])`, `new LLMChain({ llm })`. */
+function findModel(path: AccessPath, resolver: Resolver, depth: number): FoundModel | undefined {
+  const direct = modelAt(path, isPaidModel);
+  if (direct) return direct;
+  if (depth >= MAX_SEARCH_DEPTH) return undefined;
+  if (path.root.kind === 'local' && path.segments.length === 0 && ts.isExpression(path.root.node)) {
+    return findInParts(path.root.node, path, resolver, depth);
+  }
+  for (const segment of path.segments) {
+    const call = segment.kind === 'call' || segment.kind === 'new' ? segment.call : undefined;
+    for (const argument of call?.arguments ?? []) {
+      const found = findInParts(argument, path, resolver, depth);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function findInParts(expression: ts.Expression, path: AccessPath, resolver: Resolver, depth: number): FoundModel | undefined {
+  for (const part of runnableParts(expression)) {
+    const resolved = resolver.resolve(part, path.context);
+    const found = resolved && findModel(resolved, resolver, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The pieces a runnable is built from: list elements (`[prompt, model, parser]`) and map values (`{ llm: model }`). */
+function runnableParts(expression: ts.Expression): ts.Expression[] {
+  const e = unwrap(expression);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((element) => (ts.isSpreadElement(element) ? [] : runnableParts(element)));
+  if (ts.isObjectLiteralExpression(e)) return e.properties.flatMap((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? runnableParts(propertyValue(p)!) : []));
+  if (ts.isFunctionLike(e)) return [];
+  return [e];
+}
+
+/**
+ * What the call passes to the runnable. A chain takes an object of template variables (each one is model input);
+ * a chat model takes a message list or a string.
+ */
+function chainInputs(call: ts.CallExpression, resolver: Resolver): InputArgument[] {
+  const argument = call.arguments[0];
+  if (!argument) return [];
+  const variables = optionsObject(argument, resolver);
+  if (!variables) return positionalInputs(call, resolver);
+  return variables.properties.flatMap((property): InputArgument[] => {
+    if (ts.isSpreadAssignment(property)) return [{ name: '...spread', value: property.expression, kind: 'text', anchor: property }];
+    const name = propertyNameText(property.name);
+    const value = propertyValue(property);
+    if (!name || !value) return [];
+    return [{ name, value, kind: MESSAGE_NAMES.test(name) ? 'messages' : 'text', anchor: property }];
+  });
+}
+
+function positionalInputs(call: ts.CallExpression, resolver: Resolver): InputArgument[] {
+  const argument = call.arguments[0];
+  if (!argument) return [];
+  return [{ name: 'input', value: argument, kind: positionalInputKind(argument, resolver) }];
+}
+

@@ -1,0 +1,110 @@
+/**
+ * The package as users install it: `npm pack`, the tarball installed into an empty folder, then
+ * `npx ai-endpoint-audit` run from there. Needs the registry for the dependencies, hence the long timeout.
+ * The build is the one `npm test` just made (the test packs with --ignore-scripts so that it does not rebuild
+ * dist/ under the other tests' feet; a real `npm pack` runs the prepare script, which builds).
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, REPO, tempDir } from './helpers.js';
+
+const exec = promisify(execFile);
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const TEN_MINUTES = 10 * 60 * 1000;
+
+const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  scripts: Record<string, string>;
+};
+
+interface PackEntry {
+  filename: string;
+  files: { path: string }[];
+}
+
+let scratch: { dir: string; remove: () => void };
+let packed: PackEntry;
+let consumer: string;
+
+async function run(command: string, args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(command, args, { cwd, encoding: 'utf8', timeout: TEN_MINUTES, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: '1' } });
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { status: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  scratch = tempDir('aea-pack-');
+  const pack = await run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch.dir], REPO);
+  expect(pack.status, pack.stderr).toBe(0);
+  packed = (JSON.parse(pack.stdout) as PackEntry[])[0]!;
+
+  consumer = path.join(scratch.dir, 'consumer');
+  cpSync(path.join(FIXTURES, 'express-classic', 'vulnerable'), path.join(consumer, 'fixture'), { recursive: true });
+  writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  const install = await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(scratch.dir, packed.filename)], consumer);
+  expect(install.status, install.stderr).toBe(0);
+}, TEN_MINUTES);
+
+afterAll(() => scratch?.remove());
+
+describe('npm package', () => {
+  it('builds on pack (prepare) and ships the build, the rule docs, the schema and the license, not tests or fixtures', () => {
+    expect(pkg.scripts.prepare).toContain('build');
+    const files = packed.files.map((f) => f.path);
+    for (const file of [
+      'package.json',
+      'LICENSE',
+      'bin/ai-endpoint-audit.js',
+      'dist/src/cli/main.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/rules/index.js',
+      'rules/no-auth.md',
+      'schema/ai-endpoint-audit.schema.json',
+    ]) {
+      expect(files, file).toContain(file);
+    }
+    expect(files.filter((f) => /^(test|fixtures|src\/(?!guard\/templates\/))/.test(f))).toEqual([]);
+  });
+
+  it('npx ai-endpoint-audit --version prints the package version', async () => {
+    const version = await run(NPX, ['--no-install', 'ai-endpoint-audit', '--version'], consumer);
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe(pkg.version);
+  }, TEN_MINUTES);
+
+  it('npx ai-endpoint-audit scans a project: findings in JSON, exit 1', async () => {
+    const scan = await run(NPX, ['--no-install', 'ai-endpoint-audit', 'fixture', '--format', 'json'], consumer);
+    expect(scan.status, scan.stderr).toBe(1);
+    const report = JSON.parse(scan.stdout) as { tool: { version: string }; findings: { ruleId: string; file: string; line: number }[] };
+    expect(report.tool.version).toBe(pkg.version);
+    expect(report.findings).toContainEqual(expect.objectContaining({ ruleId: 'no-auth', file: 'server.js', line: 29 }));
+  }, TEN_MINUTES);
+
+  it('explain reads the rule documentation shipped in the package', async () => {
+    const explain = await run(NPX, ['--no-install', 'ai-endpoint-audit', 'explain', 'no-auth'], consumer);
+    expect(explain.status, explain.stderr).toBe(0);
+    expect(explain.stdout).toBe(readFileSync(path.join(REPO, 'rules', 'no-auth.md'), 'utf8'));
+  }, TEN_MINUTES);
+
+  it('the library entry point and the schema resolve through exports', async () => {
+    const script = [
+      "const m = await import('ai-endpoint-audit');",
+      "if (typeof m.scan !== 'function') throw new Error('no scan export');",
+      "console.log(import.meta.resolve('ai-endpoint-audit/schema.json'));",
+    ].join('\n');
+    const result = await run(process.execPath, ['--input-type=module', '-e', script], consumer);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toMatch(/node_modules\/ai-endpoint-audit\/schema\/ai-endpoint-audit\.schema\.json$/);
+  }, TEN_MINUTES);
+});

@@ -1,0 +1,110 @@
+/**
+ * The fix and the check agree: the scanner finds every protection of the generated guard in the sample
+ * apps under fixtures/guarded-*, and reports the matching finding as soon as one part of the guard is taken
+ * out of a copy of the app.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scan } from '../../src/index.js';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures');
+const CORE_RULES = new Set(['no-auth', 'no-rate-limit', 'client-keyed-rate-limit', 'no-spend-cap', 'unbounded-input']);
+
+interface Mutation {
+  name: string;
+  file: string;
+  from: string | RegExp;
+  to: string;
+  expected: string;
+}
+
+const APPS = [
+  {
+    fixture: 'guarded-express/fixed',
+    guard: 'src/ai-guard',
+    route: { file: 'src/routes/assistant.ts', line: 14 },
+    clientKey: "`ip:${req.get('x-session-id')}`",
+  },
+  {
+    fixture: 'guarded-next/fixed',
+    guard: 'lib/ai-guard',
+    route: { file: 'app/api/summarize/route.ts', line: 10 },
+    clientKey: "`ip:${request.headers.get('x-session-id')}`",
+  },
+];
+
+const copies: string[] = [];
+afterEach(() => {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function coreFindings(dir: string): Promise<string[]> {
+  const result = await scan({ paths: [dir] });
+  return result.findings.filter((f) => CORE_RULES.has(f.ruleId)).map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
+}
+
+function mutatedCopy(fixture: string, mutation: Mutation): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aea-guard-agreement-'));
+  copies.push(dir);
+  cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+  const file = path.join(dir, mutation.file);
+  const text = readFileSync(file, 'utf8');
+  const changed = text.replace(mutation.from, mutation.to);
+  expect(changed, `${mutation.name}: the text to remove is in ${mutation.file}`).not.toBe(text);
+  writeFileSync(file, changed);
+  return dir;
+}
+
+for (const app of APPS) {
+  const adapter = `${app.guard}/${app.fixture.startsWith('guarded-express') ? 'express' : 'next'}.ts`;
+  const at = `${app.route.file}:${app.route.line}`;
+  const mutations: Mutation[] = [
+    { name: 'without the 401 refusal', file: adapter, from: /if \(!route\.public && !user\?\.id\) \{[\s\S]*?\n {4}\}\n/, to: '', expected: `no-auth ${at}` },
+    {
+      name: 'without the 429 refusals',
+      file: adapter,
+      from: /if \(ipRequests > limits\.perIp\.limit\) \{[\s\S]*?\n {4}\}\n {4}if \(user\) \{[\s\S]*?\n {4}\}\n/,
+      to: '',
+      expected: `no-rate-limit ${at}`,
+    },
+    { name: 'with the limiter keyed on a client-minted id', file: adapter, from: '`ip:${limiterAddress(ip)}`', to: app.clientKey, expected: `client-keyed-rate-limit ${at}` },
+    { name: 'without the 402 refusal', file: adapter, from: /if \(!spend\.allowed\) \{[\s\S]*?\n {4}\}\n/, to: '', expected: `no-spend-cap ${at}` },
+  ];
+
+  describe(`the guard in fixtures/${app.fixture}`, () => {
+    it('is recognised part by part: auth, IP-keyed limiter, spend cap, bounded input', async () => {
+      const result = await scan({ paths: [path.join(FIXTURES, app.fixture)] });
+      expect(result.findings.filter((f) => CORE_RULES.has(f.ruleId))).toEqual([]);
+      const [endpoint] = result.endpoints;
+      expect(result.endpoints).toHaveLength(1);
+      expect(endpoint.facts.auth.map((a) => a.location.file)).toContain(adapter);
+      expect(endpoint.facts.rateLimits.length).toBeGreaterThan(0);
+      expect(endpoint.facts.rateLimits.every((l) => l.key === 'ip')).toBe(true);
+      expect(endpoint.facts.spendCaps.map((s) => s.location.file)).toContain(adapter);
+      expect(endpoint.facts.unboundedInputs).toEqual([]);
+    });
+
+    for (const mutation of mutations) {
+      it(`reports ${mutation.expected.split(' ')[0]} ${mutation.name}`, async () => {
+        expect(await coreFindings(mutatedCopy(app.fixture, mutation))).toEqual([mutation.expected]);
+      });
+    }
+  });
+}
+
+describe('the guard input schema in fixtures/guarded-express/fixed', () => {
+  const core = 'src/ai-guard/core.ts';
+  const input = { file: 'src/routes/assistant.ts', line: 20 };
+  for (const [name, from, to] of [
+    ['without the cap on the number of messages', '.min(1)\n      .max(limits.maxMessages)', '.min(1)'],
+    ['without the cap on message size', 'z.string().min(1).max(limits.maxMessageChars)', 'z.string().min(1)'],
+    ["without the check of the roles", "role: z.enum(['user', 'assistant'])", 'role: z.string()'],
+  ] as const) {
+    it(`reports unbounded-input ${name}`, async () => {
+      const dir = mutatedCopy('guarded-express/fixed', { name, file: core, from, to, expected: '' });
+      expect(await coreFindings(dir)).toEqual([`unbounded-input ${input.file}:${input.line}`]);
+    });
+  }
+});

@@ -1,0 +1,54 @@
+/** The guard's pure parts: client address, cost arithmetic, usage shapes and the sliding window. */
+import { describe, expect, it } from 'vitest';
+import { costMicros, estimateMicros, forwardedClient, limiterAddress, slidingCount, tokenUsage, utcDay } from '../../src/guard/templates/core.js';
+import { TEST_MODEL } from './helpers/apps.js';
+
+describe('client address', () => {
+  it('takes the entry the nearest trusted proxies appended, not what the client wrote on the left', () => {
+    expect(forwardedClient('6.6.6.6, 203.0.113.7', 1)).toBe('203.0.113.7');
+    expect(forwardedClient('6.6.6.6, 203.0.113.7, 10.0.0.2', 2)).toBe('203.0.113.7');
+    expect(forwardedClient(['6.6.6.6', '203.0.113.7'], 1)).toBe('203.0.113.7');
+    expect(forwardedClient('203.0.113.7', 2)).toBe('203.0.113.7');
+    expect(forwardedClient(undefined, 1)).toBeUndefined();
+    expect(forwardedClient('203.0.113.7', 0)).toBeUndefined();
+  });
+
+  it('limits IPv6 clients by their /64 network', () => {
+    expect(limiterAddress('203.0.113.7')).toBe('203.0.113.7');
+    expect(limiterAddress('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(limiterAddress('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(limiterAddress('2001:0DB8:0001:0002:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(limiterAddress('2001:db8::7')).toBe('2001:db8:0:0::/64');
+    expect(limiterAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(limiterAddress('::1')).toBe('0:0:0:0::/64');
+  });
+});
+
+describe('spend arithmetic', () => {
+  it('estimates high: about 3 characters a token plus the whole output cap', () => {
+    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: 'x'.repeat(300) }])).toBe(104 * 10 + 100 * 30);
+    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: 'x'.repeat(300) }], 50)).toBe(154 * 10 + 100 * 30);
+    expect(costMicros({ ...TEST_MODEL, inputUsdPerMillionTokens: 0.15, outputUsdPerMillionTokens: 0.6 }, 1001, 1)).toBe(151);
+  });
+
+  it('reads token usage in the OpenAI, Anthropic and AI SDK shapes', () => {
+    expect(tokenUsage({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 })).toEqual({ inputTokens: 3, outputTokens: 4 });
+    expect(tokenUsage({ input_tokens: 3, output_tokens: 4 })).toEqual({ inputTokens: 3, outputTokens: 4 });
+    expect(tokenUsage({ inputTokens: 3, outputTokens: 4, totalTokens: 7 })).toEqual({ inputTokens: 3, outputTokens: 4 });
+    expect(tokenUsage({ id: 'msg', usage: { input_tokens: 3, output_tokens: 4 } })).toEqual({ inputTokens: 3, outputTokens: 4 });
+    expect(tokenUsage(undefined)).toBeUndefined();
+    expect(tokenUsage({ prompt_tokens: '3' })).toBeUndefined();
+  });
+
+  it('counts days in UTC', () => {
+    expect(utcDay(Date.parse('2030-03-01T23:59:59-05:00'))).toBe('2030-03-02');
+  });
+});
+
+describe('sliding window', () => {
+  it('weights the previous window by the part of it still inside the span', () => {
+    expect(slidingCount(2, 10, 60_000, 60_000)).toBe(12);
+    expect(slidingCount(2, 10, 75_000, 60_000)).toBe(9.5);
+    expect(slidingCount(0, 10, 119_999, 60_000)).toBeCloseTo(0, 2);
+  });
+});

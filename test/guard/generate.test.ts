@@ -1,0 +1,141 @@
+/**
+ * The `guard` command: which files it writes for each framework and store, that it never replaces a file
+ * without --force, that what it writes compiles in the project's own module setup, and the CLI around it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GuardFilesExistError, generateGuard, guardFileNames, renderGuardFile } from '../../src/guard/generate.js';
+
+const REPO = path.resolve(__dirname, '../..');
+const TEMPLATES = path.join(REPO, 'src/guard/templates');
+const scratch: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of scratch.splice(0)) remove();
+});
+
+function scratchDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aea-guard-'));
+  scratch.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The built CLI in a child process, as a user runs it. */
+function runCli(args: string[], options: { cwd: string }): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(REPO, 'bin/ai-endpoint-audit.js'), ...args], { cwd: options.cwd, encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('generateGuard', () => {
+  it('writes the shared core, the chosen store and the framework adapter', () => {
+    const out = path.join(scratchDir(), 'src/ai-guard');
+    const written = generateGuard({ framework: 'express', store: 'redis', outDir: out });
+    expect(written.map((w) => path.basename(w.path))).toEqual(['types.ts', 'core.ts', 'notify.ts', 'store-redis.ts', 'express.ts']);
+    expect(readdirSync(out).sort()).toEqual(['core.ts', 'express.ts', 'notify.ts', 'store-redis.ts', 'types.ts']);
+    const express = readFileSync(path.join(out, 'express.ts'), 'utf8');
+    expect(express.split('\n').slice(1).join('\n')).toBe(readFileSync(path.join(TEMPLATES, 'express.ts'), 'utf8'));
+    expect(express).toContain("from './core.js'");
+  });
+
+  it('drops the .js of relative imports for Next.js, which resolves modules the bundler way', () => {
+    const text = renderGuardFile('next.ts', 'next');
+    expect(text).toContain("from './core'");
+    expect(text).not.toMatch(/from '\.\/[\w-]+\.js'/);
+    expect(renderGuardFile('core.ts', 'next')).toContain("import { z } from 'zod';");
+  });
+
+  it('writes nothing when a file exists, unless forced', () => {
+    const out = scratchDir();
+    writeFileSync(path.join(out, 'core.ts'), 'mine');
+    expect(() => generateGuard({ framework: 'next', store: 'memory', outDir: out })).toThrow(GuardFilesExistError);
+    expect(readFileSync(path.join(out, 'core.ts'), 'utf8')).toBe('mine');
+    expect(existsSync(path.join(out, 'types.ts'))).toBe(false);
+    const written = generateGuard({ framework: 'next', store: 'memory', outDir: out, force: true });
+    expect(written.filter((w) => w.replaced).map((w) => path.basename(w.path))).toEqual(['core.ts']);
+    expect(readFileSync(path.join(out, 'core.ts'), 'utf8')).toContain('createGuardCore');
+  });
+
+  for (const [framework, moduleResolution] of [
+    ['express', ts.ModuleResolutionKind.NodeNext],
+    ['next', ts.ModuleResolutionKind.Bundler],
+  ] as const) {
+    it(`writes ${framework} files that type-check in a ${framework === 'next' ? 'bundler' : 'NodeNext'} project, with every store`, () => {
+      const project = scratchDir();
+      symlinkSync(path.join(REPO, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+      writeFileSync(path.join(project, 'package.json'), JSON.stringify({ type: 'module' }));
+      const files: string[] = [];
+      for (const store of ['memory', 'redis', 'postgres'] as const) {
+        const out = path.join(project, store);
+        generateGuard({ framework, store, outDir: out });
+        files.push(...guardFileNames(framework, store).map((name) => path.join(out, name)));
+      }
+      const program = ts.createProgram(files, {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        target: ts.ScriptTarget.ES2022,
+        module: framework === 'next' ? ts.ModuleKind.ESNext : ts.ModuleKind.NodeNext,
+        moduleResolution,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: ['node'],
+      });
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+describe('the guarded sample apps', () => {
+  for (const [fixture, framework, store] of [
+    ['guarded-express/fixed/src/ai-guard', 'express', 'redis'],
+    ['guarded-next/fixed/lib/ai-guard', 'next', 'postgres'],
+  ] as const) {
+    it(`carry the guard exactly as the command writes it today (fixtures/${fixture})`, () => {
+      const dir = path.join(REPO, 'fixtures', fixture);
+      expect(readdirSync(dir).sort()).toEqual([...guardFileNames(framework, store)].sort());
+      for (const name of guardFileNames(framework, store)) {
+        const body = (text: string) => text.slice(text.indexOf('\n') + 1);
+        expect(body(readFileSync(path.join(dir, name), 'utf8')), `${name}: regenerate with --force`).toBe(body(renderGuardFile(name, framework)));
+      }
+    });
+  }
+});
+
+describe('ai-endpoint-audit guard', () => {
+  it('writes the files, says what it wrote and how to wire them in', () => {
+    const project = scratchDir();
+    const first = runCli(['guard', '--framework', 'express', '--store', 'postgres'], { cwd: project });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('wrote  ai-guard/store-postgres.ts');
+    expect(first.stdout).toContain("import { createExpressGuard } from './ai-guard/express.js';");
+    expect(first.stdout).toContain("aiGuard.protect({ route: 'chat' })");
+    expect(first.stdout).toContain('npm install zod pg');
+    expect(readdirSync(path.join(project, 'ai-guard')).sort()).toEqual(['core.ts', 'express.ts', 'notify.ts', 'store-postgres.ts', 'types.ts']);
+  });
+
+  it('refuses to replace files without --force and exits 2', () => {
+    const project = scratchDir();
+    expect(runCli(['guard', '--framework', 'next', '--out', 'lib/guard'], { cwd: project }).status).toBe(0);
+    const again = runCli(['guard', '--framework', 'next', '--out', 'lib/guard'], { cwd: project });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('nothing written');
+    expect(again.stderr).toContain('--force');
+    const forced = runCli(['guard', '--framework', 'next', '--out', 'lib/guard', '--force'], { cwd: project });
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toContain('replaced  lib/guard/next.ts');
+    expect(forced.stdout).toContain("const gate = await aiGuard.check(request, { route: 'chat' });");
+  });
+
+  it('puts a Next.js guard under lib/ by default and rejects unknown choices', () => {
+    const project = scratchDir();
+    expect(runCli(['guard', '--framework', 'next'], { cwd: project }).status).toBe(0);
+    expect(existsSync(path.join(project, 'lib/ai-guard/next.ts'))).toBe(true);
+    expect(runCli(['guard', '--framework', 'koa'], { cwd: project }).status).toBe(2);
+    expect(runCli(['guard'], { cwd: project }).status).toBe(2);
+  });
+});

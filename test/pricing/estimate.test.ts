@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+
+import { estimateDailyExposure, formatUsd, tokensFromCharacters } from '../../src/pricing/estimate.js';
+import { requestsPerDayFromWindow } from '../../src/pricing/rates.js';
+
+describe('estimateDailyExposure: worked examples', () => {
+  it('prices an unprotected gpt-4o route at the model limits and the assumed attack rate', () => {
+    // gpt-4o: $2.50 in / $10 out per 1M tokens, 128,000-token context, 16,384 output tokens at most.
+    // Output 16,384 × $10 / 1M = $0.16384. Input 128,000 − 16,384 = 111,616 × $2.50 / 1M = $0.27904.
+    // One request $0.44288; 20 requests/s × 86,400 s = 1,728,000 requests; 0.44288 × 1,728,000 = $765,296.64.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'gpt-4o-2024-08-06', modelChosenByClient: false });
+    expect(e.model).toBe('gpt-4o');
+    expect(e.modelBasis).toBe('given');
+    expect(e.inputTokens).toBe(111_616);
+    expect(e.outputTokens).toBe(16_384);
+    expect(e.requestsPerDay).toBe(1_728_000);
+    expect(e.usdPerRequest).toBeCloseTo(0.44288, 10);
+    expect(e.usdPerDay).toBeCloseTo(765_296.64, 6);
+    expect(formatUsd(e.usdPerDay)).toBe('~$770,000');
+    expect(e.priceDate).toBe('2026-11-21');
+    expect(e.assumptions).toEqual([
+      'Model gpt-4o-2024-08-06 priced as gpt-4o.',
+      'gpt-4o: $2.50 per 1M input tokens, $10.00 per 1M output tokens (list price checked 2026-11-21).',
+      "Output: 16,384 tokens per request, the model's maximum (no output cap).",
+      'Input: 111,616 tokens per request: the 128,000-token context window less the output (no input cap).',
+      'Rate: no limit the client cannot get around: an assumed attack of 20 requests/s from one script (1,728,000/day).',
+    ]);
+  });
+
+  it('multiplies a per-IP limit by the addresses an attacker controls', () => {
+    // gpt-4o-mini: $0.15 in / $0.60 out. Caps 4,000 in, 1,000 out: 4,000 × 0.15 + 1,000 × 0.60 = 1,200 µ$ = $0.0012.
+    // 10 per minute per IP = 14,400/day × 100 addresses = 1,440,000/day; × $0.0012 = $1,728.
+    const e = estimateDailyExposure({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      modelChosenByClient: false,
+      inputCapTokens: 4_000,
+      outputCapTokens: 1_000,
+      requestsPerDay: requestsPerDayFromWindow(10, 60_000),
+      limiterKey: 'ip',
+    });
+    expect(e.requestsPerDay).toBe(1_440_000);
+    expect(e.usdPerRequest).toBeCloseTo(0.0012, 12);
+    expect(e.usdPerDay).toBeCloseTo(1_728, 8);
+    expect(formatUsd(e.usdPerDay)).toBe('~$1,700');
+    expect(e.assumptions.slice(-3)).toEqual([
+      "Output: 1,000 tokens per request, the call's output cap.",
+      "Input: 4,000 tokens per request, the route's input cap.",
+      'Rate: 14,400/day per IP address, times the addresses an attacker controls (100) = 1,440,000/day.',
+    ]);
+  });
+
+  it("assumes the provider's most expensive model when the client picks it", () => {
+    // gpt-5.5: 1,050,000-token context, 128,000 output. Input 922,000 is above 272,000, so the whole request is
+    // billed at $10 / $45: 922,000 × 10 / 1M = $9.22, 128,000 × 45 / 1M = $5.76, $14.98 a request.
+    // × 1,728,000 = $25,885,440.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'gpt-4o-mini', modelChosenByClient: true });
+    expect(e.model).toBe('gpt-5.5');
+    expect(e.modelBasis).toBe('client-chosen');
+    expect(e.inputTokens).toBe(922_000);
+    expect(e.outputTokens).toBe(128_000);
+    expect(e.usdPerRequest).toBeCloseTo(14.98, 10);
+    expect(e.usdPerDay).toBeCloseTo(25_885_440, 4);
+    expect(formatUsd(e.usdPerDay)).toBe('~$26,000,000');
+    expect(e.assumptions[0]).toBe("The client chooses the model: priced as openai's most expensive, gpt-5.5.");
+    expect(e.assumptions).toContain('Above 272,000 input tokens the whole request is billed at $10.00 / $45.00 per 1M tokens.');
+  });
+
+  it('does not multiply a global limit', () => {
+    // claude-3-5-sonnet: $3 / $15, 200,000 context, 8,192 output. Input 191,808 × 3 = 575,424 µ$;
+    // output 8,192 × 15 = 122,880 µ$; $0.698304 a request × 1,000 a day = $698.304.
+    const e = estimateDailyExposure({
+      provider: 'anthropic',
+      model: 'claude-3-5-sonnet-latest',
+      modelChosenByClient: false,
+      requestsPerDay: 1_000,
+      limiterKey: 'global',
+    });
+    expect(e.model).toBe('claude-3-5-sonnet');
+    expect(e.inputTokens).toBe(191_808);
+    expect(e.requestsPerDay).toBe(1_000);
+    expect(e.usdPerDay).toBeCloseTo(698.304, 9);
+    expect(formatUsd(e.usdPerDay)).toBe('~$700');
+    expect(e.assumptions).toContain('Rate: 1,000/day shared by all callers.');
+  });
+
+  it('applies long-context rates to a Gemini prompt above 200K tokens', () => {
+    // gemini-2.5-pro: 1,048,576 context, 65,536 output; input 983,040 > 200,000 so $2.50 / $15:
+    // 983,040 × 2.5 = 2,457,600 µ$; 65,536 × 15 = 983,040 µ$; $3.44064 a request.
+    const e = estimateDailyExposure({ provider: 'google', model: 'models/gemini-2.5-pro', modelChosenByClient: false, requestsPerDay: 50, limiterKey: 'global' });
+    expect(e.inputTokens).toBe(983_040);
+    expect(e.usdPerRequest).toBeCloseTo(3.44064, 10);
+    expect(e.usdPerDay).toBeCloseTo(172.032, 9);
+  });
+
+  it('keeps the lower rate when the input cap stays under the long-context threshold', () => {
+    // 100,000 × 1.25 + 1,000 × 10 = 135,000 µ$ = $0.135 a request.
+    const e = estimateDailyExposure({ provider: 'google', model: 'gemini-2.5-pro', modelChosenByClient: false, inputCapTokens: 100_000, outputCapTokens: 1_000 });
+    expect(e.usdPerRequest).toBeCloseTo(0.135, 12);
+  });
+});
+
+describe('estimateDailyExposure: limiters', () => {
+  const base = { provider: 'openai', model: 'gpt-4o', modelChosenByClient: false } as const;
+
+  it('multiplies a per-user limit by the accounts an attacker holds', () => {
+    // 100 per hour = 2,400/day per user × 10 accounts = 24,000/day.
+    const e = estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(100, 3_600_000), limiterKey: 'user' });
+    expect(e.requestsPerDay).toBe(24_000);
+  });
+
+  it('counts a limit on an untraced key as per client', () => {
+    const e = estimateDailyExposure({ ...base, requestsPerDay: 1_000 });
+    expect(e.requestsPerDay).toBe(100_000);
+  });
+
+  it('ignores a limiter keyed on a value the client sends', () => {
+    const e = estimateDailyExposure({ ...base, requestsPerDay: 10, limiterKey: 'client' });
+    expect(e.requestsPerDay).toBe(1_728_000);
+    expect(e.assumptions).toContain('A limiter keyed on a value the client sends counts as no limit: the client rotates it.');
+  });
+
+  it('never goes above the assumed attack rate', () => {
+    // 1,000 per second per IP × 100 addresses is far more than one script sends.
+    const e = estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(1_000, 1_000), limiterKey: 'ip' });
+    expect(e.requestsPerDay).toBe(1_728_000);
+    expect(e.assumptions.at(-1)).toMatch(/the attack rate is used\.$/);
+  });
+
+  it('takes the tightest of several limiters', () => {
+    // Per IP 60/min × 100 = 8,640,000 (capped); global 5,000/day wins.
+    const e = estimateDailyExposure({
+      ...base,
+      limits: [
+        { requestsPerDay: requestsPerDayFromWindow(60, 60_000), key: 'ip' },
+        { requestsPerDay: 5_000, key: 'global' },
+        { requestsPerDay: 1, key: 'client' },
+      ],
+    });
+    expect(e.requestsPerDay).toBe(5_000);
+  });
+});
+
+describe('estimateDailyExposure: models', () => {
+  it('clips caps to what the model accepts', () => {
+    // gpt-4: 8,192 context and output; an output cap of 100,000 is 8,192, leaving no room for input.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'gpt-4-0613', modelChosenByClient: false, outputCapTokens: 100_000, inputCapTokens: 50_000 });
+    expect(e.outputTokens).toBe(8_192);
+    expect(e.inputTokens).toBe(0);
+  });
+
+  it("falls back to the provider's most expensive model for an unknown id", () => {
+    const e = estimateDailyExposure({ provider: 'anthropic', model: 'claude-next', modelChosenByClient: false });
+    expect(e.model).toBe('claude-opus-4-7');
+    expect(e.modelBasis).toBe('unknown-model');
+    expect(e.assumptions[0]).toBe("Model claude-next is not in the price table: priced as anthropic's most expensive, claude-opus-4-7.");
+  });
+
+  it('prices a model the code does not name at the most expensive', () => {
+    const e = estimateDailyExposure({ provider: 'mistral', modelChosenByClient: false });
+    expect(e.model).toBe('mistral-medium');
+    expect(e.assumptions[0]).toBe("The model is not known from the code: priced as mistral's most expensive, mistral-medium.");
+  });
+
+  it('finds the vendor from the model id when the provider is an SDK layer', () => {
+    const e = estimateDailyExposure({ provider: 'vercel-ai', model: 'claude-3-haiku-20240307', modelChosenByClient: false });
+    expect(e.provider).toBe('anthropic');
+    expect(e.model).toBe('claude-3-haiku');
+    const chosen = estimateDailyExposure({ provider: 'vercel-ai', model: 'gemini-2.0-flash', modelChosenByClient: true });
+    expect(chosen.model).toBe('gemini-3.1-pro');
+  });
+
+  it('prices a provider outside the table at the most expensive model listed', () => {
+    const e = estimateDailyExposure({ provider: 'groq', model: 'llama-3.3-70b-versatile', modelChosenByClient: false });
+    expect(e.modelBasis).toBe('unknown-provider');
+    expect(e.provider).toBe('groq');
+    expect(e.model).toBe('gpt-5.5');
+  });
+
+  it('prices an image model per image', () => {
+    // dall-e-3: $0.12 an HD 1792x1024 image; 1,000 a day = $120.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'dall-e-3', modelChosenByClient: false, requestsPerDay: 1_000, limiterKey: 'global' });
+    expect(e.usdPerRequest).toBeCloseTo(0.12, 12);
+    expect(e.usdPerDay).toBeCloseTo(120, 9);
+  });
+
+  it('prices transcription per assumed minute of audio', () => {
+    // whisper-1: 27 minutes × $0.006 = $0.162 a request.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'whisper-1', modelChosenByClient: false });
+    expect(e.usdPerRequest).toBeCloseTo(0.162, 12);
+  });
+
+  it('prices embeddings on input alone', () => {
+    // text-embedding-3-small: 8,191 tokens × $0.02 / 1M = $0.00016382.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'text-embedding-3-small', modelChosenByClient: false });
+    expect(e.inputTokens).toBe(8_191);
+    expect(e.outputTokens).toBe(0);
+    expect(e.usdPerRequest).toBeCloseTo(0.00016382, 14);
+  });
+});
+
+describe('tokensFromCharacters', () => {
+  it('assumes one token per character of attacker-chosen text', () => {
+    expect(tokensFromCharacters(4_000)).toBe(4_000);
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [47_123, '~$47,000'],
+    [765_296.64, '~$770,000'],
+    [25_885_440, '~$26,000,000'],
+    [1_728, '~$1,700'],
+    [995, '~$1,000'],
+    [698.304, '~$700'],
+    [100, '~$100'],
+    [47.3, '~$47'],
+    [4.434, '~$4.43'],
+    [0.5, '~$0.50'],
+    [0.0012, '<$0.01'],
+    [0, '$0'],
+    [Number.POSITIVE_INFINITY, 'unbounded'],
+  ])('%d is %s', (n, text) => {
+    expect(formatUsd(n)).toBe(text);
+  });
+});
