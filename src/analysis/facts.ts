@@ -8,7 +8,7 @@ import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry } from '../frameworks/types.js';
 import type { Provider } from '../providers/index.js';
 import { ts } from 'ts-morph';
-import { locationOf, propertyNameText } from './ast.js';
+import { type FunctionNode, locationOf, propertyNameText, unwrap } from './ast.js';
 import { authFacts } from './auth.js';
 import { unboundedInputFacts } from './input-bounds.js';
 import { rateLimitFacts } from './rate-limit.js';
@@ -30,9 +30,9 @@ export function analyzeRoute(
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
-  const handler = resolver.resolveFunction(handlerLink.expression);
+  const handler = resolveHandler(handlerLink.expression, resolver);
   if (!handler) return undefined;
-  const reached = reachAiCalls(handler.fn, CallContext.ROOT.enter(handler.fn, undefined), resolver, providers);
+  const reached = reachAiCalls(handler.fn, handler.context.enter(handler.fn, undefined), resolver, providers);
   if (reached.length === 0) return undefined;
 
   const exposures: Exposure[] = [];
@@ -73,6 +73,31 @@ export function analyzeRoute(
     facts: weakest(perCall),
     ...(exposure ? { exposure } : {}),
   };
+}
+
+/**
+ * The function that handles the request, through the shapes handlers are registered in: a reference, a
+ * factory's result, `controller.handle.bind(controller)`, a library wrapper such as `asyncHandler(fn)`.
+ */
+function resolveHandler(expression: ts.Expression, resolver: Resolver): { fn: FunctionNode; context: CallContext } | undefined {
+  let current = unwrap(expression);
+  for (let depth = 0; depth < 5; depth++) {
+    const fn = resolver.resolveFunction(current);
+    if (fn) return fn;
+    if (!ts.isCallExpression(current)) return undefined;
+    const callee = unwrap(current.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') {
+      current = unwrap(callee.expression);
+      continue;
+    }
+    const inner = [...current.arguments].reverse().find((argument) => {
+      const a = unwrap(argument);
+      return ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isCallExpression(a) || resolver.resolveFunction(a) !== undefined;
+    });
+    if (!inner) return undefined;
+    current = unwrap(inner);
+  }
+  return undefined;
 }
 
 function weakest(perCall: EndpointFacts[]): EndpointFacts {

@@ -142,6 +142,12 @@ export class Resolver {
         const viaMember = this.resolveProjectMember(e, base, name, next);
         if (viaMember) return viaMember;
       }
+      if (base && name !== undefined && isClassInstance(base)) {
+        const viaClass =
+          this.resolveClassMember(base.root as { kind: 'local'; node: ts.ClassLikeDeclaration }, name, base.context, next) ??
+          this.resolveMemberByChecker(e, base.context, next);
+        if (viaClass) return viaClass;
+      }
       if (!base) {
         const viaChecker = this.resolveMemberByChecker(e, context, next);
         if (viaChecker) return viaChecker;
@@ -158,7 +164,12 @@ export class Resolver {
       return this.resolve(e.left, context, next) ?? this.resolve(e.right, context, next);
     }
     if (ts.isConditionalExpression(e)) return this.resolve(e.whenTrue, context, next) ?? this.resolve(e.whenFalse, context, next);
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return { root: { kind: 'local', node: e }, segments: [], context };
+    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      // `this` in a class body is an instance of that class.
+      const owner = ts.findAncestor(e, (n) => ts.isClassLike(n) || ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n));
+      if (owner && ts.isClassLike(owner)) return { root: { kind: 'local', node: owner }, segments: [{ kind: 'new' }], context };
+      return { root: { kind: 'local', node: e }, segments: [], context };
+    }
     return { root: { kind: 'local', node: e }, segments: [], context };
   }
 
@@ -167,6 +178,9 @@ export class Resolver {
     const isDynamicImport = callee.kind === ts.SyntaxKind.ImportKeyword;
     if ((isDynamicImport || (ts.isIdentifier(callee) && callee.text === 'require')) && call.arguments.length >= 1) {
       const module = stringValue(call.arguments[0]);
+      // A project module stands for its source file, whose exports the checker knows; a package for its name.
+      const projectModule = module !== undefined ? this.projectModule(call.arguments[0]) : undefined;
+      if (projectModule) return { root: { kind: 'local', node: projectModule }, segments: [], context };
       if (module !== undefined) return { root: { kind: 'module', module }, segments: [], context };
     }
     if (mayBeAccessor(call)) {
@@ -251,6 +265,13 @@ export class Resolver {
       return this.fromTypeAnnotation(declaration.type, context) ?? { root: { kind: 'local', node: declaration }, segments: [], context };
     }
     if (ts.isExportAssignment(declaration)) return this.resolve(declaration.expression, context, depth);
+    // CommonJS: `module.exports = handler`, `exports.handler = async (req, res) => ...`.
+    if (ts.isBinaryExpression(declaration) && declaration.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      return this.resolve(declaration.right, context, depth);
+    }
+    if (ts.isPropertyAccessExpression(declaration) && ts.isBinaryExpression(declaration.parent) && declaration.parent.left === declaration) {
+      return this.resolve(declaration.parent.right, context, depth);
+    }
     if (ts.isExportSpecifier(declaration)) {
       // export { default } from 'next-auth/middleware'
       const module = declaration.parent.parent.moduleSpecifier && stringValue(declaration.parent.parent.moduleSpecifier as ts.Expression);
@@ -278,6 +299,13 @@ export class Resolver {
     if (ts.isVariableDeclaration(node) && node.initializer) base = this.resolve(node.initializer, context, depth);
     else if (ts.isParameter(node)) base = this.resolveParameter(node, context, depth);
     if (!base) return undefined;
+    // `const { ChatController } = require('./chat')`: an export of a project module.
+    const first = names[0];
+    if (base.root.kind === 'local' && ts.isSourceFile(base.root.node) && base.segments.length === 0 && first?.kind === 'member') {
+      const exported = this.moduleExport(base.root.node, first.name);
+      const resolved = exported && this.resolveDeclaration(exported, context, depth);
+      if (resolved) return { ...resolved, segments: [...resolved.segments, ...names.slice(1)] };
+    }
     return { ...base, segments: [...base.segments, ...names] };
   }
 
@@ -291,6 +319,46 @@ export class Resolver {
       if (argument) return this.resolve(argument, frame.parent ?? CallContext.ROOT, depth);
     }
     return this.fromTypeAnnotation(param.type, context) ?? { root: { kind: 'param', param }, segments: [], context };
+  }
+
+  /** A member of an instance of a project class: a field's initializer, a constructor assignment, a method. */
+  private resolveClassMember(root: { node: ts.ClassLikeDeclaration }, name: string, context: CallContext, depth: number): AccessPath | undefined {
+    const member = root.node.members.find((m) => m.name !== undefined && propertyNameText(m.name) === name);
+    if (member && (ts.isMethodDeclaration(member) || ts.isPropertyDeclaration(member))) return this.resolveDeclaration(member, context, depth);
+    const ctor = root.node.members.find(ts.isConstructorDeclaration);
+    for (const statement of ctor?.body?.statements ?? []) {
+      if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+      const { left, right, operatorToken } = statement.expression;
+      if (operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === name) {
+        return this.resolve(right, context, depth);
+      }
+    }
+    return undefined;
+  }
+
+  /** The project source file a module specifier (`require('./chat')`) resolves to, if any. */
+  private projectModule(specifier: ts.Expression): ts.SourceFile | undefined {
+    try {
+      const symbol = this.checker.getSymbolAtLocation(specifier);
+      const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+      return declaration && ts.isSourceFile(declaration) && !declaration.isDeclarationFile ? declaration : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The declaration a project module exports under `name` (ES exports and CommonJS `module.exports`). */
+  private moduleExport(sourceFile: ts.SourceFile, name: string): ts.Declaration | undefined {
+    try {
+      const moduleSymbol = this.checker.getSymbolAtLocation(sourceFile);
+      if (!moduleSymbol) return undefined;
+      const exported = this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
+      let symbol = exported;
+      for (let hops = 0; symbol && symbol.flags & ts.SymbolFlags.Alias && hops < 10; hops++) symbol = this.checker.getImmediateAliasedSymbol(symbol);
+      return symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    } catch {
+      return undefined;
+    }
   }
 
   /** The first value assigned to a variable declared without one, in the scope that declares it. */
@@ -341,6 +409,10 @@ export class Resolver {
     if (node && ts.isObjectLiteralExpression(node)) {
       const property = node.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === name);
       if (property) return this.resolveDeclaration(property, base.context, depth);
+    }
+    if (node && ts.isSourceFile(node)) {
+      const exported = this.moduleExport(node, name);
+      if (exported) return this.resolveDeclaration(exported, base.context, depth);
     }
     const member = this.resolveMemberByChecker(access, base.context, depth);
     // A plain field of a parameter typed with a project class (a request DTO, `dto.messages`) is data the
@@ -396,6 +468,11 @@ export function returnExpressions(fn: FunctionNode): ts.Expression[] {
   };
   ts.forEachChild(fn.body, visit);
   return found;
+}
+
+/** `new Service()` of a project class, as an access path: its members are the class's. */
+function isClassInstance(path: AccessPath): boolean {
+  return path.root.kind === 'local' && ts.isClassLike(path.root.node) && path.segments.length === 1 && path.segments[0].kind === 'new';
 }
 
 function moduleOf(importDeclaration: ts.ImportDeclaration | ts.JSDocImportTag): string | undefined {
