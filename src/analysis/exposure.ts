@@ -6,8 +6,8 @@
 import { ts } from 'ts-morph';
 import type { EndpointFacts, Exposure, RateLimitKey } from '../model.js';
 import { type ExposureEstimate, estimateDailyExposure, formatUsd, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
-import type { AiCallMatch } from '../providers/index.js';
-import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
+import { outputCapValue, type AiCallMatch } from '../providers/index.js';
+import { calleeName, locationOf, objectProperty, propertyValue, unwrap } from './ast.js';
 import { numericValue } from './numbers.js';
 import type { AccessPath } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
@@ -49,20 +49,9 @@ function providerOf(match: AiCallMatch, scope: ProtectionScope): string {
   return /^@ai-sdk\/(.+)$/.exec(module)?.[1] ?? match.provider;
 }
 
+/** Caps may be nested (`config.maxOutputTokens`) or set where the model was configured: the provider says where. */
 function outputCap(match: AiCallMatch, scope: ProtectionScope): number | undefined {
-  if (!match.options) return undefined;
-  for (const property of match.options.properties) {
-    const name = property.name ? propertyNameText(property.name) : undefined;
-    if (!name || !match.outputCapProperties.includes(name)) continue;
-    const value = propertyValue(property);
-    const inner = value && unwrap(value);
-    if (inner && ts.isObjectLiteralExpression(inner)) {
-      const nested = propertyValue(objectProperty(inner, 'maxOutputTokens'));
-      return numericValue(nested, scope.resolver);
-    }
-    return numericValue(value, scope.resolver);
-  }
-  return undefined;
+  return numericValue(outputCapValue(match, scope.resolver), scope.resolver);
 }
 
 /**

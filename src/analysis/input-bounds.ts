@@ -86,7 +86,7 @@ class InputAnalyzer {
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return merge([next(e.left, 'text'), next(e.right, 'text')]);
     if (ts.isConditionalExpression(e)) return merge([next(e.whenTrue), next(e.whenFalse)]);
     // `new HumanMessage(text)`, `new ChatMessage({ role, content })`: the message carries its arguments.
-
+    if (ts.isNewExpression(e)) return merge((e.arguments ?? []).map((argument) => next(argument, 'text')));
     if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
       return merge([next(e.left), next(e.right)]);
     }
@@ -216,7 +216,9 @@ class InputAnalyzer {
         }
       }
       // `if (!ALLOWED.has(value)) return 400`: a value from an allow-list has a known size.
-
+      if (ts.isCallExpression(node) && ['has', 'includes'].includes(calleeName(node) ?? '') && isNegated(node) && node.arguments.some((a) => keyOf(a) === key)) {
+        found.add('item-size');
+      }
       ts.forEachChild(node, visit);
     };
     visit(condition);

@@ -1,5 +1,6 @@
 /**
- * Rate-limit facts: express-rate-limit (and express-slow-down) middleware, @upstash/ratelimit `limit(key)`,
+ * Rate-limit facts: limiter middleware and plugins (express-rate-limit, express-slow-down, @fastify/rate-limit,
+ * koa-ratelimit, hono-rate-limiter, NestJS's ThrottlerGuard), @upstash/ratelimit `limit(key)`,
  * rate-limiter-flexible `consume(key)`, and hand-written counters that refuse with 429. Each limiter's key
  * is traced back to what it is made of: the client address, a verified user, a constant, or a value the
  * client sends and can rotate.

@@ -272,8 +272,8 @@ class TsconfigCache {
     let options: ts.CompilerOptions;
     const config = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((f) => isFile(f) && this.insideRoot(f));
     if (config) options = this.load(config);
-    else if (dir === this.root || !dir.startsWith(this.root)) options = BASE_OPTIONS;
-    else options = this.forDirectory(path.dirname(dir));
+    else if (dir === this.root || !dir.startsWith(this.root)) options = withFrameworkAliases(BASE_OPTIONS, dir);
+    else options = withFrameworkAliases(this.forDirectory(path.dirname(dir)), dir);
     this.byDirectory.set(dir, options);
     return options;
   }

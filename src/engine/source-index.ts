@@ -44,7 +44,8 @@ const PLATFORM_ROUTE_MARKERS = new RegExp(
     /['"]use server['"]/.source,
     /\b(?:defineEventHandler|eventHandler)\s*\(|\b(?:Deno|Bun)\.serve\s*\(|\b(?:createTRPCRouter|publicProcedure|protectedProcedure)\b/.source,
     /export\s+default\s+\{[\s\S]{0,4000}?\bfetch\b|\b(?:module\.)?exports\.handler\b/.source,
-    /export\s+(?:async\s+)?(?:function|const|let)\s+(?:handler|onRequest\w*|action|loader|ALL|fallback)\b/.source,
+    /export\s+(?:async\s+)?(?:function|const|let)\s+(?:\w*[hH]andler|onRequest\w*|action|loader|ALL|fallback)\b/.source,
+    /\b(?:module\.)?exports\.\w+\s*=\s*(?:async\b|function\b|\()/.source,
   ].join('|'),
 );
 

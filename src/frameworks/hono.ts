@@ -17,6 +17,7 @@ import {
   pathText,
   positionOf,
   prefixCovers,
+  registrationAnchor,
 } from './layered.js';
 
 const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
@@ -53,7 +54,7 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
       if (!app) return;
       const registrations = appFor(apps, app.creation).registrations;
       const args = [...node.arguments];
-      const anchor = ts.isCallExpression(unwrap(node.expression.expression)) ? node.expression.name : node;
+      const anchor = registrationAnchor(node);
       const position = positionOf(node.expression.name);
       if (ROUTE_METHODS.has(method) && isPathArgument(args[0]) && args.length >= 2) {
         registrations.push({ kind: 'route', method: method.toUpperCase(), path: joinPath(app.basePath, pathText(args[0])), handlers: flattenArguments(args.slice(1)), anchor, position });

@@ -15,6 +15,7 @@ import {
   pathText,
   positionOf,
   prefixCovers,
+  registrationAnchor,
 } from './layered.js';
 
 const ROUTER_MODULES = new Set(['@koa/router', 'koa-router']);
@@ -54,7 +55,7 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
       const app = appFor(apps, creation);
       const args = [...node.arguments];
       const position = positionOf(node.expression.name);
-      const anchor = ts.isCallExpression(unwrap(receiver)) ? node.expression.name : node;
+      const anchor = registrationAnchor(node);
       if (method === 'prefix') {
         app.prefix = stringValue(args[0]) ?? app.prefix;
       } else if (method === 'use') {

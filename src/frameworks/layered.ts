@@ -39,6 +39,17 @@ interface Layer {
   expression: ts.Expression;
 }
 
+/**
+ * Where a registration's findings point: the call, or for a registration chained on a call or a `new`
+ * (`new Hono().post(...).get(...)`) its method name, so each chained route has its own line.
+ */
+export function registrationAnchor(call: ts.CallExpression): ts.Node {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return call;
+  const receiver = unwrap(callee.expression);
+  return ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver) ? call : callee.name;
+}
+
 export function positionOf(node: ts.Node): Position {
   return { file: node.getSourceFile().fileName, offset: node.getStart() };
 }

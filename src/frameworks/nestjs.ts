@@ -147,8 +147,15 @@ class NestRoutes {
     const e = unwrap(argument);
     const literal = stringValue(e) ?? (ts.isObjectLiteralExpression(e) ? stringValue(propertyValue(objectProperty(e, 'path'))) : undefined);
     if (literal !== undefined) {
-      const pattern = new RegExp(`^/?${literal.replace(/^\//, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/:\w+/g, '[^/]+')}/?$`);
-      return (_controller, path) => pattern.test(path.replace(/^\//, '')) || pattern.test(path);
+      // Route paths as Nest writes them: `*`, `chat/*`, `public/(.*)`, `users/:id`.
+      const source = literal
+        .replace(/^\//, '')
+        .replace(/\(\.\*\)/g, '*')
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/:\w+/g, '[^/]+');
+      const pattern = new RegExp(`^${source}/?$`);
+      return (_controller, path) => pattern.test(path.replace(/^\//, ''));
     }
     const target = this.classOf(e);
     return (controller) => controller === target;
@@ -436,7 +443,9 @@ class NestRoutes {
       const e = unwrap(decorator.expression);
       if (!ts.isCallExpression(e)) continue;
       const name = this.moduleMember(e.expression, COMMON);
-      if (name && ROUTE_DECORATORS[name]) found.push({ method: ROUTE_DECORATORS[name], path: routePath(e.arguments[0]) });
+      if (name && ROUTE_DECORATORS[name]) {
+        for (const path of routePaths(e.arguments[0])) found.push({ method: ROUTE_DECORATORS[name], path });
+      }
     }
     return found;
   }
@@ -452,6 +461,13 @@ function controllerPrefix(decorator: ts.CallExpression): string {
   if (!argument) return '';
   if (ts.isObjectLiteralExpression(argument)) return routePath(propertyValue(objectProperty(argument, 'path')));
   return routePath(argument);
+}
+
+/** `@Post(['chat', 'messages'])` registers the handler under each path. */
+function routePaths(argument: ts.Expression | undefined): string[] {
+  const e = argument && unwrap(argument);
+  if (e && ts.isArrayLiteralExpression(e)) return e.elements.map((element) => stringValue(element as ts.Expression) ?? '');
+  return [routePath(argument)];
 }
 
 function routePath(argument: ts.Expression | undefined): string {

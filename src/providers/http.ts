@@ -39,11 +39,22 @@ export const httpProvider: Provider = {
       options: body,
       inputProperties: host.inputs,
       outputCapProperties: generates ? host.outputCaps : [],
-      model: body ? constantString(propertyValue(objectProperty(body, 'model')), resolver) : undefined,
+      model: (body ? constantString(propertyValue(objectProperty(body, 'model')), resolver) : undefined) ?? modelInUrl(request.url),
       inputAnchor: call,
     };
   },
 };
+
+/** APIs that name the model in the path: Gemini `/models/gemini-2.0-flash:generateContent`, Bedrock `/model/<id>/converse`. */
+function modelInUrl(url: string): string | undefined {
+  const id = /\/models\/([\w.-]+):\w+/.exec(url)?.[1] ?? /\/model\/([^/?#]+)\/(?:invoke|converse)/.exec(url)?.[1];
+  if (!id || id.includes('{}')) return undefined;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
 
 /** `fetch(url, { method: 'POST', body: JSON.stringify({...}) })`; a fetch that only reads is not a model call. */
 function fetchRequest(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): HttpRequest | undefined {

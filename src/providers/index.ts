@@ -33,7 +33,7 @@ export const PROVIDERS: readonly Provider[] = [
 ];
 
 export type { AiCallMatch, InputArgument, Provider } from './types.js';
-export { setsOutputCap } from './types.js';
+export { outputCapValue, setsOutputCap } from './types.js';
 
 /** Every package whose client class stands for an instance when used as a type. */
 export const SDK_MODULES: ReadonlySet<string> = new Set(PROVIDERS.flatMap((p) => p.sdkModules));

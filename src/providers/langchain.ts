@@ -8,7 +8,7 @@
 import { ts } from 'ts-morph';
 import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
-import type { InputArgument, Provider } from './types.js';
+import type { AiCallMatch, InputArgument, Provider } from './types.js';
 import { constantString, literalOption, optionsObject, positionalInputKind } from './types.js';
 
 const RUNNABLE_METHODS = new Set(['invoke', 'stream', 'batch', 'call', 'predict', 'predictMessages', 'generate', 'streamEvents', 'streamLog', 'run']);
@@ -55,7 +55,7 @@ export const langchainProvider: Provider = {
   },
 };
 
-function matchFor(call: ts.CallExpression, api: string, model: FoundModel, inputs: InputArgument[], resolver: Resolver) {
+function matchFor(call: ts.CallExpression, api: string, model: FoundModel, inputs: InputArgument[], resolver: Resolver): AiCallMatch {
   const constructed = optionsObject(model.construction?.arguments?.[model.className === 'initChatModel' ? 1 : 0], resolver);
   const modelId =
     model.className === 'initChatModel'
@@ -73,7 +73,7 @@ function matchFor(call: ts.CallExpression, api: string, model: FoundModel, input
   };
 }
 
-export function isLangChainModule(module: string): boolean {
+function isLangChainModule(module: string): boolean {
   return module === 'langchain' || module.startsWith('langchain/') || module.startsWith('@langchain/');
 }
 

@@ -5,7 +5,7 @@
  * model (Ollama) only, they are not paid.
  */
 import { ts } from 'ts-morph';
-import { calleeName, unwrap } from '../analysis/ast.js';
+import { calleeName, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';
 import { literalOption, optionsObject, positionalInputKind } from './types.js';
@@ -35,12 +35,12 @@ export const llamaindexProvider: Provider = {
     const target = targetOf(callee);
     const spec = target && method ? METHODS[target.kind][method] : undefined;
     if (!target || !spec || !method) return undefined;
-    if (target.local || (target.kind !== 'llm' && target.kind !== 'embedding' && settingsLlmIsLocal(resolver))) return undefined;
+    const constructed = optionsObject(target.construction?.arguments?.[0], resolver);
+    if (target.local || runsLocally(target, constructed, resolver)) return undefined;
     const options = optionsObject(call.arguments[0], resolver);
     const argument = call.arguments[0];
     const positional: InputArgument[] =
       !options && argument ? [{ name: spec.positional, value: unwrap(argument), kind: target.kind === 'llm' && method === 'chat' ? 'messages' : positionalInputKind(argument, resolver) }] : [];
-    const constructed = optionsObject(target.construction?.arguments?.[0], resolver);
     const match: AiCallMatch = {
       provider: 'llamaindex',
       api: `${target.className}.${method}`,
@@ -88,6 +88,19 @@ function targetOf(callee: AccessPath): TargetInfo | undefined {
   return { kind: 'llm', className: first, construction, local };
 }
 
+/** An engine runs the LLM given as its `llm` option, else the one in `Settings.llm`. */
+function runsLocally(target: TargetInfo, constructed: ts.ObjectLiteralExpression | undefined, resolver: Resolver): boolean {
+  if (target.kind === 'embedding' || (target.kind === 'llm' && target.className !== 'Settings.llm')) return false;
+  const llm = propertyValue(constructed ? objectProperty(constructed, 'llm') : undefined);
+  if (llm) return isLocalModel(resolver.resolve(llm));
+  return settingsLlmIsLocal(resolver);
+}
+
+function isLocalModel(path: AccessPath | undefined): boolean {
+  if (path?.root.kind !== 'module') return false;
+  return LOCAL_MODELS.test(path.root.module) || LOCAL_MODELS.test(memberNames(path.segments)[0] ?? '');
+}
+
 const settingsCache = new WeakMap<ts.Program, boolean>();
 
 /** Does the project only ever set `Settings.llm` to a local model? */
@@ -101,10 +114,7 @@ function settingsLlmIsLocal(resolver: Resolver): boolean {
     if (file.isDeclarationFile || !file.text.includes('Settings')) continue;
     const visit = (node: ts.Node): void => {
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && node.left.name.text === 'llm') {
-        const assigned = resolver.resolve(node.right);
-        const module = assigned?.root.kind === 'module' ? assigned.root.module : '';
-        const className = memberNames(assigned?.segments ?? [])[0] ?? '';
-        if (LOCAL_MODELS.test(module) || LOCAL_MODELS.test(className)) local = true;
+        if (isLocalModel(resolver.resolve(node.right))) local = true;
         else paid = true;
       }
       ts.forEachChild(node, visit);

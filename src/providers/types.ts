@@ -15,7 +15,7 @@ export interface AiCallMatch {
   options?: ts.ObjectLiteralExpression;
   /** Option names that carry model input: messages, prompt, input, ... */
   inputProperties: string[];
-  /** Option names that cap the output tokens. */
+  /** Option names that cap the output tokens; dotted names are nested (`config.maxOutputTokens`). */
   outputCapProperties: string[];
   /** The model id when it is a literal. */
   model?: string;
@@ -244,4 +244,15 @@ function mayHaveOption(object: ts.ObjectLiteralExpression, path: string[]): bool
   const inner = value && unwrap(value);
   if (!inner || !ts.isObjectLiteralExpression(inner)) return true;
   return mayHaveOption(inner, path.slice(1));
+}
+
+/** The expression an output cap is set to: the first cap found in the call's options, then in `modelOptions`. */
+export function outputCapValue(match: AiCallMatch, resolver: Resolver): ts.Expression | undefined {
+  for (const object of [match.options, match.modelOptions]) {
+    for (const cap of match.outputCapProperties) {
+      const value = propertyValue(nestedProperty(object, cap, resolver));
+      if (value) return value;
+    }
+  }
+  return undefined;
 }

@@ -64,3 +64,18 @@ const openrouter = axios.create({ baseURL: 'https://openrouter.ai/api/v1' });`,
     expect(await callsIn('', post("'http://127.0.0.1:11434/v1/chat/completions'"))).toEqual([]);
   });
 });
+
+group('model ids in the URL', () => {
+  it('reads the Gemini and Bedrock model from the path', async () => {
+    const gemini = await callsIn(
+      '',
+      `  const r = await fetch(\`https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent?key=\${process.env.KEY}\`, { method: 'POST', body: JSON.stringify({ contents: [] }) });\n  res.json(await r.json());`,
+    );
+    expect(gemini).toEqual(['google POST generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent gemini-2.0-flash']);
+    const bedrock = await callsIn(
+      '',
+      `  const r = await fetch('https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-lite-v1%3A0/converse', { method: 'POST', body: JSON.stringify({ messages: [] }) });\n  res.json(await r.json());`,
+    );
+    expect(bedrock).toEqual(['bedrock POST bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-lite-v1%3A0/converse amazon.nova-lite-v1:0']);
+  });
+});

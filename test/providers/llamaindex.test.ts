@@ -57,3 +57,17 @@ const index = await VectorStoreIndex.fromDocuments([]);`,
     ).toEqual([]);
   });
 });
+
+group('LlamaIndex engines with their own LLM', () => {
+  it('follows the llm option of a chat engine', async () => {
+    const setup = (llm: string) => `import { SimpleChatEngine } from 'llamaindex';
+${llm}
+const engine = new SimpleChatEngine({ llm });`;
+    expect(
+      await callsIn(setup(`import { Ollama } from '@llamaindex/ollama';\nconst llm = new Ollama({ model: 'llama3.1' });`), `  res.json(await engine.chat({ message: req.body.message }));`),
+    ).toEqual([]);
+    expect(
+      await callsIn(setup(`import { Anthropic } from '@llamaindex/anthropic';\nconst llm = new Anthropic({ model: 'claude-3-5-haiku-latest' });`), `  res.json(await engine.chat({ message: req.body.message }));`),
+    ).toEqual(['llamaindex SimpleChatEngine.chat']);
+  });
+});

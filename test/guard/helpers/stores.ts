@@ -52,7 +52,7 @@ export const redisKit: StoreKit = {
     const target = new URL(REDIS_URL!);
     const relay = await startTcpRelay(target.hostname, Number(target.port || 6379));
     const prefix = `{ai-guard-test-${randomUUID()}}:`;
-    const clients: ReturnType<typeof createClient>[] = [];
+    const clients: { destroy(): void }[] = [];
     return {
       async instance() {
         const client = createClient({
