@@ -8,6 +8,7 @@
  *   npm run bench                              sizes 1000, 5000, 20000
  *   node bench/run.mjs --sizes 6300 --runs 3   other sizes; median of 3 runs (ESLint runs once)
  *   node bench/run.mjs --no-eslint             skip ESLint (the slowest by far)
+ *   node bench/run.mjs --no-gnu-time           peak RSS from the process itself instead of /usr/bin/time
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ const option = (name, fallback) => {
 const sizes = option('--sizes', '1000,5000,20000').split(',').map(Number);
 const runs = Number(option('--runs', '1'));
 const withEslint = !args.includes('--no-eslint');
-const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+const gnuTime = !args.includes('--no-gnu-time') && existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 
 if (!existsSync(path.join(REPO, 'dist/src/cli/main.js'))) {
   console.error('Build first: npm run build (npm run bench does it).');
@@ -104,14 +105,18 @@ const loadAfter = os.loadavg()[0];
 
 const s = (x) => (x === undefined ? '–' : x.toFixed(2));
 const mb = (x) => (x === undefined ? '–' : x.toFixed(0));
-const ratio = (a, b) => (b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+const ratio = (a, b) => (a === undefined || b === undefined ? '–' : `${(a.wall / b.wall).toFixed(2)}× / ${(a.cpu / b.cpu).toFixed(2)}×`);
 const lines = [
   `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; ${runs} run(s) each, median; peak RSS by ${gnuTime ? '/usr/bin/time' : 'process.resourceUsage()'}.`,
   '',
-  '| files | MB | parsed by scanner | endpoints | scanner wall s | scanner CPU s | scanner RSS MB | read+regex wall s | TS parse wall s | TS parse RSS MB | ESLint wall s | ESLint RSS MB | scanner / TS parse | scanner / ESLint | scanner ms per file |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) =>
-    [r.files, r.mb.toFixed(0), r.analysed, r.endpoints, s(r.scanner.wall), s(r.scanner.cpu), mb(r.scanner.rssMb), s(r.read.wall), s(r.parse.wall), mb(r.parse.rssMb), s(r.lint?.wall), mb(r.lint?.rssMb), ratio(r.scanner.wall, r.parse.wall), ratio(r.scanner.wall, r.lint?.wall), ((r.scanner.wall * 1000) / r.files).toFixed(3)].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
-  ),
+  'Times in seconds (wall / CPU = user + system), peak RSS in MB; ratios are scanner ÷ other tool, wall / CPU.',
+  '',
+  '| files | MB | parsed by scanner | endpoints | scanner | scanner RSS | read + regex | TS parse | TS parse RSS | ESLint | ESLint RSS | scanner ÷ TS parse | scanner ÷ ESLint | scanner wall ms per file |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => {
+    const t = (m) => (m === undefined ? '–' : `${s(m.wall)} / ${s(m.cpu)}`);
+    const cells = [r.files, r.mb.toFixed(0), r.analysed, r.endpoints, t(r.scanner), mb(r.scanner.rssMb), t(r.read), t(r.parse), mb(r.parse.rssMb), t(r.lint), mb(r.lint?.rssMb), ratio(r.scanner, r.parse), ratio(r.scanner, r.lint), ((r.scanner.wall * 1000) / r.files).toFixed(3)];
+    return `| ${cells.join(' | ')} |`;
+  }),
 ];
 console.log(lines.join('\n'));

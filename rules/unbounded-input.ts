@@ -9,7 +9,7 @@ export const unboundedInput: Rule = {
     shortDescription: 'Request-derived prompt or messages reach the model without caps',
     fullDescription:
       'Prompt or message input taken from the request reaches the paid model without a cap on the number of messages, the size of each, or a check of the roles, so one request can fill the context window (and inject a system prompt).',
-    fix: 'Validate the input before the call: at most N messages, at most M characters each, roles limited to user and assistant (zod .max(), z.enum).',
+    fix: 'Validate the input before the call: at most N messages, at most M characters each, roles limited to user and assistant (zod .max(), z.enum). A drop-in reference: npx ai-endpoint-audit guard --framework express|next.',
     tags: ['security', 'input-validation', 'cost'],
   }),
   checkEndpoint(endpoint) {

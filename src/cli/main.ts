@@ -163,7 +163,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   if (options.markdownOutput) writeReport(renderMarkdown(reported), options.markdownOutput);
 
   if (options.strict && result.errors.length > 0) {
-    complain(`--strict: ${result.errors.length} file problem(s) above`);
+    complain(`--strict: ${result.errors.length} file problem(s) ${options.quiet ? 'listed in the report' : 'above'}`);
     return EXIT.error;
   }
   if (options.writeBaseline) return EXIT.clean;
