@@ -52,6 +52,11 @@ const REFUSING_AUTH_CALLS: { module: RegExp; signature: RegExp; name: string }[]
   { module: /^(nuxt-auth-utils|#auth-utils|#imports)$/, signature: /^requireUserSession$/, name: 'nuxt-auth-utils requireUserSession()' },
 ];
 
+/** Calls that refuse an anonymous caller when given an option: remix-auth `isAuthenticated(request, { failureRedirect })`. */
+const REFUSING_WITH_OPTION: { module: RegExp; signature: RegExp; option: string; name: string }[] = [
+  { module: /^remix-auth$/, signature: /(^|\.)new\.isAuthenticated$/, option: 'failureRedirect', name: 'remix-auth isAuthenticated() with failureRedirect' },
+];
+
 /** Calls that throw when the credential does not verify: they refuse unless the failure is caught and ignored. */
 const THROWING_VERIFIERS: { module: RegExp; signature: RegExp; name: string }[] = [
   { module: /^firebase-admin(\/auth)?$/, signature: /(^|\.)verify(IdToken|SessionCookie)$/, name: 'Firebase Admin verifyIdToken()' },
@@ -74,6 +79,12 @@ export function authFacts(scope: ProtectionScope): AuthFact[] {
     const signature = segmentSignature(path.segments);
     const known = REFUSING_AUTH_CALLS.find((c) => c.module.test(module) && c.signature.test(signature));
     if (known) facts.push({ kind: kindOf(region.origin), description: known.name, location: locationOf(scope.project, call) });
+    const withOption = REFUSING_WITH_OPTION.find((c) => c.module.test(module) && c.signature.test(signature));
+    const options = call.arguments[call.arguments.length - 1];
+    const optionsObject = options && unwrap(options);
+    if (withOption && optionsObject && ts.isObjectLiteralExpression(optionsObject) && objectProperty(optionsObject, withOption.option)) {
+      facts.push({ kind: kindOf(region.origin), description: withOption.name, location: locationOf(scope.project, call) });
+    }
     const verifier = THROWING_VERIFIERS.find((c) => c.module.test(module) && c.signature.test(signature));
     if (verifier && throwsToCaller(call)) facts.push({ kind: kindOf(region.origin), description: `${verifier.name} throws when the token does not verify`, location: locationOf(scope.project, call) });
   }

@@ -251,7 +251,8 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
       const name = calleeName(node);
       if (name) {
         for (const w of identifierWords(name)) words.add(w);
-        if (REFUSING_CALLS.has(name) || name === 'redirect') redirect ||= name.toLowerCase().includes('redirect');
+        // redirect(), permanentRedirect(), Clerk's redirectToSignIn()
+        if (REFUSING_CALLS.has(name) || /^redirect/i.test(name)) redirect ||= name.toLowerCase().includes('redirect');
         if (REFUSING_CALLS.has(name)) namedRefusal = true;
         if (identifierWords(name).some((w) => REFUSING_WORDS.has(w))) namedRefusal = true;
         if (name === 'next' && node.arguments.length > 0) nextError = true;

@@ -21,7 +21,11 @@ interface InputAnalysis {
 
 const MESSAGE_ARGUMENTS = new Set(['messages', 'contents', 'history', 'chatHistory', 'chat_history']);
 const TRUNCATING = new Set(['slice', 'substring', 'substr', 'truncate']);
-const PASS_THROUGH = new Set(['trim', 'trimStart', 'trimEnd', 'toString', 'toLowerCase', 'toUpperCase', 'normalize', 'String', 'stringify', 'join', 'then']);
+const PASS_THROUGH = new Set([
+  'trim', 'trimStart', 'trimEnd', 'toString', 'toLowerCase', 'toUpperCase', 'normalize', 'String', 'stringify', 'join', 'then',
+  // Formatting a number or date keeps it as bounded as it was.
+  'toFixed', 'toPrecision', 'toLocaleString', 'toISOString', 'toLocaleDateString', 'toLocaleTimeString',
+]);
 const CAP_METHODS = new Set(['max', 'length', 'maxLength', 'maxItems', 'size', 'maxSize', 'maxBytes']);
 const ENUM_METHODS = new Set(['enum', 'literal', 'union', 'nativeEnum', 'picklist', 'oneOf', 'literals']);
 
@@ -84,7 +88,11 @@ class InputAnalyzer {
     if (ts.isObjectLiteralExpression(e)) return this.analyzeItem(e, semantics, context, depth);
     if (ts.isTemplateExpression(e)) return merge(e.templateSpans.map((span) => next(span.expression, 'text')));
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return merge([next(e.left, 'text'), next(e.right, 'text')]);
-    if (ts.isConditionalExpression(e)) return merge([next(e.whenTrue), next(e.whenFalse)]);
+    if (ts.isConditionalExpression(e)) {
+      // `ALLOWED.includes(x) ? x : 'default'`: the value passes only when it is one of a fixed list.
+      if (isMembershipCheck(e.condition, e.whenTrue)) return next(e.whenFalse);
+      return merge([next(e.whenTrue), next(e.whenFalse)]);
+    }
     // `new HumanMessage(text)`, `new ChatMessage({ role, content })`: the message carries its arguments.
     if (ts.isNewExpression(e)) return merge((e.arguments ?? []).map((argument) => next(argument, 'text')));
     if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
@@ -244,6 +252,21 @@ class InputAnalyzer {
     }
     return [...bounds];
   }
+}
+
+/** Does the condition hold only when `value` is one of a fixed set (`list.includes(v)`, `set.has(v)`, `v in map`)? */
+function isMembershipCheck(condition: ts.Expression, value: ts.Expression): boolean {
+  const c = unwrap(condition);
+  const text = unwrap(value).getText();
+  if (ts.isCallExpression(c) && ['includes', 'has', 'hasOwnProperty'].includes(calleeName(c) ?? '')) {
+    return c.arguments.some((a) => unwrap(a).getText() === text);
+  }
+  if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.InKeyword) return unwrap(c.left).getText() === text;
+  if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken) {
+    const [left, right] = [unwrap(c.left), unwrap(c.right)];
+    return (left.getText() === text && ts.isStringLiteralLike(right)) || (right.getText() === text && ts.isStringLiteralLike(left));
+  }
+  return false;
 }
 
 function required(semantics: Semantics): Set<InputBound> {

@@ -25,8 +25,8 @@ export function projectFacts(index: SourceIndex, relative: (file: string) => str
   const exposedKeys: Evidence[] = [];
   let usageTracked = false;
   for (const file of index.files.values()) {
-    // Usage may be read in a helper that never names the SDK: any file counts.
-    if (USAGE_READ.test(file.text)) usageTracked = true;
+    // Usage may be read in a helper that never names the SDK: any file counts, in code, not in strings.
+    if (!usageTracked && USAGE_READ.test(file.text) && readsUsage(file)) usageTracked = true;
     const mayLeak = KEY_PATTERN.test(file.text) || (PUBLIC_ENV.test(file.text) && AI_KEY_NAME.test(file.text)) || /dangerouslyAllowBrowser/.test(file.text) || (file.mentionsAi && /['"]use client['"]/.test(file.text));
     if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path)));
   }
@@ -63,6 +63,24 @@ function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
       const dangerous = options && ts.isObjectLiteralExpression(options) && propertyValue(objectProperty(options, 'dangerouslyAllowBrowser'))?.kind === ts.SyntaxKind.TrueKeyword;
       if (dangerous) at(node, `${node.expression.text} client built with dangerouslyAllowBrowser: true: its key ships to every visitor`);
       else if (clientModule) at(node, `${node.expression.text} client built in a 'use client' module: its key ships to the browser`);
+    }
+    ts.forEachChild(node, (child) => visit(child, depth + 1));
+  };
+  visit(sourceFile, 0);
+  return found;
+}
+
+const USAGE_NAMES = /^(usage|usageMetadata|(prompt|completion|input|output|total)_tokens|(prompt|completion|input|output|total)Tokens)$/;
+
+/** An identifier (a property read, a destructured name) of token usage in the file's code. */
+function readsUsage(file: IndexedFile): boolean {
+  const sourceFile = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, false, scriptKind(file.path));
+  let found = false;
+  const visit = (node: ts.Node, depth: number): void => {
+    if (found || depth > 500) return;
+    if (ts.isIdentifier(node) && USAGE_NAMES.test(node.text)) {
+      found = true;
+      return;
     }
     ts.forEachChild(node, (child) => visit(child, depth + 1));
   };

@@ -12,7 +12,7 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ts } from 'ts-morph';
-import { objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { type ModuleExport, bracketSegment, definedHandlerChain, joinRoute, moduleExports } from './module-exports.js';
@@ -41,7 +41,8 @@ export const lambdaFramework: FrameworkPlugin = {
         if (deployments.length) {
           for (const deployment of deployments) routes.push(...deployedRoutes(exported, deployment, context));
         } else if (!declared.length && servesApiGateway(exported)) {
-          routes.push({ framework: 'aws-lambda', method: 'ALL', path: `lambda:${exported.name}`, anchor: exported.anchor, chain: lambdaChain(exported.value, context) });
+          const chain = withAuthorizerClaims(lambdaChain(exported.value, context), context);
+          routes.push({ framework: 'aws-lambda', method: 'ALL', path: `lambda:${exported.name}`, anchor: exported.anchor, chain });
         }
       }
     }
@@ -59,8 +60,31 @@ function deployedRoutes(exported: ModuleExport, deployment: DeployedFunction, co
         platformAuth: [{ description: `${deployment.descriptor} puts ${trigger.authenticatedBy} in front of this function`, location: descriptorLocation(deployment) }],
       };
     }
-    return { framework: 'aws-lambda', method: trigger.method, path: trigger.path, anchor: exported.anchor, chain };
+    return { framework: 'aws-lambda', method: trigger.method, path: trigger.path, anchor: exported.anchor, chain: trigger.authenticatedBy ? chain : withAuthorizerClaims(chain, context) };
   });
+}
+
+/**
+ * A handler that reads the gateway authorizer's claims without `?.` (`event.requestContext.authorizer.jwt.claims.sub`)
+ * fails for a caller the gateway did not authenticate: the gateway's authorizer, configured outside this
+ * repository (CDK, console), stands before it.
+ */
+function withAuthorizerClaims(chain: RouteLink[], context: FrameworkContext): RouteLink[] {
+  const handler = chain[chain.length - 1];
+  const fn = handler && context.resolver.resolveFunction(handler.expression);
+  if (!fn?.fn.body) return chain;
+  let read: ts.Node | undefined;
+  walk(fn.fn.body, (node) => {
+    if (read || isFunctionNode(node)) return false;
+    if (ts.isPropertyAccessExpression(node) && node.name.text === 'authorizer' && !node.questionDotToken) {
+      const base = node.expression;
+      const member = node.parent;
+      if (ts.isPropertyAccessExpression(base) && base.name.text === 'requestContext' && ts.isPropertyAccessExpression(member) && member.expression === node && !member.questionDotToken) read = node;
+    }
+  });
+  if (!read) return chain;
+  const evidence = { description: 'reads the API Gateway authorizer claims, which only an authenticated request carries', location: locationOf(context.project, read) };
+  return [...chain.slice(0, -1), { ...handler, platformAuth: [...(handler.platformAuth ?? []), evidence] }];
 }
 
 function descriptorLocation(deployment: DeployedFunction) {

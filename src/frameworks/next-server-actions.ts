@@ -66,7 +66,8 @@ function actionChain(value: ts.Expression, context: FrameworkContext): RouteLink
   const handler = chain[chain.length - 1];
   const fn = context.resolver.resolveFunction(handler.expression);
   if (!fn) return undefined;
-  chain[chain.length - 1] = { ...handler, requestParts: argumentParts(fn.fn) };
+  // Wrapped (`withAuth(async (user, input) => ...)`), the function gets what the wrapper passes, not the client's arguments.
+  chain[chain.length - 1] = { ...handler, requestParts: chain.length === 1 ? argumentParts(fn.fn) : new Map() };
   return chain;
 }
 

@@ -5,7 +5,7 @@
  * resolver; its `.input(schema)` validates the input the resolver gets as `input`.
  */
 import { ts } from 'ts-morph';
-import { propertyNameText, propertyValue, unwrap, walk } from '../analysis/ast.js';
+import { calleeName, propertyNameText, propertyValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, initializerOf, isDefinerCall } from './module-exports.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
@@ -51,6 +51,8 @@ function findRouters(context: FrameworkContext): ts.CallExpression[] {
 }
 
 function isRouterCall(call: ts.CallExpression, context: FrameworkContext): boolean {
+  // Cheap test first: `router`, `t.router`, `createTRPCRouter`, `mergeRouters`.
+  if (!/router/i.test(calleeName(call) ?? '')) return false;
   const first = call.arguments[0] && unwrap(call.arguments[0]);
   if (first && ts.isObjectLiteralExpression(first) && isDefinerCall(call, context, ROUTER)) return true;
   return isDefinerCall(call, context, MERGE);
