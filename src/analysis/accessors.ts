@@ -136,7 +136,7 @@ function named(argument: ts.Expression | undefined, lowerCase = false): Segment[
 }
 
 /** Folders whose exports Nitro (Nuxt's server engine) auto-imports into server code. */
-const NITRO_AUTO_IMPORT_FOLDER = /^(?:(.*?)\/)?(?:server\/)?utils\//;
+const NITRO_AUTO_IMPORT_FOLDER = /^(?:(.*?)\/)?server\/utils\//;
 
 /**
  * Exports of `server/utils/**`: Nuxt and Nitro server routes use them without importing them. Found by name,
@@ -154,8 +154,7 @@ export class ProjectAutoImports {
     const candidates = this.index().get(identifier.text);
     if (!candidates) return undefined;
     const file = this.relative(identifier.getSourceFile().fileName);
-    if (!/(^|\/)server\//.test(file)) return undefined;
-    return candidates.find((c) => c.appRoot === '' || file.startsWith(c.appRoot + '/'))?.declaration;
+    return candidates.find((c) => file.startsWith(c.appRoot ? `${c.appRoot}/server/` : 'server/'))?.declaration;
   }
 
   private index(): Map<string, { appRoot: string; declaration: ts.Declaration }[]> {

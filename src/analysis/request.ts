@@ -55,8 +55,8 @@ const CONTEXT_WRAPPERS = new Set(['event', 'ctx', 'context', 'locals', 'node']);
 /** Members that carry the client's input: tRPC `input`, Firebase callable `data`, next-safe-action `parsedInput`. */
 const INPUT_MEMBERS = new Set(['input', 'data', 'parsedInput']);
 
-/** The client address: Astro `clientAddress`, SvelteKit `getClientAddress()`. */
-const IP_MEMBERS = new Set(['ip', 'ips', 'clientAddress', 'getClientAddress']);
+/** The client address: Astro `clientAddress`, SvelteKit `getClientAddress()`, Deno `info.remoteAddr`, Bun `server.requestIP(req)`. */
+const IP_MEMBERS = new Set(['ip', 'ips', 'clientAddress', 'getClientAddress', 'remoteAddr', 'requestIP']);
 
 /**
  * The request parameters of a route: first parameters of its handler and middleware functions, or the

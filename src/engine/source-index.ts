@@ -35,7 +35,7 @@ const AI_MARKERS =
   /['"](?:openai|@anthropic-ai\/sdk|ai|@ai-sdk\/[\w-]+|@google\/gen(?:erative-)?ai|@google-cloud\/vertexai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate|@aws-sdk\/client-bedrock-runtime|@azure\/openai|(?:@langchain\/[\w-]+|langchain|@llamaindex\/[\w-]+|llamaindex)(?:\/[\w./-]+)?)['"]|api\.openai\.com|api\.anthropic\.com|generativelanguage\.googleapis\.com|aiplatform\.googleapis\.com|api\.mistral\.ai|api\.cohere\.(?:com|ai)|api\.groq\.com|api\.together\.(?:xyz|ai)|api\.replicate\.com|bedrock-runtime\.[\w-]+\.amazonaws\.com|openrouter\.ai|api\.deepseek\.com|api\.x\.ai|api\.fireworks\.ai|api\.perplexity\.ai|\.openai\.azure\.com/;
 
 const ROUTE_MARKERS =
-  /['"](?:express|next\/server|next|next-connect|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono(?:\/[\w-]+)?|@nestjs\/(?:common|core))['"]|NextApiRequest|NextRequest|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b/;
+  /['"](?:express|next\/server|next|next-connect|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono(?:\/[\w-]+)?|@nestjs\/(?:common|core))['"]|NextApiRequest|NextRequest|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b|\bfastify\.(?:get|post|put|patch|delete|all|route|register|addHook)\(/;
 
 /** Meta-frameworks, RPC layers, server actions and function platforms: imports, directives, entry shapes. */
 const PLATFORM_ROUTE_MARKERS = new RegExp(

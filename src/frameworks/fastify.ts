@@ -205,10 +205,12 @@ class FastifyRoutes {
     } catch {
       return undefined;
     }
-    const exported = module && checker.getExportsOfModule(module).find((s) => s.escapedName === 'default' || s.escapedName === 'export=');
+    // `export default` and `export =` / CommonJS `module.exports = ...`.
+    const exported = module?.exports?.get('default' as ts.__String) ?? module?.exports?.get('export=' as ts.__String);
     const declaration = exported?.valueDeclaration ?? exported?.declarations?.[0];
     if (!declaration) return undefined;
     if (ts.isExportAssignment(declaration)) return declaration.expression;
+    if (ts.isBinaryExpression(declaration)) return declaration.right;
     if (ts.isFunctionDeclaration(declaration)) return declaration as unknown as ts.Expression;
     return undefined;
   }
@@ -265,10 +267,14 @@ class FastifyRoutes {
     return undefined;
   }
 
-  /** A function that is a Fastify plugin by its types or its wrapping, for plugins registered out of sight. */
+  /**
+   * A function that is a Fastify plugin by its types, its wrapping or the name Fastify's documentation and
+   * generators give its instance parameter, for plugins registered out of sight (fastify-cli's app.js).
+   */
   private isPlugin(fn: FunctionNode): boolean {
     const first = fn.parameters[0];
     if (first?.type && this.typeIsFromFastify(first.type)) return true;
+    if (first && ts.isIdentifier(first.name) && first.name.text === 'fastify') return true;
     const parent = fn.parent;
     if (ts.isVariableDeclaration(parent) && parent.type && this.typeIsFromFastify(parent.type)) return true;
     if (ts.isCallExpression(parent) && this.moduleOf(parent.expression) === 'fastify-plugin') return true;

@@ -26,11 +26,15 @@ const PARAM_PARTS: Record<string, string[]> = {
   Body: ['body'], Query: ['query'], Param: ['params'], Headers: ['headers'], Req: [], Request: [], Ip: ['ip'], Session: ['session'],
 };
 const VALIDATION_PARTS: Record<string, DeclaredValidation['part']> = { Body: 'body', Query: 'query', Param: 'params' };
-/** Pipes that validate a parameter against its DTO class (or the schema they are given) and refuse with 400. */
-const VALIDATION_PIPES: { module: string; name: string }[] = [
-  { module: COMMON, name: 'ValidationPipe' },
-  { module: 'nestjs-zod', name: 'ZodValidationPipe' },
+/**
+ * Pipes that validate a parameter against its DTO class (or the schema they are given) and refuse with 400:
+ * class-validator DTOs need Nest's ValidationPipe, DTOs made with `createZodDto` need nestjs-zod's pipe.
+ */
+const VALIDATION_PIPES: { module: string; name: string; validates: 'class-validator' | 'zod' }[] = [
+  { module: COMMON, name: 'ValidationPipe', validates: 'class-validator' },
+  { module: 'nestjs-zod', name: 'ZodValidationPipe', validates: 'zod' },
 ];
+type DtoKind = (typeof VALIDATION_PIPES)[number]['validates'];
 
 interface Controller {
   declaration: ts.ClassDeclaration;
@@ -55,7 +59,7 @@ class NestRoutes {
   private readonly globalGuards: ts.Expression[] = [];
   private readonly middleware: Middleware[] = [];
   private globalPrefix = '';
-  private globalValidation = false;
+  private readonly globalValidation = new Set<DtoKind>();
 
   constructor(private readonly context: FrameworkContext) {}
 
@@ -102,7 +106,7 @@ class NestRoutes {
     const value = ['useClass', 'useExisting', 'useValue'].map((name) => propertyValue(objectProperty(object, name))).find(Boolean);
     if (!value) return;
     if (token === 'APP_GUARD') this.globalGuards.push(value);
-    else if (this.isValidationPipe(value)) this.globalValidation = true;
+    else this.addValidation(this.globalValidation, [value]);
   }
 
   /** `app.useGlobalGuards(...)`, `app.useGlobalPipes(...)`, `app.setGlobalPrefix(...)`, `app.use(...)`, `consumer.apply(...).forRoutes(...)`. */
@@ -114,7 +118,7 @@ class NestRoutes {
     }
     if (!['useGlobalGuards', 'useGlobalPipes', 'setGlobalPrefix', 'use'].includes(name) || !this.isNestApp(receiver)) return;
     if (name === 'useGlobalGuards') this.globalGuards.push(...call.arguments);
-    else if (name === 'useGlobalPipes') this.globalValidation ||= call.arguments.some((a) => this.isValidationPipe(a));
+    else if (name === 'useGlobalPipes') this.addValidation(this.globalValidation, call.arguments);
     else if (name === 'setGlobalPrefix') this.globalPrefix = absolutePath(stringValue(call.arguments[0]) ?? this.globalPrefix);
     else for (const argument of call.arguments) this.middleware.push({ expression: argument });
   }
@@ -241,21 +245,25 @@ class NestRoutes {
   private routeBypasses(guard: ts.ClassDeclaration, controller: ts.ClassDeclaration, method: ts.MethodDeclaration): boolean {
     const canActivate = classMethod(guard, 'canActivate');
     if (!canActivate) return false;
-    const bypassKeys = this.bypassKeys(canActivate);
-    if (bypassKeys.size === 0) return false;
+    const bypass = this.bypassKeys(canActivate);
+    if (bypass.present.size === 0 && bypass.absent.size === 0) return false;
+    const routeKeys = new Set<string>();
     for (const owner of [method, controller]) {
-      for (const decorator of ts.getDecorators(owner) ?? []) {
-        for (const key of this.metadataKeys(decorator.expression)) if (bypassKeys.has(key)) return true;
-      }
+      for (const decorator of ts.getDecorators(owner) ?? []) for (const key of this.metadataKeys(decorator.expression)) routeKeys.add(key);
     }
-    return false;
+    return [...bypass.present].some((key) => routeKeys.has(key)) || [...bypass.absent].some((key) => !routeKeys.has(key));
   }
 
-  /** Metadata keys whose presence makes `canActivate` return true early. */
-  private bypassKeys(canActivate: ts.MethodDeclaration): Set<string> {
-    const keys = new Set<string>();
+  /**
+   * Metadata keys that make `canActivate` return true early: when the route carries them
+   * (`if (isPublic) return true`), or when it does not (`if (!requiredRoles) return true`).
+   */
+  private bypassKeys(canActivate: ts.MethodDeclaration): { present: Set<string>; absent: Set<string> } {
+    const present = new Set<string>();
+    const absent = new Set<string>();
     walk(canActivate, (node) => {
       if (!ts.isIfStatement(node) || !returnsTrue(node.thenStatement)) return;
+      const keys = isNegation(node.expression) ? absent : present;
       walk(node, (inner) => {
         if (inner === node.thenStatement) return false;
         if (ts.isIdentifier(inner)) {
@@ -265,7 +273,7 @@ class NestRoutes {
         if (ts.isCallExpression(inner)) this.reflectedKeys(inner, keys);
       });
     });
-    return keys;
+    return { present, absent };
   }
 
   /** `reflector.get(KEY, ...)` / `getAllAndOverride(KEY, ...)` / `getAllAndMerge(KEY, ...)` keys in an expression. */
@@ -357,11 +365,10 @@ class NestRoutes {
     return undefined;
   }
 
-  /** A `@Body()` / `@Query()` DTO class, validated when a ValidationPipe applies to the parameter. */
+  /** A `@Body()` / `@Query()` DTO class, validated when a pipe for its kind applies to the parameter. */
   private validations(controller: ts.ClassDeclaration, method: ts.MethodDeclaration): DeclaredValidation[] {
-    const scoped =
-      this.globalValidation ||
-      [controller, method].some((owner) => this.decoratorArguments(owner, 'UsePipes').some((pipe) => this.isValidationPipe(pipe)));
+    const scoped = new Set(this.globalValidation);
+    for (const owner of [controller, method]) this.addValidation(scoped, this.decoratorArguments(owner, 'UsePipes'));
     const found: DeclaredValidation[] = [];
     for (const parameter of method.parameters) {
       for (const decorator of ts.getDecorators(parameter) ?? []) {
@@ -370,14 +377,16 @@ class NestRoutes {
         const part = VALIDATION_PARTS[this.moduleMember(e.expression, COMMON) ?? ''];
         if (!part || stringValue(e.arguments[0]) !== undefined) continue;
         const pipes = e.arguments;
-        const schemaPipe = pipes.map(unwrap).find((p) => ts.isNewExpression(p) && this.isValidationPipe(p) && p.arguments?.length && !ts.isObjectLiteralExpression(unwrap(p.arguments[0])));
+        // `@Body(new ZodValidationPipe(ChatSchema))`: the pipe carries the schema.
+        const schemaPipe = pipes.map(unwrap).find((p) => ts.isNewExpression(p) && this.pipeKind(p) && p.arguments?.length && !ts.isObjectLiteralExpression(unwrap(p.arguments[0])));
         if (schemaPipe && ts.isNewExpression(schemaPipe)) {
           found.push({ part, schema: schemaPipe.arguments![0] });
           continue;
         }
-        if (!scoped && !pipes.some((p) => this.isValidationPipe(p))) continue;
         const dto = parameter.type && this.typeClass(parameter.type);
-        if (dto) found.push({ part, schema: dto });
+        const applying = new Set(scoped);
+        this.addValidation(applying, pipes);
+        if (dto && applying.has(dtoKind(dto))) found.push({ part, schema: dto });
       }
     }
     return found;
@@ -390,10 +399,17 @@ class NestRoutes {
     return declaration && ts.isClassDeclaration(declaration) ? declaration : undefined;
   }
 
-  private isValidationPipe(expression: ts.Expression): boolean {
+  private pipeKind(expression: ts.Expression): DtoKind | undefined {
     const e = unwrap(expression);
     const target = ts.isNewExpression(e) ? e.expression : e;
-    return VALIDATION_PIPES.some((pipe) => this.moduleMember(target, pipe.module) === pipe.name);
+    return VALIDATION_PIPES.find((pipe) => this.moduleMember(target, pipe.module) === pipe.name)?.validates;
+  }
+
+  private addValidation(kinds: Set<DtoKind>, pipes: readonly ts.Expression[]): void {
+    for (const pipe of pipes) {
+      const kind = this.pipeKind(pipe);
+      if (kind) kinds.add(kind);
+    }
   }
 
   private isNestApp(expression: ts.Expression): boolean {
@@ -477,6 +493,13 @@ function routePath(argument: ts.Expression | undefined): string {
   return stringValue(e) ?? '';
 }
 
+/** `class ChatDto extends createZodDto(ChatSchema) {}` is a zod DTO; any other class a class-validator one. */
+function dtoKind(dto: ts.ClassDeclaration): DtoKind {
+  const parent = heritage(dto);
+  const call = parent && unwrap(parent);
+  return call && ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'createZodDto' ? 'zod' : 'class-validator';
+}
+
 function classMethod(declaration: ts.ClassDeclaration, name: string): ts.MethodDeclaration | undefined {
   return declaration.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name && !!m.body);
 }
@@ -494,6 +517,17 @@ function callsSuper(fn: FunctionNode, name: string): boolean {
     return !found && !(isFunctionNode(node) && node !== fn && !ts.isArrowFunction(node));
   });
   return found;
+}
+
+/** `!x`, `!x?.length`, `x === undefined`, `x == null`. */
+function isNegation(condition: ts.Expression): boolean {
+  const e = unwrap(condition);
+  if (ts.isPrefixUnaryExpression(e)) return e.operator === ts.SyntaxKind.ExclamationToken;
+  if (ts.isBinaryExpression(e) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(e.operatorToken.kind)) {
+    const other = unwrap(e.right);
+    return other.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(other) && other.text === 'undefined');
+  }
+  return false;
 }
 
 function returnsTrue(statement: ts.Statement): boolean {

@@ -26,7 +26,7 @@ export const fetchHandlerFramework: FrameworkPlugin = {
       if (isPlatformFile(relative, context.project.root)) continue;
       const exported = exportNamed(sourceFile, 'default');
       const fetch = exported && fetchOf(exported.value);
-      if (fetch) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, context));
+      if (fetch && takesRequest(fetch, context)) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, context));
       walk(sourceFile, (node) => {
         if (!ts.isCallExpression(node)) return;
         const handler = serveHandler(node, context);
@@ -51,6 +51,17 @@ function fetchOf(value: ts.Expression): ts.Expression | undefined {
   if (!property) return undefined;
   if (ts.isMethodDeclaration(property)) return property as unknown as ts.Expression;
   return propertyValue(property);
+}
+
+/** A `fetch` member that takes the incoming request: named or typed so (an API client's `fetch` is not a server). */
+function takesRequest(fetch: ts.Expression, context: FrameworkContext): boolean {
+  const fn = context.resolver.resolveFunction(fetch)?.fn;
+  const first = fn?.parameters[0];
+  if (!first) return false;
+  if (first.type && /\bRequest\b/.test(first.type.getText())) return true;
+  if (ts.isIdentifier(first.name) && /^(req|request)$/i.test(first.name.text)) return true;
+  // `export default { ... } satisfies ExportedHandler<Env>`: the Workers runtime's handler type.
+  return /\bExportedHandler\b/.test(fetch.getSourceFile().text);
 }
 
 /** `Deno.serve(handler)`, `Deno.serve(options, handler)`, `Deno.serve({ handler })`, `Bun.serve({ fetch })`. */

@@ -99,6 +99,48 @@ export class AiController {
     expect(list.map((s) => `${s.route} ${s.auth}`)).toEqual(['POST /ai/a true', 'POST /ai/b true', 'POST /ai/c false']);
   });
 
+  it('leaves out a global guard a route bypasses through the metadata it checks', async () => {
+    const list = await summaries({
+      ...controller(
+        `@Controller('ai')
+export class AiController {
+  constructor(private readonly ai: AiService) {}
+
+  @Post('members')
+  @Roles('member')
+  members() { return this.ai.complete('hello'); }
+
+  @Post('anyone')
+  anyone() { return this.ai.complete('hello'); }
+}`,
+        `import { Roles } from './roles';\n`,
+      ),
+      'src/roles.ts': `import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+export const ROLES_KEY = 'roles';
+export const Roles = (...roles: string[]) => SetMetadata(ROLES_KEY, roles);
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    const required = this.reflector.getAllAndOverride<string[]>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    if (!required) return true;
+    const { user } = context.switchToHttp().getRequest();
+    return required.some((role) => user?.roles?.includes(role));
+  }
+}
+`,
+      'src/app.module.ts': `import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AiController } from './ai.controller';
+import { RolesGuard } from './roles';
+@Module({ controllers: [AiController], providers: [{ provide: APP_GUARD, useClass: RolesGuard }] })
+export class AppModule {}
+`,
+    });
+    expect(list.map((s) => `${s.route} ${s.auth}`)).toEqual(['POST /ai/anyone false', 'POST /ai/members true']);
+  });
+
   it('applies class guards to every method and honours @SkipThrottle on the class and its undoing on a method', async () => {
     const list = await summaries(
       controller(
@@ -222,5 +264,50 @@ export class AiController {
     expect(await unbounded(`@Post('ask')\n  ask(@Body(new ValidationPipe()) dto: AskDto) { return this.ai.complete(dto.prompt); }`)).toEqual([]);
     const main = `import { ValidationPipe } from '@nestjs/common';\nimport { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nconst app = await NestFactory.create(AppModule);\napp.useGlobalPipes(new ValidationPipe({ whitelist: true }));\n`;
     expect(await unbounded(plain, main)).toEqual([]);
+  });
+
+  it('reads nested message DTOs only through @ValidateNested with @Type, and DTOs built from zod schemas', async () => {
+    const chat = (messagesDecorators: string, message: string) => ({
+      'src/ai.service.ts': SERVICE.replace(
+        "async complete(prompt: string) {",
+        "async chat(messages: { role: 'user' | 'assistant'; content: string }[]) {\n    return this.client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages });\n  }\n\n  async complete(prompt: string) {",
+      ),
+      'src/ai.controller.ts': `${COMMON}import { AiService } from './ai.service';
+import { ChatDto } from './chat.dto';
+@Controller('ai')
+export class AiController {
+  constructor(private readonly ai: AiService) {}
+  @Post('chat')
+  @UsePipes(new ValidationPipe())
+  chat(@Body() dto: ChatDto) { return this.ai.chat(dto.messages); }
+}`,
+      'src/chat.dto.ts': `import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsIn, MaxLength, ValidateNested } from 'class-validator';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+class MessageDto {
+  ${message}
+}
+export class ChatDto {
+  ${messagesDecorators}
+  messages!: MessageDto[];
+}
+export class ZodChatDto extends createZodDto(z.object({ messages: z.array(z.object({ role: z.enum(['user']), content: z.string().max(10) })).max(5) })) {}
+`,
+    });
+    const message = `@IsIn(['user', 'assistant'])\n  role!: string;\n  @MaxLength(4000)\n  content!: string;`;
+    const missing = async (files: Record<string, string>) => at(await summaries(files), 'POST /ai/chat').unbounded;
+    expect(await missing(chat('@ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => MessageDto)', message))).toEqual([]);
+    expect(await missing(chat('@ArrayMaxSize(20) @Type(() => MessageDto)', message))).toEqual(['item-size', 'roles']);
+    expect(await missing(chat('@ValidateNested({ each: true }) @Type(() => MessageDto)', '@MaxLength(4000)\n  content!: string;'))).toEqual(['array-length', 'roles']);
+    const zod = (pipe: string) => {
+      const files = chat('', message);
+      files['src/ai.controller.ts'] = files['src/ai.controller.ts']
+        .replace("import { ChatDto } from './chat.dto';", "import { ZodChatDto as ChatDto } from './chat.dto';\nimport { ZodValidationPipe } from 'nestjs-zod';")
+        .replace('new ValidationPipe()', pipe);
+      return files;
+    };
+    expect(await missing(zod('ZodValidationPipe'))).toEqual([]);
+    expect(await missing(zod('new ValidationPipe()'))).toEqual(['array-length', 'item-size', 'roles']);
   });
 });

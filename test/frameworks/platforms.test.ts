@@ -351,6 +351,72 @@ export const config = { matcher: ['/dashboard/:path*'] };`,
     expect(narrow[0].facts.auth).toEqual([]);
   });
 
+  it('reads remix-auth failure redirects, Clerk redirectToSignIn and API Gateway authorizer claims as authentication', async () => {
+    const remix = await endpoints({
+      'app/services/auth.server.ts': `import { Authenticator } from 'remix-auth';
+import { sessionStorage } from './session.server';
+export const authenticator = new Authenticator<{ id: string }>(sessionStorage);`,
+      'app/services/session.server.ts': `import { createCookieSessionStorage } from '@remix-run/node';
+export const sessionStorage = createCookieSessionStorage({ cookie: { name: '_session', secrets: ['s'] } });`,
+      'app/routes/api.ask.ts': `import { authenticator } from '~/services/auth.server';
+import { openai } from '../../lib/openai';
+export async function action({ request }: { request: Request }) {
+  const user = await authenticator.isAuthenticated(request, { failureRedirect: '/login' });
+  ${chatCall('String(user.id)')}
+  return null;
+}`,
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '~/*': ['./app/*'] } } }),
+    });
+    expect(remix[0].facts.auth.map((a) => a.description)).toEqual(['remix-auth isAuthenticated() with failureRedirect']);
+    const clerk = await endpoints({
+      'app/api/ask/route.ts': `import { auth } from '@clerk/nextjs/server';
+import { openai } from '../../../lib/openai';
+export async function POST(request: Request) {
+  const { userId, redirectToSignIn } = await auth();
+  if (!userId) return redirectToSignIn();
+  ${chatCall("'hello'")}
+  return new Response('ok');
+}`,
+    });
+    expect(clerk[0].facts.auth.map((a) => a.description)).toEqual(['redirects when the caller is not authenticated']);
+    const lambda = await endpoints({
+      'src/ask.ts': `import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { openai } from '../lib/openai';
+export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer) => {
+  const userId = event.requestContext.authorizer.jwt.claims.sub;
+  ${chatCall('String(userId)')}
+  return { statusCode: 200, body: 'ok' };
+};`,
+    });
+    expect(lambda[0].facts.auth.map((a) => a.location.line)).toEqual([4]);
+  });
+
+  it('does not take the arguments of a wrapped server action for client input', async () => {
+    const found = await endpoints({
+      'lib/with-user.ts': `import { auth } from '@clerk/nextjs/server';
+export function withUser<T>(action: (user: { id: string }, input: T) => Promise<unknown>) {
+  return async (input: T) => {
+    const { userId } = await auth();
+    if (!userId) throw new Error('Unauthorized');
+    return action({ id: userId }, input);
+  };
+}`,
+      'lib/limiter.ts': `import { Ratelimit } from '@upstash/ratelimit';
+import { Redis } from '@upstash/redis';
+export const limiter = new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.fixedWindow(5, '1 m') });`,
+      'app/actions.ts': `'use server';
+import { withUser } from '../lib/with-user';
+import { limiter } from '../lib/limiter';
+import { openai } from '../lib/openai';
+export const ask = withUser(async (user, question: string) => {
+  await limiter.limit(user.id);
+  ${chatCall("'fixed prompt'")}
+});`,
+    });
+    expect(routes(found)).toEqual(['nextjs-server-action POST action:ask']);
+    expect(found[0].facts.rateLimits.map((r) => r.key)).not.toContain('client');
+  });
+
   it('reads yup and valibot schemas for bounds', async () => {
     const route = (schema: string, parse: string) => ({
       'app/api/chat/route.ts': `${schema}
