@@ -63,7 +63,8 @@ export function intersects(words: Set<string>, vocabulary: Set<string>): boolean
 export function isAuthGuard(guard: Guard): boolean {
   if (guard.statuses.includes(401)) return true;
   if (guard.refusal === 'redirect' && (intersects(guard.words, AUTH_WORDS) || guard.words.has('sign') || guard.words.has('signin'))) return true;
-  if (!intersects(guard.words, AUTH_WORDS) || isSpendGuard(guard) || guard.statuses.includes(429)) return false;
+  // A limiter keyed on the user reads the user too: its refusal is the limit, not authentication.
+  if (!intersects(guard.words, AUTH_WORDS) || isSpendGuard(guard) || isRateGuard(guard) || guard.statuses.includes(429)) return false;
   return guard.statuses.includes(403) || guard.refusal === 'throw' || guard.refusal === 'next-error' || guard.refusal === 'precondition' || guard.refusal === 'redirect';
 }
 

@@ -3,6 +3,8 @@
  * `post`, `del`, `all` in older versions). `src/middleware.ts` (or `src/middleware/index.ts`) `onRequest`, a
  * `defineMiddleware(fn)` or a `sequence(a, b)`, runs before every one of them.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ts } from 'ts-morph';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, joinRoute, moduleExports } from './module-exports.js';
@@ -25,7 +27,7 @@ export const astroFramework: FrameworkPlugin = {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {
       const match = ENDPOINT_FILE.exec(context.project.relative(sourceFile.fileName));
-      if (!match) continue;
+      if (!match || !isAstroApp(context, match[1] ?? '', sourceFile)) continue;
       const path = joinRoute(...match[2].split('/').map((s) => bracketSegment(s, 'catch-all')));
       for (const exported of moduleExports(sourceFile)) {
         const method = Object.hasOwn(METHODS, exported.name) ? METHODS[exported.name] : undefined;
@@ -42,6 +44,12 @@ export const astroFramework: FrameworkPlugin = {
     return routes;
   },
 };
+
+/** An `astro.config` beside `src/`, or a file that imports Astro's types: `src/pages` then holds Astro routes. */
+function isAstroApp(context: FrameworkContext, appRoot: string, sourceFile: ts.SourceFile): boolean {
+  if (['mjs', 'ts', 'js', 'mts', 'cjs'].some((e) => existsSync(path.join(context.project.root, appRoot, `astro.config.${e}`)))) return true;
+  return sourceFile.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && /^astro(:|\/|$)/.test(s.moduleSpecifier.text));
+}
 
 function middlewareLayers(context: FrameworkContext): Map<string, RouteLink[]> {
   const layers = new Map<string, RouteLink[]>();

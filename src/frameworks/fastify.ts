@@ -79,11 +79,15 @@ class FastifyRoutes {
     for (const instance of this.instances.values()) {
       if (!isFunctionNode(instance.node)) this.expand(instance.node, '', { hooks: [], libraries: [] }, new Set());
     }
-    // Plugins whose registration the scan cannot see (loaded by a tool, or registered through a helper).
-    for (const instance of this.instances.values()) {
-      if (isFunctionNode(instance.node) && !this.expanded.has(instance.node) && this.isPlugin(instance.node)) {
-        this.expand(instance.node, '', { hooks: [], libraries: [] }, new Set());
-      }
+    // Plugins whose registration the scan cannot see (loaded by a tool such as fastify-cli, or registered
+    // through a helper), then registered plugins whose registering instance was never reached.
+    const registered = new Set<ts.Node>([...this.instances.values()].flatMap((i) => i.plugins.map((p) => p.plugin)));
+    const pending = (node: ts.Node): node is FunctionNode => isFunctionNode(node) && !this.expanded.has(node) && this.isPlugin(node);
+    for (const { node } of this.instances.values()) {
+      if (pending(node) && !registered.has(node)) this.expand(node, '', { hooks: [], libraries: [] }, new Set());
+    }
+    for (const { node } of this.instances.values()) {
+      if (pending(node)) this.expand(node, '', { hooks: [], libraries: [] }, new Set());
     }
     return this.routes;
   }
@@ -260,6 +264,9 @@ class FastifyRoutes {
   private fileDefaultPlugin(file: ts.SourceFile): { plugin: FunctionNode; shared: boolean } | undefined {
     for (const statement of file.statements) {
       if (ts.isExportAssignment(statement)) return this.pluginOf(statement.expression);
+      if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.left.getText() === 'module.exports') {
+        return this.pluginOf(statement.expression.right);
+      }
       if (ts.isFunctionDeclaration(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
         return { plugin: statement, shared: false };
       }

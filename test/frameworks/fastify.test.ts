@@ -65,6 +65,20 @@ app.post('/c', { preHandler: [] }, ${HANDLER});
     expect(list.map((s) => `${s.route} ${s.auth}`)).toEqual(['POST /a true', 'POST /b true', 'POST /c false']);
   });
 
+  it('counts @fastify/bearer-auth registered in the route context unless it adds no hook', async () => {
+    const app = (options: string) => `${FASTIFY}import bearerAuth from '@fastify/bearer-auth';
+const app = Fastify();
+app.register(async (api) => {
+  await api.register(bearerAuth, { keys: new Set([process.env.API_KEY!])${options} });
+  api.post('/chat', ${HANDLER});
+}, { prefix: '/api' });
+app.post('/open', ${HANDLER});
+`;
+    const hooked = await summaries({ 'src/app.ts': app('') });
+    expect(hooked.map((s) => `${s.route} ${s.auth}`)).toEqual(['POST /api/chat true', 'POST /open false']);
+    expect(at(await summaries({ 'src/app.ts': app(', addHook: false') }), 'POST /api/chat').auth).toBe(false);
+  });
+
   it('does not count request.jwtVerify() whose failure a catch swallows', async () => {
     const list = await summaries({
       'src/app.ts': `${FASTIFY}

@@ -255,6 +255,26 @@ const aj = arcjet({ key: 'k', ${characteristics} rules: [${rules}] });`,
     expect(kv[0].facts.rateLimits.map((r) => `${r.library} ${r.key}`)).toEqual(['counter ip']);
   });
 
+  it('reads h3 request accessors: a limiter on getHeader is client-keyed, on getRequestIP IP-keyed', async () => {
+    const nuxtRoute = (key: string) => ({
+      'nuxt.config.ts': 'export default defineNuxtConfig({});',
+      'server/utils/limiter.ts': `import { Ratelimit } from '@upstash/ratelimit';
+import { Redis } from '@upstash/redis';
+export const limiter = new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.fixedWindow(5, '1 m') });`,
+      'server/api/ask.post.ts': `import { openai } from '../../lib/openai';
+export default defineEventHandler(async (event) => {
+  const { success } = await limiter.limit(${key});
+  if (!success) throw createError({ statusCode: 429 });
+  const { q } = await readBody(event);
+  ${chatCall('String(q).slice(0, 100)')}
+});`,
+    });
+    const byHeader = await endpoints(nuxtRoute("getHeader(event, 'X-Session-Id') ?? 'anon'"));
+    expect(byHeader[0].facts.rateLimits.map((r) => r.key)).toEqual(['client']);
+    const byIp = await endpoints(nuxtRoute("getRequestIP(event, { xForwardedFor: true }) ?? 'anon'"));
+    expect(byIp[0].facts.rateLimits.map((r) => r.key)).toEqual(['ip']);
+  });
+
   it('reads next-rate-limit as a limiter on the client IP', async () => {
     const found = await endpoints({
       'app/api/ask/route.ts': `import nextRateLimit from 'next-rate-limit';
