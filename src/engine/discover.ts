@@ -56,7 +56,8 @@ export async function discover(root: string, ignore: string[] = []): Promise<Dis
     followSymbolicLinks: false,
     suppressErrors: true,
     dot: false,
-    ignore: [...DEFAULT_IGNORES, ...ignore],
+    // The ignored folders themselves too: a link named `node_modules` or `dist` is not worth a note.
+    ignore: [...DEFAULT_IGNORES, ...DEFAULT_IGNORES.filter((p) => p.endsWith('/**')).map((p) => p.slice(0, -3)), ...ignore],
   })) as unknown as Entry[];
   const files: string[] = [];
   for (const entry of entries) {

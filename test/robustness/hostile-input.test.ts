@@ -124,9 +124,12 @@ describe('links, special files and vanishing files', () => {
     const root = makeProject();
     symlinkSync('.', path.join(root, 'app/api/chat/again'));
     symlinkSync('..', path.join(root, 'app/up'));
+    symlinkSync('.', path.join(root, 'node_modules'));
     const result = await scanProject(root);
     expect(errorFor(result, 'app/api/chat/again')?.message).toMatch(/loop/);
     expect(errorFor(result, 'app/up')?.message).toMatch(/loop/);
+    // An ignored folder is ignored even as a link.
+    expect(errorFor(result, 'node_modules')).toBeUndefined();
     expect(result.stats.files).toBe(1);
   });
 
