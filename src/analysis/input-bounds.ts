@@ -19,7 +19,7 @@ interface InputAnalysis {
   missing: Set<InputBound>;
 }
 
-const MESSAGE_ARGUMENTS = new Set(['messages', 'contents', 'history', 'chatHistory', 'chat_history']);
+const MESSAGE_ARGUMENTS = new Set(['messages', 'uiMessages', 'contents', 'history', 'chatHistory', 'chat_history']);
 const TRUNCATING = new Set(['slice', 'substring', 'substr', 'truncate']);
 const PASS_THROUGH = new Set([
   'trim', 'trimStart', 'trimEnd', 'toString', 'toLowerCase', 'toUpperCase', 'normalize', 'String', 'stringify', 'join', 'then',

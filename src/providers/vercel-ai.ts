@@ -4,15 +4,33 @@ import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { Resolver } from '../analysis/resolve.js';
 import { isLocalModelUrl, urlText } from './hosts.js';
 import type { Provider } from './types.js';
-import { constantString, matchModuleFunction, optionsObject } from './types.js';
+import { constantString, matchClientMethod, matchModuleFunction, optionsObject } from './types.js';
 
 const TEXT_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject'];
 const EMBED_FUNCTIONS = ['embed', 'embedMany'];
+/** Agents run the model in a loop: their runs, and the helpers that stream an agent to a response. */
+const AGENT_CLASSES = ['ToolLoopAgent', 'Experimental_Agent', 'Agent'];
+const AGENT_RUNS = { generate: { inputs: ['prompt', 'messages'], outputCaps: [] }, stream: { inputs: ['prompt', 'messages'], outputCaps: [] } };
+const AGENT_STREAM_FUNCTIONS = ['createAgentUIStreamResponse', 'pipeAgentUIStreamToResponse', 'createAgentUIStream'];
 
 export const vercelAiProvider: Provider = {
   name: 'vercel-ai',
   sdkModules: [],
   matchCall(call, callee, resolver) {
+    const agentRun = matchClientMethod(callee, ['ai'], AGENT_CLASSES, AGENT_RUNS);
+    const agentStream = matchModuleFunction(callee, ['ai'], AGENT_STREAM_FUNCTIONS);
+    if (agentRun || agentStream) {
+      // The agent's own model and limits are set where it is built; its output cap is not checked here.
+      const options = optionsObject(call.arguments[0], resolver);
+      return {
+        provider: 'vercel-ai',
+        api: agentRun ? `agent.${agentRun.api}` : agentStream!,
+        call,
+        options,
+        inputProperties: ['prompt', 'messages', 'uiMessages'],
+        outputCapProperties: [],
+      };
+    }
     const api = matchModuleFunction(callee, ['ai'], [...TEXT_FUNCTIONS, ...EMBED_FUNCTIONS]);
     if (!api) return undefined;
     const options = optionsObject(call.arguments[0], resolver);
