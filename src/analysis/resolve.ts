@@ -95,6 +95,16 @@ export class Resolver {
 
   /** The declaration an identifier refers to, through imports and re-exports into project files. */
   declarationOf(identifier: ts.Node): ts.Declaration | undefined {
+    // The answer depends on the node alone, and routes share their helpers: look each node up once.
+    if (this.declarations.has(identifier)) return this.declarations.get(identifier) ?? undefined;
+    const declaration = this.findDeclaration(identifier);
+    this.declarations.set(identifier, declaration ?? null);
+    return declaration;
+  }
+
+  private readonly declarations = new WeakMap<ts.Node, ts.Declaration | null>();
+
+  private findDeclaration(identifier: ts.Node): ts.Declaration | undefined {
     let symbol: ts.Symbol | undefined;
     try {
       symbol =
