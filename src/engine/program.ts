@@ -141,9 +141,13 @@ export function createParsedProject(index: SourceIndex, rootNames: string[], err
       });
     }
   }
+  // Creating the checker binds every file of the program: done on the first question that needs it.
+  let checker: ts.TypeChecker | undefined;
   return {
     program,
-    checker: program.getTypeChecker(),
+    get checker() {
+      return (checker ??= program.getTypeChecker());
+    },
     root,
     relative,
   };
