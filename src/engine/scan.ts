@@ -57,7 +57,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const configIgnores = options.config ? discoveryIgnores(options.config.ignore, options.config.baseDir, root) : [];
   const ignores = [...(options.ignore ?? []), ...configIgnores];
-  const discovery = await discover(root, ignores);
+  const discovery = withinPaths(await discover(root, ignores), options.paths, root);
   const index = buildIndex(root, discovery.files);
   const errors: ScanError[] = [...discovery.errors, ...index.errors];
   const progress: ScanProgress = { filesIndexed: discovery.files.length, filesAnalysed: 0, routesAnalysed: 0 };
@@ -119,6 +119,18 @@ export function scanRoot(paths: string[]): string {
     while (!(dir === common || dir.startsWith(common + path.sep))) common = path.dirname(common);
   }
   return common;
+}
+
+/** Several paths are scanned from their common folder: keep only what lies under one of them. */
+function withinPaths(discovery: Awaited<ReturnType<typeof discover>>, paths: string[], root: string): Awaited<ReturnType<typeof discover>> {
+  const targets = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
+  if (targets.some((t) => t === root)) return discovery;
+  const inside = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
+  return {
+    ...discovery,
+    files: discovery.files.filter(inside),
+    errors: discovery.errors.filter((e) => e.file === undefined || inside(path.join(root, e.file))),
+  };
 }
 
 /** One broken route or framework must not stop the scan: it becomes an entry in `errors`. */
