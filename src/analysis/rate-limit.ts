@@ -190,8 +190,11 @@ export function classifyKey(scope: ProtectionScope, expression: ts.Expression, c
   const next = (x: ts.Expression, ctx = context) => classifyKey(scope, x, ctx, depth + 1);
   if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return { key: 'global' };
   if (ts.isTemplateExpression(e)) return combine(e.templateSpans.map((span) => next(span.expression)));
-  if (ts.isBinaryExpression(e) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
-    return combine([next(e.left), next(e.right)]);
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return combine([next(e.left), next(e.right)]);
+  if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
+    // `ip ?? sessionId`: the fallback only applies when the platform sends no address; the key is the IP.
+    const first = next(e.left);
+    return first.key === 'ip' || first.key === 'user' ? first : combine([first, next(e.right)]);
   }
   if (ts.isConditionalExpression(e)) return combine([next(e.whenTrue), next(e.whenFalse)]);
   if (ts.isArrayLiteralExpression(e)) return combine(e.elements.map((x) => next(x)));
