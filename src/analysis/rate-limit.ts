@@ -120,12 +120,30 @@ function subclassMethod(heritageExpression: ts.Expression, name: string): ts.Met
 }
 
 /** A hand-written limiter: a guard that refuses with 429 (or reads a request counter), keyed on its counter. */
+const COUNTER_CALL = /^(incr|incrby|increment|hincrby|zadd|zcard)$/i;
+
+/** The counter call whose result the guard's condition reads (`const hits = await redis.incr(key)`). */
+function counterReadBy(guard: Guard, counters: ProtectionScope['calls']): ProtectionScope['calls'][number] | undefined {
+  if (!guard.condition) return undefined;
+  const names = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) names.add(node.text);
+    ts.forEachChild(node, collect);
+  };
+  collect(guard.condition);
+  return counters.find(({ call }) => {
+    const declaration = ts.findAncestor(call, ts.isVariableDeclaration);
+    return !!declaration && ts.isIdentifier(declaration.name) && names.has(declaration.name.text);
+  });
+}
+
 function counterLimiters(scope: ProtectionScope): RateLimitFact[] {
   const facts: RateLimitFact[] = [];
   for (const guard of scope.guards) {
     if (!isRateGuard(guard)) continue;
-    const counter =
-      scope.calls.find(({ call }) => /^(incr|incrby|increment|hincrby|zadd|zcard)$/i.test(calleeName(call) ?? '')) ?? counterWriteBack(scope, guard);
+    const counters = scope.calls.filter(({ call }) => COUNTER_CALL.test(calleeName(call) ?? ''));
+    // Each check goes with the counter it reads: in its own function first, then the nearest before it.
+    const counter = counterReadBy(guard, counters) ?? counters.find((c) => c.region === guard.region) ?? counters[0] ?? counterWriteBack(scope, guard);
     const key = counter?.call.arguments[0] ? classifyKey(scope, counter.call.arguments[0], counter.region.context) : undefined;
     // Without a visible counter key, a count looked up per user (getMessageCountByUserId) is keyed on the user.
     const perUser = [...guard.words].some((w) => USER_NAMES.test(w));
@@ -213,7 +231,18 @@ export function classifyKey(scope: ProtectionScope, expression: ts.Expression, c
   if (built && built !== e && (ts.isTemplateExpression(built) || ts.isBinaryExpression(built) || ts.isArrayLiteralExpression(built))) {
     return next(built, path!.context);
   }
-  return classifyPath(scope, path);
+  const classified = classifyPath(scope, path);
+  // `user.id`, `session.user.id` of a user the code obtained itself: keyed on the user.
+  if (classified.key === 'unknown' && ts.isPropertyAccessExpression(e) && /^(id|sub|uid|userId)$/.test(e.name.text) && isUserObject(e.expression)) {
+    return { key: 'user' };
+  }
+  return classified;
+}
+
+function isUserObject(expression: ts.Expression): boolean {
+  const e = unwrap(expression);
+  const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+  return name !== undefined && /^(user|currentUser|viewer|account|member|principal)$/.test(name);
 }
 
 function classifyPath(scope: ProtectionScope, path: AccessPath | undefined): KeyClass {

@@ -69,7 +69,14 @@ for (const app of APPS) {
       to: '',
       expected: `no-rate-limit ${at}`,
     },
-    { name: 'with the limiter keyed on a client-minted id', file: adapter, from: '`ip:${limiterAddress(ip)}`', to: app.clientKey, expected: `client-keyed-rate-limit ${at}` },
+    {
+      // Both limiters: a limit on the signed-in user still holds when only the address key is client-minted.
+      name: 'with the limiters keyed on a client-minted id',
+      file: adapter,
+      from: /`ip:\$\{limiterAddress\(ip\)\}`([\s\S]*?)`user:\$\{user\.id\}`/,
+      to: `${app.clientKey}$1${app.clientKey}`,
+      expected: `client-keyed-rate-limit ${at}`,
+    },
     { name: 'without the 402 refusal', file: adapter, from: /if \(!spend\.allowed\) \{[\s\S]*?\n {4}\}\n/, to: '', expected: `no-spend-cap ${at}` },
   ];
 
@@ -81,7 +88,7 @@ for (const app of APPS) {
       expect(result.endpoints).toHaveLength(1);
       expect(endpoint.facts.auth.map((a) => a.location.file)).toContain(adapter);
       expect(endpoint.facts.rateLimits.length).toBeGreaterThan(0);
-      expect(endpoint.facts.rateLimits.every((l) => l.key === 'ip')).toBe(true);
+      expect(new Set(endpoint.facts.rateLimits.map((l) => l.key))).toEqual(new Set(['ip', 'user']));
       expect(endpoint.facts.spendCaps.map((s) => s.location.file)).toContain(adapter);
       expect(endpoint.facts.unboundedInputs).toEqual([]);
     });
