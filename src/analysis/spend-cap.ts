@@ -34,6 +34,8 @@ export function failOpenSpendCapFacts(scope: ProtectionScope): Evidence[] {
     if (guard.condition) {
       const fallback = errorFallback(guard.condition, scope);
       if (fallback) add(fallback, 'an error reading the spend counter turns into a value that passes the check');
+      const swallowedRead = swallowedAssignment(guard.condition, scope);
+      if (swallowedRead) add(swallowedRead, 'the spend counter is read in a try whose catch keeps its passing default');
     }
   }
   return facts;
@@ -114,6 +116,62 @@ function errorFallback(condition: ts.Expression, scope: ProtectionScope): ts.Nod
     }
   };
   inspect(condition, 0);
+  return found;
+}
+
+/**
+ * `let spent = 0; try { spent = await getSpend(id) } catch (e) { log(e) }` then `if (spent > cap) ...`: when the
+ * read fails the variable keeps its initial value and the check passes.
+ */
+function swallowedAssignment(condition: ts.Expression, scope: ProtectionScope): ts.CatchClause | undefined {
+  let found: ts.CatchClause | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node)) {
+      const declaration = scope.resolver.declarationOf(node);
+      if (declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && declaration.initializer && isPassingValue(declaration.initializer)) {
+        found = catchKeepingDefault(declaration, scope);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
+}
+
+function catchKeepingDefault(declaration: ts.VariableDeclaration, scope: ProtectionScope): ts.CatchClause | undefined {
+  const scopeNode = declaration.parent.parent.parent;
+  let found: ts.CatchClause | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionNode(node)) return;
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(node.left) &&
+      scope.resolver.declarationOf(node.left) === declaration
+    ) {
+      const tryStatement = ts.findAncestor(node, (n) => ts.isTryStatement(n) || isFunctionNode(n));
+      if (tryStatement && ts.isTryStatement(tryStatement) && tryStatement.catchClause && within(node, tryStatement.tryBlock)) {
+        if (!alwaysExits(tryStatement.catchClause.block, 'any') && !assigns(tryStatement.catchClause.block, declaration, scope)) found = tryStatement.catchClause;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (scopeNode) ts.forEachChild(scopeNode, visit);
+  return found;
+}
+
+/** Does the block give the variable a blocking value (`spent = Infinity`)? */
+function assigns(block: ts.Block, declaration: ts.VariableDeclaration, scope: ProtectionScope): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && scope.resolver.declarationOf(node.left) === declaration) {
+      found = !isPassingValue(node.right);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(block);
   return found;
 }
 
