@@ -37,7 +37,7 @@ export function analyzeRoute(
 
   const exposures: Exposure[] = [];
   const perCall: EndpointFacts[] = reached.map((call) => {
-    const scope = buildScope(project, resolver, route.chain, call, custom);
+    const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
     const facts: EndpointFacts = {
       auth: [...authFacts(scope), ...customAuthFacts(scope)],
       rateLimits: [...rateLimitFacts(scope), ...customRateLimitFacts(scope)],

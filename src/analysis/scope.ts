@@ -10,6 +10,7 @@ import type { DeclaredValidation, RouteLink } from '../frameworks/types.js';
 import { type FunctionNode, isFunctionNode, unwrap } from './ast.js';
 import { type Guard, type Region, findGuards, regionCalls } from './guards.js';
 import { type CustomFunctions, NO_CUSTOM_FUNCTIONS } from './custom-functions.js';
+import { pathConditionHolds, runsForPath } from './path-conditions.js';
 import type { ReachedAiCall } from './reach.js';
 import { RequestParameters } from './request.js';
 import { type AccessPath, CallContext, type Resolver } from './resolve.js';
@@ -56,6 +57,7 @@ export function buildScope(
   links: RouteLink[],
   reached: ReachedAiCall,
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
+  routePath?: string,
 ): ProtectionScope {
   const requestParams = new RequestParameters();
   const regions: Region[] = [];
@@ -91,12 +93,36 @@ export function buildScope(
   });
 
   addHelperRegions(regions, resolver, onPath);
-  const guards = regions.flatMap((region) => findGuards(region, resolver));
-  const calls = regions.flatMap((region) => regionCalls(region).map((call) => ({ call, region })));
+  // A layer's check under a condition on the request path counts only where that condition holds.
+  // Only URL paths: server actions and RPC procedures are named otherwise and reached under other URLs.
+  const urlPath = routePath?.startsWith('/') ? routePath : undefined;
+  const runs = (node: ts.Node, region: Region) => region.origin === 'handler' || urlPath === undefined || runsForPath(node, region.fn, urlPath, resolver);
+  const guards = regions
+    .flatMap((region) => findGuards(region, resolver))
+    .filter((guard) => runs(guard.node, guard.region) && !pathOnlyCondition(guard, urlPath, resolver));
+  const calls = regions.flatMap((region) => regionCalls(region).map((call) => ({ call, region }))).filter(({ call, region }) => runs(call, region));
   const validations = links.flatMap((link) => link.validates ?? []);
   const before = links.slice(0, -1).map((link) => link.expression);
   const platformAuth = links.flatMap((link) => link.platformAuth ?? []);
   return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom };
+}
+
+/**
+ * A layer's `if` on the request path: `if (pathname.startsWith('/api/')) return 401` refuses this route only
+ * when the condition holds for it; an `if` on the path whose branch holds another check is not a check itself
+ * (the nested guard is).
+ */
+function pathOnlyCondition(guard: Guard, urlPath: string | undefined, resolver: Resolver): boolean {
+  if (urlPath === undefined || guard.region.origin === 'handler' || !guard.condition || !ts.isIfStatement(guard.node)) return false;
+  const holds = pathConditionHolds(guard.condition, urlPath, resolver);
+  if (holds === undefined) return false;
+  let nested = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isIfStatement(node)) nested = true;
+    if (!nested) ts.forEachChild(node, visit);
+  };
+  visit(guard.node.thenStatement);
+  return !holds || nested;
 }
 
 /** Helpers called before the paid call run their checks before it too: `await assertUnderDailyCap()`. */
