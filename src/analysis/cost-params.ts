@@ -10,6 +10,7 @@ import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue
 import { requestOrigin } from './request.js';
 import { type CallContext, memberNames, returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
+import { methodChain, schemaDefinition } from './schema-chain.js';
 
 export const COST_PARAMETERS = new Set([
   'model',
@@ -185,16 +186,6 @@ function schemaObject(expression: ts.Expression, scope: ProtectionScope): ts.Obj
 
 /** The call chain of a schema, outermost first, following identifiers to their definition. */
 function schemaChain(expression: ts.Expression | undefined, scope: ProtectionScope): ts.CallExpression[] {
-  let e = expression && unwrap(expression);
-  for (let i = 0; i < 5 && e && ts.isIdentifier(e); i++) {
-    const declaration = scope.resolver.declarationOf(e);
-    e = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? unwrap(declaration.initializer) : undefined;
-  }
-  const chain: ts.CallExpression[] = [];
-  while (e && ts.isCallExpression(e)) {
-    chain.push(e);
-    const callee = unwrap(e.expression);
-    e = ts.isPropertyAccessExpression(callee) && ts.isCallExpression(unwrap(callee.expression)) ? unwrap(callee.expression) : undefined;
-  }
-  return chain;
+  const definition = expression && schemaDefinition(expression, scope.resolver);
+  return definition ? methodChain(definition) : [];
 }

@@ -11,6 +11,7 @@ import { calleeName, locationOf, objectProperty, propertyValue, unwrap } from '.
 import { numericValue } from './numbers.js';
 import type { AccessPath } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
+import { methodChain, schemaDefinition } from './schema-chain.js';
 
 export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposure | undefined {
   const { match } = scope.reached;
@@ -75,19 +76,8 @@ function inputCapTokens(scope: ProtectionScope): number | undefined {
 /** Characters a schema admits at most; undefined when some string or array in it is unbounded. */
 function schemaChars(expression: ts.Expression, scope: ProtectionScope, depth: number): number | undefined {
   if (depth > 8) return undefined;
-  let e: ts.Expression = unwrap(expression);
-  for (let i = 0; i < 5 && ts.isIdentifier(e); i++) {
-    const declaration = scope.resolver.declarationOf(e);
-    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
-    e = unwrap(declaration.initializer);
-  }
-  const chain: ts.CallExpression[] = [];
-  for (let c: ts.Expression = e; ts.isCallExpression(c); ) {
-    chain.push(c);
-    const callee = unwrap(c.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !ts.isCallExpression(unwrap(callee.expression))) break;
-    c = unwrap(callee.expression);
-  }
+  const definition = schemaDefinition(expression, scope.resolver);
+  const chain = definition ? methodChain(definition) : [];
   const base = chain[chain.length - 1];
   if (!base) return undefined;
   const name = calleeName(base) ?? '';

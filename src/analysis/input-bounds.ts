@@ -11,6 +11,7 @@ import { declaredBounds } from './declared-schemas.js';
 import { requestOrigin } from './request.js';
 import { type AccessPath, type CallContext, memberNames, returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
+import { schemaDefinition as definitionOf } from './schema-chain.js';
 
 type Semantics = 'messages' | 'text';
 
@@ -439,13 +440,7 @@ function isSizeBounded(node: ts.Expression, scope: ProtectionScope, depth = 0): 
 
 /** Follows identifiers to the schema expression they were built from. */
 function schemaDefinition(expression: ts.Expression, scope: ProtectionScope): ts.Expression | undefined {
-  let e: ts.Expression = unwrap(expression);
-  for (let i = 0; i < 5 && ts.isIdentifier(e); i++) {
-    const declaration = scope.resolver.declarationOf(e);
-    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
-    e = unwrap(declaration.initializer);
-  }
-  return ts.isCallExpression(e) ? e : undefined;
+  return definitionOf(expression, scope.resolver);
 }
 
 /**
