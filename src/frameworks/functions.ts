@@ -15,7 +15,7 @@ import { ts } from 'ts-morph';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
-import { type ModuleExport, bracketSegment, definedHandlerChain, joinRoute, moduleExports } from './module-exports.js';
+import { type ModuleExport, bracketSegment, definedHandlerChain, joinRoute, moduleExports, singleMethod } from './module-exports.js';
 import { type DeployedFunction, deployedFunctions } from './platform-config.js';
 
 const SOURCE_EXTENSION = /\.(?:ts|mts|js|mjs|cjs)$/;
@@ -320,25 +320,10 @@ function webHandlerRoutes(
       // (req: Request, context: Context): the context carries the client address (`context.ip`).
       chain[chain.length - 1] = { ...chain[chain.length - 1], requestParts: new Map<number, Segment[]>([[0, []], [1, []]]) };
     }
-    const method = isMethod ? exported.name : configuredMethod ?? singleMethod(fn.fn);
+    const method = isMethod ? exported.name : configuredMethod ?? singleMethod(fn.fn, ['method', 'httpMethod']);
     routes.push({ framework, method, path: routePath, anchor: exported.anchor, chain });
   }
   return routes;
-}
-
-/** A handler that refuses every method but one (`if (req.method !== 'POST') return 405`) serves that one. */
-function singleMethod(fn: ts.Node): string {
-  const methods = new Set<string>();
-  walk(fn, (node) => {
-    if (!ts.isBinaryExpression(node)) return;
-    const op = node.operatorToken.kind;
-    if (op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsEqualsToken) return;
-    const [left, right] = [unwrap(node.left), unwrap(node.right)];
-    const isMethod = (e: ts.Expression) => ts.isPropertyAccessExpression(e) && (e.name.text === 'method' || e.name.text === 'httpMethod');
-    const literal = isMethod(left) ? stringValue(right) : isMethod(right) ? stringValue(left) : undefined;
-    if (literal) methods.add(literal.toUpperCase());
-  });
-  return methods.size === 1 ? [...methods][0] : 'ALL';
 }
 
 /** Files another platform's conventions own: not Lambda handlers, not fetch-handler entry points. */

@@ -3,7 +3,7 @@
  * function platforms (Lambda, Vercel, Netlify, Cloudflare) and server actions.
  */
 import { ts } from 'ts-morph';
-import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
+import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { segmentSignature } from '../analysis/resolve.js';
 import { handlerChain } from './nextjs-app.js';
 import type { FrameworkContext, RouteLink } from './types.js';
@@ -165,4 +165,22 @@ export function joinRoute(...parts: string[]): string {
 /** Is the node an `export`ed declaration (or `export default`)? */
 export function isExported(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+/**
+ * A handler that refuses every method but one (`if (req.method !== 'POST') return 405`) serves that one.
+ * `methodProperties` names the request's method field (`method`, Lambda's `httpMethod`).
+ */
+export function singleMethod(fn: ts.Node, methodProperties: readonly string[] = ['method']): string {
+  const methods = new Set<string>();
+  walk(fn, (node) => {
+    if (!ts.isBinaryExpression(node)) return;
+    const op = node.operatorToken.kind;
+    if (op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsEqualsToken) return;
+    const [left, right] = [unwrap(node.left), unwrap(node.right)];
+    const isMethod = (e: ts.Expression) => ts.isPropertyAccessExpression(e) && methodProperties.includes(e.name.text);
+    const literal = isMethod(left) ? stringValue(right) : isMethod(right) ? stringValue(left) : undefined;
+    if (literal) methods.add(literal.toUpperCase());
+  });
+  return methods.size === 1 ? [...methods][0] : 'ALL';
 }

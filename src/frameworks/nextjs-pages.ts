@@ -1,8 +1,8 @@
 /** Next.js Pages Router: `pages/api/**` files whose default export is the handler. */
 import { ts } from 'ts-morph';
-import { stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
 import { dynamicSegment, handlerChain } from './nextjs-app.js';
+import { singleMethod } from './module-exports.js';
 import { nextMiddlewareLinks } from './nextjs-middleware.js';
 
 const API_FILE = /(?:^|\/)pages\/(api\/.*)\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
@@ -23,7 +23,7 @@ export const nextPagesFramework: FrameworkPlugin = {
       const fn = context.resolver.resolveFunction(handler);
       routes.push({
         framework: 'nextjs-pages',
-        method: fn ? methodOf(fn.fn) : 'ALL',
+        method: fn ? singleMethod(fn.fn) : 'ALL',
         path: urlPath,
         anchor: fn ? declarationAnchor(fn.fn) : exported,
         chain: [...middleware(urlPath), ...chain],
@@ -50,19 +50,4 @@ function declarationAnchor(fn: ts.Node): ts.Node {
     return fn.parent.parent.parent; // the variable statement
   }
   return fn;
-}
-
-/** A handler that refuses every method but one (`if (req.method !== 'POST') return 405`) serves that one. */
-function methodOf(fn: ts.Node): string {
-  const methods = new Set<string>();
-  walk(fn, (node) => {
-    if (!ts.isBinaryExpression(node)) return;
-    const op = node.operatorToken.kind;
-    if (op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsEqualsToken) return;
-    const [left, right] = [unwrap(node.left), unwrap(node.right)];
-    const isMethod = (e: ts.Expression) => ts.isPropertyAccessExpression(e) && e.name.text === 'method';
-    const literal = isMethod(left) ? stringValue(right) : isMethod(right) ? stringValue(left) : undefined;
-    if (literal) methods.add(literal.toUpperCase());
-  });
-  return methods.size === 1 ? [...methods][0] : 'ALL';
 }
