@@ -9,6 +9,7 @@
 import { ts } from 'ts-morph';
 import { calleeName, stringValue, unwrap } from './ast.js';
 import type { AccessPath, Segment } from './resolve.js';
+import type { ParsedProject } from '../engine/program.js';
 
 /** Where an undeclared identifier comes from: Nuxt/Nitro auto-imports and platform globals. */
 export interface AutoImport {
@@ -145,24 +146,21 @@ const NITRO_AUTO_IMPORT_FOLDER = /^(?:(.*?)\/)?server\/utils\//;
 export class ProjectAutoImports {
   private byName?: Map<string, { appRoot: string; declaration: ts.Declaration }[]>;
 
-  constructor(
-    private readonly program: ts.Program,
-    private readonly relative: (fileName: string) => string,
-  ) {}
+  constructor(private readonly project: ParsedProject) {}
 
   lookup(identifier: ts.Identifier): ts.Declaration | undefined {
     const candidates = this.index().get(identifier.text);
     if (!candidates) return undefined;
-    const file = this.relative(identifier.getSourceFile().fileName);
+    const file = this.project.relative(identifier.getSourceFile().fileName);
     return candidates.find((c) => file.startsWith(c.appRoot ? `${c.appRoot}/server/` : 'server/'))?.declaration;
   }
 
   private index(): Map<string, { appRoot: string; declaration: ts.Declaration }[]> {
     if (this.byName) return this.byName;
     this.byName = new Map();
-    for (const sourceFile of this.program.getSourceFiles()) {
-      const match = NITRO_AUTO_IMPORT_FOLDER.exec(this.relative(sourceFile.fileName));
-      if (!match || sourceFile.isDeclarationFile) continue;
+    for (const sourceFile of this.project.filesWhere((f) => NITRO_AUTO_IMPORT_FOLDER.test(f.relative))) {
+      const match = NITRO_AUTO_IMPORT_FOLDER.exec(this.project.relative(sourceFile.fileName));
+      if (!match) continue;
       for (const [name, declaration] of exportedDeclarations(sourceFile)) {
         const entries = this.byName.get(name) ?? [];
         entries.push({ appRoot: match[1] ?? '', declaration });

@@ -5,8 +5,9 @@
  */
 import { ts } from 'ts-morph';
 import type { AiCallMatch, Provider } from '../providers/index.js';
-import type { FunctionNode } from './ast.js';
+import { type FunctionNode, unwrap } from './ast.js';
 import { CallContext, type Resolver } from './resolve.js';
+import { mentionsAi } from '../engine/source-index.js';
 
 /** One function on the way to a paid call, and the call site in it that leads on (or the paid call itself). */
 export interface Step {
@@ -36,15 +37,15 @@ export function reachAiCalls(
     if (visited.has(fn) || visited.size >= MAX_FUNCTIONS || steps.length > MAX_DEPTH || !fn.body) return;
     visited.add(fn);
     forEachCall(fn.body, (call) => {
-      const match = matchAiCall(call, ctx, resolver, providers);
-      if (match) {
-        reached.push({ match, steps: [...steps, { fn, site: call, context: ctx }] });
-        return;
-      }
       const step = { fn, site: call, context: ctx };
-      const target = resolver.resolveFunction(call.expression, ctx);
-      if (target && !target.fn.getSourceFile().isDeclarationFile) {
-        visit(target.fn, ctx.enter(target.fn, call), [...steps, step]);
+      if (!leadsNowhere(call, ctx, resolver)) {
+        const match = matchAiCall(call, ctx, resolver, providers);
+        if (match) {
+          reached.push({ match, steps: [...steps, step] });
+          return;
+        }
+        const target = resolver.resolveFunction(call.expression, ctx);
+        if (target) visit(target.fn, ctx.enter(target.fn, call), [...steps, step]);
       }
       // Functions passed by reference run too: `withRetry(callModel)`, `items.map(summarize)`.
       for (const argument of call.arguments) {
@@ -72,12 +73,97 @@ export function matchAiCall(
   return undefined;
 }
 
-/** Every call in a function body, including inside callbacks defined there. */
-function forEachCall(body: ts.Node, visit: (call: ts.CallExpression) => void): void {
-  const recurse = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) visit(node);
-    if (ts.isClassLike(node)) return;
-    ts.forEachChild(node, recurse);
+/**
+ * A call into a project module that cannot reach a paid call (nothing in its import closure mentions an AI
+ * SDK or provider), given nothing that could make one (a client, a provider URL), leads nowhere: it is
+ * neither parsed nor followed. Callbacks written inline are walked where they stand, and functions passed
+ * by reference are followed apart from the call.
+ */
+function leadsNowhere(call: ts.CallExpression, context: CallContext, resolver: Resolver): boolean {
+  const graph = resolver.importGraph;
+  const root = rootIdentifier(call.expression);
+  if (!graph || !root) return false;
+  const module = importedModule(root, resolver);
+  if (module === undefined || module.file === undefined || graph.mayReachAi(module.file)) return false;
+  return !call.arguments.some((argument) => mayCarryAi(argument, context, resolver));
+}
+
+/** Whether a value passed to a call may be, or hold, something that calls a model. */
+function mayCarryAi(argument: ts.Expression, context: CallContext, resolver: Resolver): boolean {
+  if (ts.isFunctionLike(argument) || ts.isLiteralExpression(argument)) return mentionsAi(argument.getText());
+  if (mentionsAi(argument.getText())) return true;
+  let carries = false;
+  const visit = (node: ts.Node): void => {
+    if (carries) return;
+    if (ts.isIdentifier(node) && !isPropertyName(node)) carries = identifierMayCarryAi(node, context, resolver);
+    else if (node.kind === ts.SyntaxKind.ThisKeyword) carries = true;
+    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
   };
-  recurse(body);
+  visit(argument);
+  return carries;
+}
+
+function identifierMayCarryAi(identifier: ts.Identifier, context: CallContext, resolver: Resolver): boolean {
+  const module = importedModule(identifier, resolver);
+  if (module) return module.file === undefined ? mentionsAi(`'${module.specifier}'`) : resolver.importGraph!.mayReachAi(module.file);
+  const path = resolver.resolve(identifier, context);
+  if (!path) return false;
+  if (path.root.kind === 'module') return mentionsAi(`'${path.root.module}'`);
+  if (path.root.kind !== 'local') return false;
+  const node = path.root.node;
+  return ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isSourceFile(node) || mentionsAi(node.getText());
+}
+
+/** `a` in `a.b.c()`, `a()`, `a.b().c()`. */
+function rootIdentifier(expression: ts.Expression): ts.Identifier | undefined {
+  let current = unwrap(expression);
+  for (;;) {
+    if (ts.isIdentifier(current)) return current;
+    if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current) || ts.isCallExpression(current)) current = unwrap(current.expression);
+    else return undefined;
+  }
+}
+
+/** The module an identifier is imported from (ES import or `const x = require('…')`), and its project file. */
+function importedModule(identifier: ts.Identifier, resolver: Resolver): { specifier: string; file: string | undefined } | undefined {
+  const declaration = resolver.bindings.localDeclarationOf(identifier);
+  if (!declaration) return undefined;
+  let specifier: ts.Expression | undefined;
+  if (ts.isImportSpecifier(declaration)) specifier = declaration.parent.parent.parent.moduleSpecifier;
+  else if (ts.isImportClause(declaration)) specifier = declaration.parent.moduleSpecifier;
+  else if (ts.isNamespaceImport(declaration)) specifier = declaration.parent.parent.moduleSpecifier;
+  else if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) specifier = declaration.moduleReference.expression;
+  else if (ts.isVariableDeclaration(declaration) && declaration.initializer) specifier = requiredModule(declaration.initializer);
+  if (!specifier || !ts.isStringLiteralLike(specifier)) return undefined;
+  const file = resolver.project.resolveImport(specifier.text, identifier.getSourceFile().fileName);
+  return { specifier: specifier.text, file };
+}
+
+function requiredModule(initializer: ts.Expression): ts.Expression | undefined {
+  let current = unwrap(initializer);
+  while (ts.isPropertyAccessExpression(current)) current = unwrap(current.expression);
+  return ts.isCallExpression(current) && ts.isIdentifier(current.expression) && current.expression.text === 'require' ? current.arguments[0] : undefined;
+}
+
+function isPropertyName(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  return (ts.isPropertyAccessExpression(parent) && parent.name === identifier) || (ts.isPropertyAssignment(parent) && parent.name === identifier);
+}
+
+const callsOf = new WeakMap<ts.Node, ts.CallExpression[]>();
+
+/** Every call in a function body, including inside callbacks defined there (memoized: routes share helpers). */
+function forEachCall(body: ts.Node, visit: (call: ts.CallExpression) => void): void {
+  let calls = callsOf.get(body);
+  if (!calls) {
+    const found: ts.CallExpression[] = [];
+    const recurse = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) found.push(node);
+      if (ts.isClassLike(node)) return;
+      ts.forEachChild(node, recurse);
+    };
+    recurse(body);
+    callsOf.set(body, (calls = found));
+  }
+  calls.forEach(visit);
 }

@@ -5,12 +5,14 @@
  * incoming request, a project declaration, or a validated value) followed by member names, calls and `new`.
  * `openai.chat.completions.create` with `const openai = new OpenAI()` and `import OpenAI from 'openai'`
  * resolves to module `openai` + [new, chat, completions, create]. Imports across files, re-exports, path
- * aliases and CommonJS `require` are followed through TypeScript's checker; parameters of functions reached
+ * aliases and CommonJS `require` are followed by name binding (bindings.ts); parameters of functions reached
  * through a call are bound to that call's arguments (a `CallContext`).
  */
 import { ts } from 'ts-morph';
 import type { ParsedProject } from '../engine/program.js';
 import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwrap } from './ast.js';
+import { Bindings } from './bindings.js';
+import type { ImportGraph } from '../engine/import-graph.js';
 import { ProjectAutoImports, accessorOf, autoImportOf, mayBeAccessor, passedThrough } from './accessors.js';
 
 export type Segment =
@@ -81,16 +83,17 @@ export class Resolver {
   constructor(
     readonly project: ParsedProject,
     private readonly instanceModules: ReadonlySet<string> = new Set(),
-  ) {}
+    /** Which project modules can lead to a paid call; without it every call is followed. */
+    readonly importGraph?: ImportGraph,
+  ) {
+    this.bindings = new Bindings(project);
+  }
 
+  readonly bindings: Bindings;
   private autoImports?: ProjectAutoImports;
 
   private get projectAutoImports(): ProjectAutoImports {
-    return (this.autoImports ??= new ProjectAutoImports(this.project.program, (f) => this.project.relative(f)));
-  }
-
-  get checker(): ts.TypeChecker {
-    return this.project.checker;
+    return (this.autoImports ??= new ProjectAutoImports(this.project));
   }
 
   /** The declaration an identifier refers to, through imports and re-exports into project files. */
@@ -105,29 +108,7 @@ export class Resolver {
   private readonly declarations = new WeakMap<ts.Node, ts.Declaration | null>();
 
   private findDeclaration(identifier: ts.Node): ts.Declaration | undefined {
-    let symbol: ts.Symbol | undefined;
-    try {
-      symbol =
-        ts.isShorthandPropertyAssignment(identifier.parent) && identifier.parent.name === identifier
-          ? this.checker.getShorthandAssignmentValueSymbol(identifier.parent)
-          : this.checker.getSymbolAtLocation(identifier);
-    } catch {
-      return undefined;
-    }
-    if (!symbol) return undefined;
-    // Follow import/export aliases one hop at a time: a chain that ends in a package (unresolved here, we do
-    // not read node_modules) stops at the last project alias, e.g. `import passport from 'passport'`.
-    for (let hops = 0; symbol.flags & ts.SymbolFlags.Alias && hops < 20; hops++) {
-      let next: ts.Symbol | undefined;
-      try {
-        next = this.checker.getImmediateAliasedSymbol(symbol);
-      } catch {
-        next = undefined;
-      }
-      if (!next?.declarations?.length) return symbol.declarations?.[0];
-      symbol = next;
-    }
-    return symbol.valueDeclaration ?? symbol.declarations?.[0];
+    return this.bindings.declarationOf(identifier);
   }
 
   resolve(expression: ts.Expression, context: CallContext = CallContext.ROOT, depth = 0): AccessPath | undefined {
@@ -155,11 +136,11 @@ export class Resolver {
       if (base && name !== undefined && isClassInstance(base)) {
         const viaClass =
           this.resolveClassMember(base.root as { kind: 'local'; node: ts.ClassLikeDeclaration }, name, base.context, next) ??
-          this.resolveMemberByChecker(e, base.context, next);
+          this.resolveMemberByName(e, base.context, next);
         if (viaClass) return viaClass;
       }
       if (!base) {
-        const viaChecker = this.resolveMemberByChecker(e, context, next);
+        const viaChecker = this.resolveMemberByName(e, context, next);
         if (viaChecker) return viaChecker;
         return undefined;
       }
@@ -188,7 +169,7 @@ export class Resolver {
     const isDynamicImport = callee.kind === ts.SyntaxKind.ImportKeyword;
     if ((isDynamicImport || (ts.isIdentifier(callee) && callee.text === 'require')) && call.arguments.length >= 1) {
       const module = stringValue(call.arguments[0]);
-      // A project module stands for its source file, whose exports the checker knows; a package for its name.
+      // A project module stands for its source file, whose exports are looked up by name; a package for its name.
       const projectModule = module !== undefined ? this.projectModule(call.arguments[0]) : undefined;
       if (projectModule) return { root: { kind: 'local', node: projectModule }, segments: [], context };
       if (module !== undefined) return { root: { kind: 'module', module }, segments: [], context };
@@ -348,27 +329,12 @@ export class Resolver {
 
   /** The project source file a module specifier (`require('./chat')`) resolves to, if any. */
   private projectModule(specifier: ts.Expression): ts.SourceFile | undefined {
-    try {
-      const symbol = this.checker.getSymbolAtLocation(specifier);
-      const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-      return declaration && ts.isSourceFile(declaration) && !declaration.isDeclarationFile ? declaration : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.bindings.moduleFile(specifier);
   }
 
   /** The declaration a project module exports under `name` (ES exports and CommonJS `module.exports`). */
   private moduleExport(sourceFile: ts.SourceFile, name: string): ts.Declaration | undefined {
-    try {
-      const moduleSymbol = this.checker.getSymbolAtLocation(sourceFile);
-      if (!moduleSymbol) return undefined;
-      const exported = this.checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
-      let symbol = exported;
-      for (let hops = 0; symbol && symbol.flags & ts.SymbolFlags.Alias && hops < 10; hops++) symbol = this.checker.getImmediateAliasedSymbol(symbol);
-      return symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-    } catch {
-      return undefined;
-    }
+    return this.bindings.exportOf(sourceFile, name);
   }
 
   /** The first value assigned to a variable declared without one, in the scope that declares it. */
@@ -408,7 +374,7 @@ export class Resolver {
     return { ...resolved, segments: [...segments, { kind: 'new' }] };
   }
 
-  /** `obj.method` where `obj` is a project object, class instance or namespace: ask the checker. */
+  /** `obj.method` where `obj` is a project object, class instance or namespace. */
   private resolveProjectMember(
     access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
     base: AccessPath,
@@ -424,7 +390,7 @@ export class Resolver {
       const exported = this.moduleExport(node, name);
       if (exported) return this.resolveDeclaration(exported, base.context, depth);
     }
-    const member = this.resolveMemberByChecker(access, base.context, depth);
+    const member = this.resolveMemberByName(access, base.context, depth);
     // A plain field of a parameter typed with a project class (a request DTO, `dto.messages`) is data the
     // parameter carries: keep it as the parameter's member rather than the field's declaration.
     if (base.root.kind === 'param' && member?.root.kind === 'local' && member.segments.length === 0 && ts.isPropertyDeclaration(member.root.node)) {
@@ -433,7 +399,7 @@ export class Resolver {
     return member;
   }
 
-  private resolveMemberByChecker(
+  private resolveMemberByName(
     access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
     context: CallContext,
     depth: number,
@@ -448,7 +414,7 @@ export class Resolver {
       return this.resolveDeclaration(declaration, context, depth);
     }
     // A constructor parameter property, `constructor(private readonly ai: AiService)`: an injected instance
-    // of its declared type, whose members the checker finds through that type.
+    // of its declared type, whose members are that class's.
     if (ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent)) {
       return this.fromTypeAnnotation(declaration.type, context) ?? { root: { kind: 'local', node: declaration }, segments: [], context };
     }
@@ -467,7 +433,16 @@ export class Resolver {
   }
 }
 
+const returnsOf = new WeakMap<FunctionNode, ts.Expression[]>();
+
+/** The expressions a function returns (memoized: every call into a helper asks again). */
 export function returnExpressions(fn: FunctionNode): ts.Expression[] {
+  let returns = returnsOf.get(fn);
+  if (!returns) returnsOf.set(fn, (returns = findReturnExpressions(fn)));
+  return returns;
+}
+
+function findReturnExpressions(fn: FunctionNode): ts.Expression[] {
   if (!fn.body) return [];
   if (!ts.isBlock(fn.body)) return [fn.body];
   const found: ts.Expression[] = [];

@@ -1,15 +1,16 @@
 /**
- * Stage 3, parse: a TypeScript program over just the files that can matter and the project files they
- * import, with TypeScript's own module resolution (tsconfig `paths`, `baseUrl`, index files, re-exports,
- * CommonJS `require` in JavaScript). The host never reads outside the scanned root, never reads
- * dependencies under node_modules, and treats tsconfig files as data.
+ * Stage 3, parse: files are parsed when a question needs them, not before. The route files are parsed up
+ * front; a helper, a re-exporting barrel or a mounted router is parsed the first time the analysis follows an
+ * import into it, so the cost grows with what the routes reach rather than with the size of the project.
+ * Modules resolve with TypeScript's own resolution (tsconfig `paths`, `baseUrl`, index files, extensions);
+ * nothing outside the scanned root or under node_modules is read, and tsconfig files are read as data.
  */
 import { ts } from 'ts-morph';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';
 import { RootGuard } from './root-guard.js';
-import { readSource, toPosix, type SourceIndex } from './source-index.js';
+import { readSource, toPosix, type IndexedFile, type SourceIndex } from './source-index.js';
 import { withFrameworkAliases } from './framework-aliases.js';
 
 const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
@@ -21,21 +22,35 @@ const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 export const MAX_AST_DEPTH = 1000;
 
 /**
- * Imports are followed this many files deep from the route files. TypeScript loads imports recursively, so a
- * chain of thousands of files would overflow its stack; the analysis follows far fewer calls than this anyway.
+ * Re-exports are followed this many modules deep. Real barrels chain a handful; a longer chain is generated
+ * or circular code, and following it would only cost time.
  */
 export const MAX_IMPORT_DEPTH = 64;
 
 export interface ParsedProject {
-  program: ts.Program;
-  checker: ts.TypeChecker;
   root: string;
   relative(fileName: string): string;
+  /** A project file, parsed on first use; undefined when it cannot be read or lies outside the root. */
+  sourceFile(fileName: string): ts.SourceFile | undefined;
+  /**
+   * The project file a module specifier names from a file, parsed; undefined for a package, or when the
+   * file's text fails the cheap test that decides whether it is worth parsing.
+   */
+  importedFile(specifier: string, from: ts.SourceFile, worthParsing?: (text: string) => boolean): ts.SourceFile | undefined;
+  /** Indexed files that pass a test on their path and text, parsed. */
+  filesWhere(test: (file: IndexedFile) => boolean): ts.SourceFile[];
+  /** The absolute path of the project file a module specifier names from a file; undefined for a package. */
+  resolveImport(specifier: string, containingFile: string): string | undefined;
+  /** The unparsed text of a project file (by absolute path), for a cheap look before parsing it. */
+  textOf(fileName: string): string | undefined;
+  /** Notes a chain of re-exports cut short, once per file. */
+  noteTooDeep(fileName: string): void;
+  /** How many files have been parsed so far. */
+  readonly parsedFiles: number;
 }
 
 const BASE_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
-  checkJs: false,
   noLib: true,
   noEmit: true,
   types: [],
@@ -47,7 +62,10 @@ const BASE_OPTIONS: ts.CompilerOptions = {
   allowArbitraryExtensions: false,
 };
 
-export function createParsedProject(index: SourceIndex, rootNames: string[], errors: ScanError[]): ParsedProject {
+/** Comments are not analysed: JSDoc is skipped, which parses faster. */
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
+export function createParsedProject(index: SourceIndex, errors: ScanError[]): ParsedProject {
   const root = index.root;
   const guard = new RootGuard(root);
   // Indexed files were checked when they were read; anything else is checked against real paths.
@@ -60,42 +78,8 @@ export function createParsedProject(index: SourceIndex, rootNames: string[], err
     if (known === undefined) relativePaths.set(fileName, (known = toPosix(path.relative(root, fileName))));
     return known;
   };
-  const importDepth = new Map<string, number>(rootNames.map((name) => [path.resolve(name), 0]));
-  const tooDeepImports = new Set<string>();
-  /** Whether `containingFile` may bring `target` into the program: not when it is new and too far from the roots. */
-  const withinImportDepth = (containingFile: string, target: string): boolean => {
-    const depth = (importDepth.get(path.resolve(containingFile)) ?? 0) + 1;
-    const known = importDepth.get(path.resolve(target));
-    if (known !== undefined) {
-      if (depth < known) importDepth.set(path.resolve(target), depth);
-      return true;
-    }
-    if (depth > MAX_IMPORT_DEPTH) {
-      if (!tooDeepImports.has(containingFile)) {
-        tooDeepImports.add(containingFile);
-        errors.push({ file: relative(containingFile), kind: 'too-deep', message: `imports not followed: more than ${MAX_IMPORT_DEPTH} files away from a route file` });
-      }
-      return false;
-    }
-    importDepth.set(path.resolve(target), depth);
-    return true;
-  };
 
-  const resolutionCaches = new Map<ts.CompilerOptions, ts.ModuleResolutionCache>();
-  const host: ts.CompilerHost = {
-    getSourceFile(fileName, languageVersion) {
-      const text = readProjectFile(fileName);
-      if (text === undefined) return undefined;
-      return parseBounded(fileName, text, languageVersion, (message) => errors.push({ file: relative(fileName), kind: 'too-deep', message }));
-    },
-    // JSDoc in JavaScript files carries types and imports; in TypeScript files nothing the analysis reads.
-    jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
-    getDefaultLibFileName: () => 'lib.d.ts',
-    writeFile: () => undefined,
-    getCurrentDirectory: () => root,
-    getCanonicalFileName: (f) => f,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => '\n',
+  const host: ts.ModuleResolutionHost = {
     // Module resolution probes many candidate paths, most of them more than once: answers are cached.
     fileExists: memo((f) =>
       index.files.has(path.resolve(f)) || ((SOURCE_FILE.test(f) || f.endsWith('package.json')) && guard.lexicallyInside(f) && isFile(f) && guard.reallyInside(f)),
@@ -103,53 +87,95 @@ export function createParsedProject(index: SourceIndex, rootNames: string[], err
     readFile: (f) => (insideRoot(f) ? readText(f) : undefined),
     directoryExists: memo((d) => guard.lexicallyInside(d) && isDirectory(d) && guard.reallyInside(d)),
     realpath: (f) => f,
-    getDirectories: () => [],
-    resolveModuleNameLiterals(literals, containingFile) {
-      const options = configs.optionsFor(containingFile);
-      const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
-      return literals.map((literal) => {
-        // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
-        if (isBareSpecifier(literal.text) && !options.baseUrl && !matchesPaths(literal.text, options.paths)) return { resolvedModule: undefined };
-        const result = ts.resolveModuleName(literal.text, containingFile, options, host, cache);
-        const resolved = result.resolvedModule;
-        if (resolved && (!insideRoot(resolved.resolvedFileName) || resolved.extension === ts.Extension.Json || !withinImportDepth(containingFile, resolved.resolvedFileName))) {
-          return { resolvedModule: undefined };
-        }
-        return { resolvedModule: resolved };
-      });
-    },
+    getCurrentDirectory: () => root,
   };
+  const resolutionCaches = new Map<ts.CompilerOptions, ts.ModuleResolutionCache>();
+  const importsOf = new Map<string, Map<string, string | null>>();
 
-  function readProjectFile(fileName: string): string | undefined {
-    const absolute = path.resolve(fileName);
-    const indexed = index.files.get(absolute);
-    if (indexed) return indexed.text;
-    if (index.skipped.has(absolute) || !guard.reallyInside(absolute)) return undefined;
-    // A project file reached through an import but not discovered (e.g. under an ignored folder).
-    return readSource(absolute, relative(absolute), guard, errors);
+  /** The absolute path of the project file an import names, resolved once per file and specifier. */
+  function resolveImport(specifier: string, containingFile: string): string | undefined {
+    let resolvedImports = importsOf.get(containingFile);
+    if (!resolvedImports) importsOf.set(containingFile, (resolvedImports = new Map()));
+    const known = resolvedImports.get(specifier);
+    if (known !== undefined) return known ?? undefined;
+    const options = configs.optionsFor(containingFile);
+    let resolved: string | undefined;
+    // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
+    if (!isBareSpecifier(specifier) || options.baseUrl || matchesPaths(specifier, options.paths)) {
+      const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
+      const module = ts.resolveModuleName(specifier, containingFile, options, host, cache).resolvedModule;
+      if (module && module.extension !== ts.Extension.Json && !module.resolvedFileName.endsWith('.d.ts') && insideRoot(module.resolvedFileName)) {
+        resolved = path.resolve(module.resolvedFileName);
+      }
+    }
+    resolvedImports.set(specifier, resolved ?? null);
+    return resolved;
   }
 
-  const program = ts.createProgram({ rootNames, options: BASE_OPTIONS, host });
-  for (const sourceFile of program.getSourceFiles()) {
-    for (const diagnostic of program.getSyntacticDiagnostics(sourceFile).slice(0, 1)) {
-      const { line } = sourceFile.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+  const parsed = new Map<string, ts.SourceFile | null>();
+  function sourceFile(fileName: string): ts.SourceFile | undefined {
+    const absolute = path.resolve(fileName);
+    const known = parsed.get(absolute);
+    if (known !== undefined) return known ?? undefined;
+    const text = readProjectFile(absolute);
+    const file = text === undefined ? undefined : parseFile(absolute, text);
+    parsed.set(absolute, file ?? null);
+    return file;
+  }
+
+  function parseFile(fileName: string, text: string): ts.SourceFile {
+    const file = parseBounded(fileName, text, PARSE_OPTIONS, (message) => errors.push({ file: relative(fileName), kind: 'too-deep', message }));
+    const [diagnostic] = (file as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    if (diagnostic) {
+      const { line } = file.getLineAndCharacterOfPosition(diagnostic.start);
       errors.push({
-        file: relative(sourceFile.fileName),
+        file: relative(fileName),
         line: line + 1,
         kind: 'syntax',
         message: `syntax error: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (analysed as far as it parses)`,
       });
     }
+    return file;
   }
-  // Creating the checker binds every file of the program: done on the first question that needs it.
-  let checker: ts.TypeChecker | undefined;
+
+  const unindexedTexts = new Map<string, string | null>();
+  function readProjectFile(absolute: string): string | undefined {
+    const indexed = index.files.get(absolute);
+    if (indexed) return indexed.text;
+    if (index.skipped.has(absolute) || !SOURCE_FILE.test(absolute)) return undefined;
+    // A project file reached through an import but not discovered (e.g. under an ignored folder): read once.
+    let text = unindexedTexts.get(absolute);
+    if (text === undefined) {
+      text = guard.reallyInside(absolute) ? readSource(absolute, relative(absolute), guard, errors) ?? null : null;
+      unindexedTexts.set(absolute, text);
+    }
+    return text ?? undefined;
+  }
+
+  const tooDeep = new Set<string>();
   return {
-    program,
-    get checker() {
-      return (checker ??= program.getTypeChecker());
-    },
     root,
     relative,
+    sourceFile,
+    importedFile: (specifier, from, worthParsing) => {
+      const target = resolveImport(specifier, from.fileName);
+      if (target === undefined) return undefined;
+      const text = worthParsing && !parsed.has(target) ? readProjectFile(target) : undefined;
+      return text === undefined || worthParsing!(text) ? sourceFile(target) : undefined;
+    },
+    filesWhere: (test) => [...index.files.values()].filter(test).flatMap((f) => sourceFile(f.path) ?? []),
+    resolveImport,
+    textOf: (fileName) => index.files.get(fileName)?.text ?? readProjectFile(fileName),
+    noteTooDeep(fileName) {
+      if (tooDeep.has(fileName)) return;
+      tooDeep.add(fileName);
+      errors.push({ file: relative(fileName), kind: 'too-deep', message: `re-exports not followed: more than ${MAX_IMPORT_DEPTH} modules deep` });
+    },
+    get parsedFiles() {
+      let count = 0;
+      for (const file of parsed.values()) if (file) count++;
+      return count;
+    },
   };
 }
 

@@ -21,7 +21,8 @@ import { effectiveRules, endpointsInFiles, filterFindings } from './filter.js';
 import { createParsedProject } from './program.js';
 import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
-import { buildIndex, toPosix } from './source-index.js';
+import { buildIndex, mentionsAi, toPosix } from './source-index.js';
+import { ImportGraph } from './import-graph.js';
 import { projectFacts } from '../analysis/project-facts.js';
 
 export interface ScanOptions {
@@ -63,18 +64,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const progress: ScanProgress = { filesIndexed: discovery.files.length, filesAnalysed: 0, routesAnalysed: 0 };
   options.onProgress?.(progress);
 
-  const candidates = [...index.files.values()].filter((f) => f.mentionsRoutes).map((f) => f.path);
   let endpoints: Endpoint[] = [];
   let analyzedFiles = 0;
-  if (candidates.length > 0) {
-    const project = createParsedProject(index, candidates, errors);
-    const resolver = new Resolver(project, SDK_MODULES);
-    const sourceFiles = project.program.getSourceFiles().filter((f) => !f.isDeclarationFile);
-    analyzedFiles = sourceFiles.length;
-    progress.filesAnalysed = analyzedFiles;
-    options.onProgress?.(progress);
-    const context: FrameworkContext = { project, resolver, routeFiles: sourceFiles };
+  const project = createParsedProject(index, errors);
+  const routeFiles = project.filesWhere((f) => f.mentionsRoutes);
+  if (routeFiles.length > 0) {
     const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
+    const resolver = new Resolver(project, SDK_MODULES, new ImportGraph(project, mayCallAi(root, custom.aiWrappers)));
+    progress.filesAnalysed = routeFiles.length;
+    options.onProgress?.(progress);
+    const context: FrameworkContext = { project, resolver, routeFiles };
     const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
     const analyzed: Omit<Endpoint, 'id'>[] = [];
     for (const framework of FRAMEWORKS) {
@@ -86,6 +85,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
     }
     endpoints = withIds(analyzed);
+    analyzedFiles = project.parsedFiles;
   }
   // An ignored file may still be parsed as a helper of another file; its own routes are not reported.
   if (ignores.length > 0) endpoints = endpointsInFiles(endpoints, discovery.files, root);
@@ -106,6 +106,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     rules: enabledRules,
   };
 }
+
+/**
+ * Whether a file's own text may make a paid call: it names an AI SDK or provider host, or a configured AI
+ * wrapper; or it is Nitro server code, which calls `server/utils` exports without importing them.
+ */
+function mayCallAi(root: string, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
+  const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
+  return (fileName, text) =>
+    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || NITRO_SERVER_CODE.test(toPosix(path.relative(root, fileName)));
+}
+
+const NITRO_SERVER_CODE = /(^|\/)server\//;
 
 /** The folder reports are relative to: the common parent of the scanned paths. */
 export function scanRoot(paths: string[]): string {

@@ -82,6 +82,11 @@ export function buildIndex(root: string, files: string[]): SourceIndex {
   return index;
 }
 
+/** Whether a text names an AI SDK package or a model provider's host. */
+export function mentionsAi(text: string): boolean {
+  return AI_MARKERS.test(text);
+}
+
 export function indexedFile(file: string, relative: string, text: string): IndexedFile {
   return {
     path: file,

@@ -202,16 +202,11 @@ class FastifyRoutes {
   /** The default export of a project module, from its specifier (`import('./routes/chat.js')`) or its file. */
   private defaultExportOf(specifier: ts.Node | undefined): ts.Expression | undefined {
     if (!specifier) return undefined;
-    const checker = this.context.resolver.checker;
-    let module: ts.Symbol | undefined;
-    try {
-      module = checker.getSymbolAtLocation(specifier);
-    } catch {
-      return undefined;
-    }
+    const bindings = this.context.resolver.bindings;
+    const module = ts.isSourceFile(specifier) ? specifier : ts.isStringLiteralLike(specifier) ? bindings.moduleFile(specifier) : undefined;
+    if (!module) return undefined;
     // `export default` and `export =` / CommonJS `module.exports = ...`.
-    const exported = module?.exports?.get('default' as ts.__String) ?? module?.exports?.get('export=' as ts.__String);
-    const declaration = exported?.valueDeclaration ?? exported?.declarations?.[0];
+    const declaration = bindings.exportOf(module, 'default') ?? bindings.exportOf(module, 'export=');
     if (!declaration) return undefined;
     if (ts.isExportAssignment(declaration)) return declaration.expression;
     if (ts.isBinaryExpression(declaration)) return declaration.right;
@@ -249,8 +244,7 @@ class FastifyRoutes {
     const pluginOptions = this.objectOf(propertyValue(options && objectProperty(options, 'options')));
     const basePrefix = stringValue(propertyValue(pluginOptions && objectProperty(pluginOptions, 'prefix'))) ?? '';
     const found: PluginRegistration[] = [];
-    for (const file of this.context.project.program.getSourceFiles()) {
-      if (file.isDeclarationFile || !file.fileName.startsWith(dir + path.sep)) continue;
+    for (const file of this.context.project.filesWhere((f) => f.path.startsWith(dir + path.sep))) {
       const exported = this.defaultExportOf(file);
       const plugin = exported ? this.pluginOf(exported) : this.fileDefaultPlugin(file);
       if (!plugin) continue;

@@ -101,17 +101,16 @@ function isLocalModel(path: AccessPath | undefined): boolean {
   return LOCAL_MODELS.test(path.root.module) || LOCAL_MODELS.test(memberNames(path.segments)[0] ?? '');
 }
 
-const settingsCache = new WeakMap<ts.Program, boolean>();
+const settingsCache = new WeakMap<object, boolean>();
 
 /** Does the project only ever set `Settings.llm` to a local model? */
 function settingsLlmIsLocal(resolver: Resolver): boolean {
-  const program = resolver.project.program;
-  const cached = settingsCache.get(program);
+  const project = resolver.project;
+  const cached = settingsCache.get(project);
   if (cached !== undefined) return cached;
   let local = false;
   let paid = false;
-  for (const file of program.getSourceFiles()) {
-    if (file.isDeclarationFile || !file.text.includes('Settings')) continue;
+  for (const file of project.filesWhere((f) => f.mentionsAi && f.text.includes('Settings'))) {
     const visit = (node: ts.Node): void => {
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && node.left.name.text === 'llm') {
         if (isLocalModel(resolver.resolve(node.right))) local = true;
@@ -122,6 +121,6 @@ function settingsLlmIsLocal(resolver: Resolver): boolean {
     visit(file);
   }
   const result = local && !paid;
-  settingsCache.set(program, result);
+  settingsCache.set(project, result);
   return result;
 }

@@ -1,0 +1,478 @@
+/**
+ * Name binding without a type checker: which declaration an identifier refers to, found by walking the
+ * scopes around it, then through imports, re-exports and CommonJS exports into the project file that
+ * declares it; and which declaration `a.b` names when `a` is a project namespace, object, class or instance.
+ * Files are parsed only when a lookup leads into them.
+ */
+import { ts } from 'ts-morph';
+import { MAX_IMPORT_DEPTH, type ParsedProject } from '../engine/program.js';
+import { propertyNameText, stringValue, unwrap } from './ast.js';
+
+type Names = Map<string, ts.Declaration>;
+
+/** Class members are looked up through at most this many `extends`. */
+const MAX_INHERITANCE = 8;
+
+export class Bindings {
+  private readonly scopes = new WeakMap<ts.Node, Names>();
+  private readonly hoisted = new WeakMap<ts.Node, Names>();
+  private readonly exportTables = new WeakMap<ts.SourceFile, ExportTable>();
+
+  constructor(private readonly project: ParsedProject) {}
+
+  /** The declaration a name refers to, followed through imports into project files. */
+  declarationOf(node: ts.Node): ts.Declaration | undefined {
+    const parent = node.parent;
+    if (!parent) return undefined;
+    if (ts.isStringLiteralLike(node) && ts.isElementAccessExpression(parent) && parent.argumentExpression === node) {
+      return this.memberOf(parent.expression, node.text);
+    }
+    if (!ts.isIdentifier(node) && !ts.isPrivateIdentifier(node)) return undefined;
+    if (ts.isPropertyAccessExpression(parent) && parent.name === node) return this.memberOf(parent.expression, node.text);
+    if (ts.isQualifiedName(parent) && parent.right === node) {
+      const namespace = this.declarationOf(parent.left);
+      return namespace && ts.isSourceFile(namespace) ? this.exportOf(namespace, node.text) : undefined;
+    }
+    if (isDeclarationName(node)) return this.followAlias(parent as ts.Declaration);
+    const local = this.lookup(node.text, node);
+    return local && this.followAlias(local);
+  }
+
+  /** The declaration a name has in the scopes around it, before following imports. */
+  localDeclarationOf(identifier: ts.Identifier): ts.Declaration | undefined {
+    return this.lookup(identifier.text, identifier);
+  }
+
+  /** The project file a module specifier (`require('./chat')`, `import('./chat')`) names. */
+  moduleFile(specifier: ts.Expression): ts.SourceFile | undefined {
+    const text = stringValue(specifier);
+    return text === undefined ? undefined : this.project.importedFile(text, specifier.getSourceFile());
+  }
+
+  /** The declaration a project module exports under a name; `export=` for `module.exports` / `export =`. */
+  exportOf(file: ts.SourceFile, name: string): ts.Declaration | undefined {
+    let answers = this.exportAnswers.get(file);
+    if (!answers) this.exportAnswers.set(file, (answers = new Map()));
+    if (answers.has(name)) return answers.get(name) ?? undefined;
+    const found = this.findExport(file, name, 0, new Set());
+    answers.set(name, found ?? null);
+    return found;
+  }
+
+  private readonly exportAnswers = new WeakMap<ts.SourceFile, Map<string, ts.Declaration | null>>();
+
+  // ----- scopes
+
+  private lookup(name: string, from: ts.Node): ts.Declaration | undefined {
+    for (let node: ts.Node | undefined = from.parent; node; node = node.parent) {
+      if (!isScope(node)) continue;
+      const found = this.namesOf(node).get(name) ?? (hoists(node) ? this.hoistedOf(node).get(name) : undefined);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private namesOf(scope: ts.Node): Names {
+    let names = this.scopes.get(scope);
+    if (names) return names;
+    names = new Map();
+    if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)) {
+      for (const statement of scope.statements) addStatement(names, statement);
+    } else if (ts.isCaseBlock(scope)) {
+      for (const clause of scope.clauses) for (const statement of clause.statements) addStatement(names, statement);
+    } else if (ts.isFunctionLike(scope)) {
+      for (const parameter of scope.parameters) addBinding(names, parameter.name, parameter);
+      if ((ts.isFunctionExpression(scope) || ts.isClassExpression(scope)) && scope.name) add(names, scope.name.text, scope);
+    } else if (ts.isForStatement(scope) || ts.isForInStatement(scope) || ts.isForOfStatement(scope)) {
+      const initializer = scope.initializer;
+      if (initializer && ts.isVariableDeclarationList(initializer)) for (const d of initializer.declarations) addBinding(names, d.name, d);
+    } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+      addBinding(names, scope.variableDeclaration.name, scope.variableDeclaration);
+    } else if (ts.isClassExpression(scope) && scope.name) {
+      add(names, scope.name.text, scope);
+    }
+    this.scopes.set(scope, names);
+    return names;
+  }
+
+  /** `var` declarations and functions inside nested blocks belong to the enclosing function or file. */
+  private hoistedOf(scope: ts.Node): Names {
+    let names = this.hoisted.get(scope);
+    if (names) return names;
+    names = new Map();
+    const found = names;
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) {
+        if (ts.isFunctionDeclaration(node) && node.name) add(found, node.name.text, node);
+        return;
+      }
+      if (ts.isVariableDeclarationList(node) && !(node.flags & ts.NodeFlags.BlockScoped)) {
+        for (const d of node.declarations) addBinding(found, d.name, d);
+      }
+      ts.forEachChild(node, visit);
+    };
+    const body = ts.isFunctionLike(scope) ? (scope as ts.FunctionLikeDeclaration).body : scope;
+    if (body) ts.forEachChild(body, visit);
+    this.hoisted.set(scope, names);
+    return names;
+  }
+
+  // ----- imports and exports
+
+  /** Import aliases lead to the project declaration they import; a package import stays as it is. */
+  private followAlias(declaration: ts.Declaration, hops = 0): ts.Declaration | undefined {
+    if (hops > MAX_IMPORT_DEPTH) return declaration;
+    const from = declaration.getSourceFile();
+    if (ts.isImportSpecifier(declaration)) {
+      const file = this.importTarget(declaration.parent.parent.parent.moduleSpecifier, from);
+      const name = (declaration.propertyName ?? declaration.name).text;
+      return (file && this.exportOf(file, name)) ?? declaration;
+    }
+    if (ts.isImportClause(declaration)) {
+      const file = this.importTarget(declaration.parent.moduleSpecifier, from);
+      return (file && (this.exportOf(file, 'default') ?? this.exportOf(file, 'export='))) ?? declaration;
+    }
+    if (ts.isNamespaceImport(declaration)) {
+      return this.importTarget(declaration.parent.parent.moduleSpecifier, from) ?? declaration;
+    }
+    if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
+      const file = this.importTarget(declaration.moduleReference.expression, from);
+      return (file && (this.exportOf(file, 'export=') ?? file)) ?? declaration;
+    }
+    // CommonJS: `const summarize = require('./summarize')`, `const ask = require('./ai').ask`.
+    if (ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && declaration.initializer) {
+      const required = requiredExport(declaration.initializer);
+      const file = required && this.importTarget(required.specifier, from);
+      if (!file || !required) return declaration;
+      return (required.name === undefined ? this.exportOf(file, 'export=') : this.exportOf(file, required.name)) ?? declaration;
+    }
+    return declaration;
+  }
+
+  private importTarget(specifier: ts.Expression, from: ts.SourceFile): ts.SourceFile | undefined {
+    return ts.isStringLiteralLike(specifier) ? this.project.importedFile(specifier.text, from) : undefined;
+  }
+
+  private findExport(file: ts.SourceFile, name: string, depth: number, visiting: Set<string>): ts.Declaration | undefined {
+    if (depth > MAX_IMPORT_DEPTH) {
+      this.project.noteTooDeep(file.fileName);
+      return undefined;
+    }
+    const key = `${file.fileName}\0${name}`;
+    if (visiting.has(key)) return undefined; // a cycle of re-exports
+    visiting.add(key);
+    const table = this.exportTable(file);
+    const entry = table.named.get(name);
+    if (entry) return this.exportedDeclaration(entry, file, depth, visiting);
+    if (name === 'default') return undefined;
+    for (const star of table.stars) {
+      const specifier = star.moduleSpecifier;
+      if (!specifier || !ts.isStringLiteralLike(specifier)) continue;
+      // Only a module that may export the name can provide it: most of a barrel stays unparsed.
+      const target = this.project.importedFile(specifier.text, file, (text) => mayExport(text, name));
+      if (!target) continue;
+      const found = this.findExport(target, name, depth + 1, visiting);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private exportedDeclaration(entry: ExportEntry, file: ts.SourceFile, depth: number, visiting: Set<string>): ts.Declaration | undefined {
+    if (entry.kind === 'declaration') return this.followAlias(entry.declaration);
+    if (entry.kind === 'namespace') {
+      return (entry.module !== undefined ? this.project.importedFile(entry.module, file) : undefined) ?? entry.specifier;
+    }
+    // `export { a as b } from './x'`, or `export { a as b }` of a local or imported name.
+    if (entry.module !== undefined) {
+      const target = this.project.importedFile(entry.module, file);
+      if (!target) return entry.specifier;
+      return this.findExport(target, entry.local, depth + 1, visiting) ?? entry.specifier;
+    }
+    const local = this.namesOf(file).get(entry.local);
+    return local ? this.followAlias(local) : entry.specifier;
+  }
+
+  private exportTable(file: ts.SourceFile): ExportTable {
+    let table = this.exportTables.get(file);
+    if (!table) this.exportTables.set(file, (table = buildExportTable(file)));
+    return table;
+  }
+
+  // ----- members
+
+  /** The declaration `object.name` refers to when the object is a project namespace, object, class or instance. */
+  memberOf(object: ts.Expression, name: string, depth = 0): ts.Declaration | undefined {
+    const host = this.hostOf(object, depth);
+    return host && this.memberOfHost(host, name, depth);
+  }
+
+  private memberOfHost(host: ts.Node, name: string, depth: number): ts.Declaration | undefined {
+    if (ts.isSourceFile(host)) return this.exportOf(host, name);
+    if (ts.isObjectLiteralExpression(host)) {
+      return host.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === name);
+    }
+    if (ts.isClassLike(host)) return this.classMember(host, name, depth);
+    return undefined;
+  }
+
+  private classMember(cls: ts.ClassLikeDeclaration, name: string, depth: number): ts.Declaration | undefined {
+    for (const member of cls.members) {
+      if (member.name && propertyNameText(member.name) === name && !ts.isIndexSignatureDeclaration(member)) {
+        if (ts.isMethodDeclaration(member) && !member.body && cls.members.some((m) => m !== member && ts.isMethodDeclaration(m) && m.body && propertyNameText(m.name) === name)) continue;
+        return member;
+      }
+      // `constructor(private readonly ai: AiService)` declares a field.
+      if (ts.isConstructorDeclaration(member)) {
+        const field = member.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length);
+        if (field) return field;
+      }
+    }
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    if (!base || depth >= MAX_INHERITANCE) return undefined;
+    const parent = this.hostOf(base.expression, depth + 1);
+    return parent && ts.isClassLike(parent) ? this.classMember(parent, name, depth + 1) : undefined;
+  }
+
+  /** What an expression's members come from: a module file, an object literal or a class. */
+  private hostOf(expression: ts.Expression, depth: number): ts.Node | undefined {
+    if (depth > MAX_IMPORT_DEPTH) return undefined;
+    const e = unwrap(expression);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return ts.findAncestor(e, (n) => ts.isClassLike(n) || ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n));
+    if (ts.isObjectLiteralExpression(e) || ts.isClassExpression(e)) return e;
+    if (ts.isNewExpression(e)) {
+      const cls = this.hostOf(e.expression, depth + 1);
+      return cls && ts.isClassLike(cls) ? cls : undefined;
+    }
+    let declaration: ts.Declaration | undefined;
+    if (ts.isIdentifier(e)) declaration = this.declarationOf(e);
+    else if (ts.isPropertyAccessExpression(e)) declaration = this.memberOf(e.expression, e.name.text, depth + 1);
+    return declaration && this.hostOfDeclaration(declaration, depth + 1);
+  }
+
+  private hostOfDeclaration(declaration: ts.Declaration, depth: number): ts.Node | undefined {
+    if (ts.isSourceFile(declaration) || ts.isClassLike(declaration)) return declaration;
+    if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration)) {
+      const typed = declaration.type && this.typeHost(declaration.type);
+      if (typed) return typed;
+      return declaration.initializer ? this.hostOf(declaration.initializer, depth + 1) : undefined;
+    }
+    if (ts.isPropertyAssignment(declaration)) return this.hostOf(declaration.initializer, depth + 1);
+    if (ts.isShorthandPropertyAssignment(declaration)) return this.hostOf(declaration.name, depth + 1);
+    if (ts.isExportAssignment(declaration)) return this.hostOf(declaration.expression, depth + 1);
+    if (ts.isBinaryExpression(declaration)) return this.hostOf(declaration.right, depth + 1);
+    return undefined;
+  }
+
+  /** `ai: AiService` names a project class: its instances have that class's members. */
+  private typeHost(type: ts.TypeNode): ts.Node | undefined {
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const declaration = this.declarationOf(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right);
+    return declaration && ts.isClassLike(declaration) ? declaration : undefined;
+  }
+}
+
+/** `require('./m')` (the whole module) or `require('./m').name`. */
+function requiredExport(initializer: ts.Expression): { specifier: ts.Expression; name: string | undefined } | undefined {
+  let e = unwrap(initializer);
+  let name: string | undefined;
+  if (ts.isPropertyAccessExpression(e)) {
+    name = e.name.text;
+    e = unwrap(e.expression);
+  }
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require' || e.arguments.length !== 1) return undefined;
+  return { specifier: e.arguments[0], name };
+}
+
+// ----- declarations in a scope
+
+function isScope(node: ts.Node): boolean {
+  return (
+    ts.isSourceFile(node) ||
+    ts.isBlock(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseBlock(node) ||
+    ts.isFunctionLike(node) ||
+    ts.isForStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isCatchClause(node) ||
+    ts.isClassExpression(node)
+  );
+}
+
+/** Scopes that `var` and nested function declarations are hoisted to. */
+function hoists(node: ts.Node): boolean {
+  return ts.isSourceFile(node) || (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined && ts.isBlock(node.body as ts.Node));
+}
+
+function addStatement(names: Names, statement: ts.Statement): void {
+  if (ts.isVariableStatement(statement)) {
+    for (const d of statement.declarationList.declarations) addBinding(names, d.name, d);
+  } else if (
+    (ts.isFunctionDeclaration(statement) ||
+      ts.isClassDeclaration(statement) ||
+      ts.isEnumDeclaration(statement) ||
+      ts.isInterfaceDeclaration(statement) ||
+      ts.isTypeAliasDeclaration(statement)) &&
+    statement.name
+  ) {
+    add(names, statement.name.text, statement);
+  } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+    add(names, statement.name.text, statement);
+  } else if (ts.isImportDeclaration(statement) && statement.importClause) {
+    const clause = statement.importClause;
+    if (clause.name) add(names, clause.name.text, clause);
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) add(names, bindings.name.text, bindings);
+    if (bindings && ts.isNamedImports(bindings)) for (const specifier of bindings.elements) add(names, specifier.name.text, specifier);
+  } else if (ts.isImportEqualsDeclaration(statement)) {
+    add(names, statement.name.text, statement);
+  }
+}
+
+function addBinding(names: Names, name: ts.BindingName, declaration: ts.Declaration): void {
+  if (ts.isIdentifier(name)) {
+    add(names, name.text, declaration);
+    return;
+  }
+  for (const element of name.elements) {
+    if (ts.isBindingElement(element)) addBinding(names, element.name, element);
+  }
+}
+
+/**
+ * One declaration a name: a value before a type of the same name (`const Body = z.object()` with
+ * `type Body = z.infer<typeof Body>`), an implementation before its overload signatures.
+ */
+function add(names: Names, name: string, declaration: ts.Declaration): void {
+  const known = names.get(name);
+  if (!known || (isTypeOnly(known) && !isTypeOnly(declaration)) || (isSignatureOnly(known) && !isSignatureOnly(declaration))) {
+    names.set(name, declaration);
+  }
+}
+
+function isTypeOnly(node: ts.Node): boolean {
+  return ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node);
+}
+
+function isSignatureOnly(node: ts.Node): boolean {
+  return ts.isFunctionDeclaration(node) && !node.body;
+}
+
+/** The name node of the declaration it belongs to (`foo` in `function foo`, `const foo`, `{ foo: 1 }`). */
+function isDeclarationName(node: ts.Identifier | ts.PrivateIdentifier): boolean {
+  const parent = node.parent as ts.Node & { name?: ts.Node };
+  if (ts.isShorthandPropertyAssignment(parent)) return false;
+  if (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) return parent.name === node;
+  return parent.name === node && (ts.isDeclarationStatement(parent) || ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent) || ts.isClassElement(parent) || ts.isObjectLiteralElement(parent) || ts.isFunctionExpression(parent) || ts.isClassExpression(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent));
+}
+
+// ----- a module's exports
+
+type ExportEntry =
+  | { kind: 'declaration'; declaration: ts.Declaration }
+  /** `export { local as name }`, `export { name } from './x'`. */
+  | { kind: 'specifier'; specifier: ts.ExportSpecifier; local: string; module: string | undefined }
+  /** `export * as name from './x'`. */
+  | { kind: 'namespace'; specifier: ts.Declaration; module: string | undefined };
+
+interface ExportTable {
+  named: Map<string, ExportEntry>;
+  stars: ts.ExportDeclaration[];
+}
+
+function buildExportTable(file: ts.SourceFile): ExportTable {
+  const named = new Map<string, ExportEntry>();
+  const stars: ts.ExportDeclaration[] = [];
+  const declare = (name: string, declaration: ts.Declaration) => {
+    const known = named.get(name);
+    if (!known || (known.kind === 'declaration' && (isTypeOnly(known.declaration) || isSignatureOnly(known.declaration)))) {
+      named.set(name, { kind: 'declaration', declaration });
+    }
+  };
+  for (const statement of file.statements) {
+    if (ts.isExportDeclaration(statement)) {
+      const module = statement.moduleSpecifier && ts.isStringLiteralLike(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const clause = statement.exportClause;
+      if (!clause) stars.push(statement);
+      else if (ts.isNamespaceExport(clause)) named.set(clause.name.text, { kind: 'namespace', specifier: clause, module });
+      else for (const specifier of clause.elements) named.set(specifier.name.text, { kind: 'specifier', specifier, local: (specifier.propertyName ?? specifier.name).text, module });
+      continue;
+    }
+    if (ts.isExportAssignment(statement)) {
+      named.set(statement.isExportEquals ? 'export=' : 'default', { kind: 'declaration', declaration: statement });
+      continue;
+    }
+    if (ts.isExpressionStatement(statement)) {
+      addCommonJsExport(statement.expression, declare);
+      continue;
+    }
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) ?? [] : [];
+    if (!modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    const isDefault = modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (ts.isVariableStatement(statement)) {
+      const names: Names = new Map();
+      for (const d of statement.declarationList.declarations) addBinding(names, d.name, d);
+      for (const [name, declaration] of names) declare(name, declaration);
+    } else if (isDefault) {
+      declare('default', statement as ts.Statement as ts.DeclarationStatement);
+    } else if (ts.isDeclarationStatement(statement) && statement.name && ts.isIdentifier(statement.name)) {
+      declare(statement.name.text, statement);
+    }
+  }
+  return { named, stars };
+}
+
+/** `module.exports = x`, `module.exports = { a, b }`, `module.exports.a = x`, `exports.a = x`. */
+function addCommonJsExport(expression: ts.Expression, declare: (name: string, declaration: ts.Declaration) => void): void {
+  if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const target = expression.left;
+  if (isModuleExports(target)) {
+    declare('export=', expression);
+    const value = unwrap(expression.right);
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        const name = ts.isSpreadAssignment(property) ? undefined : propertyNameText(property.name);
+        if (name !== undefined) declare(name, property);
+      }
+    }
+    return;
+  }
+  if (ts.isPropertyAccessExpression(target) && (isModuleExports(target.expression) || (ts.isIdentifier(target.expression) && target.expression.text === 'exports'))) {
+    declare(target.name.text, expression);
+  }
+}
+
+const exportHints = new Map<string, Set<string> | 'any'>();
+
+/**
+ * Whether a module's text may export a name, from a look at its export statements without parsing it:
+ * names declared with `export`, listed in `export { }`, or anything when it re-exports with `*` or uses
+ * CommonJS or destructuring exports.
+ */
+function mayExport(text: string, name: string): boolean {
+  let hint = exportHints.get(text);
+  if (!hint) exportHints.set(text, (hint = exportedNamesHint(text)));
+  return hint === 'any' || hint.has(name);
+}
+
+const DECLARED_EXPORT = /\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|class|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/g;
+const LISTED_EXPORTS = /\bexport\s+(?:type\s+)?\{([^}]*)\}/g;
+const OPAQUE_EXPORTS = /\bexport\s*\*|\bexport\s+(?:const|let|var)\s*[{[]|\bexports\b|\bexport\s*=/;
+
+function exportedNamesHint(text: string): Set<string> | 'any' {
+  if (OPAQUE_EXPORTS.test(text)) return 'any';
+  const names = new Set<string>();
+  for (const match of text.matchAll(DECLARED_EXPORT)) names.add(match[1]);
+  for (const match of text.matchAll(LISTED_EXPORTS)) {
+    for (const item of match[1].split(',')) {
+      const exported = item.trim().split(/\s+as\s+/).pop()?.replace(/^type\s+/, '').trim();
+      if (exported) names.add(exported);
+    }
+  }
+  return names;
+}
+
+function isModuleExports(node: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(node) && node.name.text === 'exports' && ts.isIdentifier(node.expression) && node.expression.text === 'module';
+}
