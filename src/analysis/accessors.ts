@@ -6,7 +6,7 @@
  * server route they appear without any import. valibot validates with functions (`v.parse(Schema, input)`) where
  * zod uses methods (`Schema.parse(input)`). `JSON.parse(event.body)` (Lambda, raw Node handlers) passes the body on.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { calleeName, stringValue, unwrap } from './ast.js';
 import type { AccessPath, Segment } from './resolve.js';
 import type { ParsedProject } from '../engine/program.js';

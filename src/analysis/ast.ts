@@ -1,5 +1,5 @@
 /** Small helpers over TypeScript's AST, shared by frameworks, providers and analyses. */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { SourceLocation } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
 

@@ -2,7 +2,7 @@
  * Authentication facts: library middleware that rejects anonymous callers, library calls that refuse by
  * themselves (`auth.protect()`), and any guard that refuses when the credential or session is missing.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { AuthFact } from '../model.js';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap } from './ast.js';
 import { isAuthGuard, refusalOf } from './guards.js';

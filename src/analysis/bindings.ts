@@ -4,7 +4,7 @@
  * declares it; and which declaration `a.b` names when `a` is a project namespace, object, class or instance.
  * Files are parsed only when a lookup leads into them.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { MAX_IMPORT_DEPTH, type ParsedProject } from '../engine/program.js';
 import { propertyNameText, stringValue, unwrap } from './ast.js';
 

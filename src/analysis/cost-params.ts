@@ -4,7 +4,7 @@
  * `...req.body`, or defaults like `req.body.model ?? 'gpt-4o-mini'`. A value clamped on the server
  * (`Math.min(x, 1024)`), checked against an allow-list, or validated as an enum / capped number is fine.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { ClientParamFact } from '../model.js';
 import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { requestOrigin } from './request.js';

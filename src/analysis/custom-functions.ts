@@ -3,7 +3,7 @@
  * (or a middleware named) one of them is authentication, a rate limit, or a spend cap; a call to an AI
  * wrapper is a paid call.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { AuthFact, RateLimitFact, SpendCapFact } from '../model.js';
 import type { Provider } from '../providers/index.js';
 import { locationOf, unwrap } from './ast.js';

@@ -4,7 +4,7 @@
  * validator middleware such as Hono's `zValidator('json', schema)`. For a request value (`body.messages`),
  * which input bounds does the declared schema establish?
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { DeclaredValidation } from '../frameworks/types.js';
 import type { InputBound } from '../model.js';
 import { calleeName, objectProperty, propertyNameText, propertyValue, stringValue, unwrap } from './ast.js';

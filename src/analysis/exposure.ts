@@ -3,7 +3,7 @@
  * the largest input the route accepts, the output cap, and the request rate its limiters allow. The
  * arithmetic and the price table live in `src/pricing`; this module reads the figures out of the code.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { EndpointFacts, Exposure, RateLimitKey } from '../model.js';
 import { type ExposureEstimate, estimateDailyExposure, formatUsd, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
 import { outputCapValue, type AiCallMatch } from '../providers/index.js';

@@ -7,7 +7,7 @@ import type { AiCall, Endpoint, EndpointFacts, Framework } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry } from '../frameworks/types.js';
 import type { Provider } from '../providers/index.js';
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type FunctionNode, locationOf, propertyNameText, unwrap } from './ast.js';
 import { authFacts } from './auth.js';
 import { unboundedInputFacts } from './input-bounds.js';

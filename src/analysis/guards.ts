@@ -4,7 +4,7 @@
  * what it looks at: 401 or a missing session is authentication, 402 or a comparison of credits or spend
  * is a spend cap, 429 or a request counter is a rate limit.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type FunctionNode, calleeName, enclosingFunction, identifierWords, isFunctionNode, unwrap } from './ast.js';
 import type { CallContext, Resolver } from './resolve.js';
 
@@ -103,15 +103,32 @@ const COMPARISONS = new Set([
 
 /** Every node in a region, in source order, without entering nested functions unless asked. */
 export function regionNodes(region: Region, visit: (node: ts.Node) => void): void {
+  nodesOfRegion(region).forEach(visit);
+}
+
+/** Regions recur (routes share middleware and helpers, analyses walk the same region): listed once. */
+const regionNodeLists = new WeakMap<ts.Node, Map<string, ts.Node[]>>();
+
+function nodesOfRegion(region: Region): ts.Node[] {
   const body = region.fn.body;
-  if (!body) return;
+  if (!body) return [];
+  let lists = regionNodeLists.get(body);
+  if (!lists) regionNodeLists.set(body, (lists = new Map()));
+  const key = `${region.before ?? ''}:${region.includeNested === true}`;
+  let nodes = lists.get(key);
+  if (nodes) return nodes;
+  const found: ts.Node[] = [];
+  const before = region.before;
   const recurse = (node: ts.Node): void => {
-    if (region.before !== undefined && node.getStart() >= region.before) return;
+    // A node that ends before the cut starts before it too; only nodes across it need their start.
+    if (before !== undefined && node.end > before && node.getStart() >= before) return;
     if (!region.includeNested && isFunctionNode(node)) return;
-    visit(node);
+    found.push(node);
     ts.forEachChild(node, recurse);
   };
   recurse(body);
+  lists.set(key, (nodes = found));
+  return nodes;
 }
 
 export function findGuards(region: Region, resolver: Resolver): Guard[] {

@@ -4,7 +4,7 @@
  * validator schemas (zod `.max()`, valibot `maxLength`), explicit length checks that refuse, truncation with
  * `.slice(0, N)`, and role allow-lists.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { InputBound, UnboundedInputFact } from '../model.js';
 import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { declaredBounds } from './declared-schemas.js';

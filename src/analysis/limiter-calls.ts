@@ -6,7 +6,7 @@
  * - Cloudflare's rate-limiting binding `env.LIMITER.limit({ key })`.
  * - next-rate-limit `limiter.checkNext(request, n)`, keyed on the client IP.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, locationOf, objectProperty, propertyValue, stringValue, unwrap } from './ast.js';
 import type { Region } from './guards.js';

@@ -1,5 +1,5 @@
 /** Static numeric values: literals, consts and simple arithmetic (`60 * 1000`), never evaluated code. */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { unwrap } from './ast.js';
 import type { Resolver } from './resolve.js';
 

@@ -3,7 +3,7 @@
  * `if (pathname.startsWith('/dashboard')) { ...redirect to login... }`. A check under a condition on the
  * request path counts for a route only when that condition holds for the route's path.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { matcherToRegExp } from '../frameworks/nextjs-middleware.js';
 import { calleeName, stringValue, unwrap } from './ast.js';
 import type { Resolver } from './resolve.js';

@@ -2,7 +2,7 @@
  * Project-wide facts, from every source file's text (cheap) and an AST only for files whose text matches:
  * provider keys that leak to the browser or sit in source, and whether token usage is recorded anywhere.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { Evidence, ProjectFacts } from '../model.js';
 import type { IndexedFile, SourceIndex } from '../engine/source-index.js';
 import { objectProperty, propertyValue, unwrap } from './ast.js';

@@ -5,7 +5,7 @@
  * is traced back to what it is made of: the client address, a verified user, a constant, or a value the
  * client sends and can rotate.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';

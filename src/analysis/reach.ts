@@ -3,7 +3,7 @@
  * they make, bounded in depth and in functions visited. Each reached call keeps the path of call sites that
  * led to it, so the analyses know what ran before it in every function on the way.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { AiCallMatch, Provider } from '../providers/index.js';
 import { type FunctionNode, unwrap } from './ast.js';
 import { CallContext, type Resolver } from './resolve.js';

@@ -3,7 +3,7 @@
  * or middleware on the route's chain (`req`, `request`, Koa's `ctx`, Hono's `c`), a parameter a framework
  * declares to carry a part of it (NestJS's `@Body()`), or Next.js's `headers()` / `cookies()`.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type AccessPath, type Segment, member } from './resolve.js';
 import { stringValue } from './ast.js';
 

@@ -8,7 +8,7 @@
  * aliases and CommonJS `require` are followed by name binding (bindings.ts); parameters of functions reached
  * through a call are bound to that call's arguments (a `CallContext`).
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { ParsedProject } from '../engine/program.js';
 import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwrap } from './ast.js';
 import { Bindings } from './bindings.js';

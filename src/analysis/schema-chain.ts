@@ -1,5 +1,5 @@
 /** Reading validator schemas as written: the definition behind a name, and its chain of method calls. */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { unwrap } from './ast.js';
 import type { Resolver } from './resolve.js';
 

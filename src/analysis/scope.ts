@@ -3,7 +3,7 @@
  * of each function on the way that precedes the call site, and the helpers called there. Protections are
  * looked for only here.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { ParsedProject } from '../engine/program.js';
 import type { Evidence } from '../model.js';
 import type { DeclaredValidation, RouteLink } from '../frameworks/types.js';

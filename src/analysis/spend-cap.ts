@@ -4,7 +4,7 @@
  * that swallows and continues, a `.catch(() => 0)` default that passes, a helper whose catch returns "fine".
  * Reading a counter that does not exist yet as 0 is not failing open: only error paths are.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { Evidence, SpendCapFact } from '../model.js';
 import { calleeName, isFunctionNode, locationOf, unwrap } from './ast.js';
 import { type Guard, type Region, isSpendGuard } from './guards.js';

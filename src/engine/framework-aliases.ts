@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ts } from 'ts-morph';
+import type ts from '../typescript.cjs';
 
 const CONFIG_EXTENSIONS = ['js', 'ts', 'mjs', 'cjs', 'mts'];
 

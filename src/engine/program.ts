@@ -5,7 +5,7 @@
  * Modules resolve with TypeScript's own resolution (tsconfig `paths`, `baseUrl`, index files, extensions);
  * nothing outside the scanned root or under node_modules is read, and tsconfig files are read as data.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';

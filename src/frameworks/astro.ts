@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, joinRoute, moduleExports } from './module-exports.js';
 

@@ -2,7 +2,7 @@
  * Express: `app`/`router` `.get/.post/...` registrations, `.route(path).post(...)` chains, `use` layers with
  * and without a path in registration order, and routers mounted from other files.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { segmentSignature } from '../analysis/resolve.js';
 import { stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

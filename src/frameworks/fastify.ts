@@ -8,7 +8,7 @@
  * handler, which carries the route's `schema` as declared validation.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type FunctionNode, isFunctionNode, objectProperty, propertyNameText, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { joinPath, pathText } from './layered.js';

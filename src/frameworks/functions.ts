@@ -11,7 +11,7 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';

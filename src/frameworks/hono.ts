@@ -4,7 +4,7 @@
  * `app.route('/prefix', sub)` and `basePath('/api')`. How the app is served (`export default app`,
  * `export default { fetch: app.fetch }`, `serve(app)`) does not change its routes.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin } from './types.js';
 import {

@@ -3,7 +3,7 @@
  * (also named routes, `router.post('name', path, ...)`), `router.use(path?, ...mw)`, routers mounted with
  * `app.use(router.routes())` or nested with `router.use('/prefix', sub.routes())`, and router prefixes.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin } from './types.js';
 import {

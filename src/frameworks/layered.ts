@@ -3,7 +3,7 @@
  * registered with `use` runs before every later route its path covers, and an app or router mounted into
  * another brings its routes under a prefix, after the layers registered before the mount.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../analysis/ast.js';
 import type { Framework } from '../model.js';
 import type { RouteEntry, RouteLink } from './types.js';

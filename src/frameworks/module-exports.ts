@@ -2,7 +2,7 @@
  * Helpers for frameworks whose routes are module exports: file-system routers (SvelteKit, Nuxt, Remix, Astro),
  * function platforms (Lambda, Vercel, Netlify, Cloudflare) and server actions.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { segmentSignature } from '../analysis/resolve.js';
 import { handlerChain } from './nextjs-app.js';

@@ -9,7 +9,7 @@
  * Handler parameters carry the request part their decorator names (`@Body()`, `@Headers('x')`), and a
  * `@Body()` DTO counts as validated when a ValidationPipe applies to it.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member, returnExpressions, segmentSignature } from '../analysis/resolve.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

@@ -5,7 +5,7 @@
  * .inputSchema(schema).action(fn)`) add their middleware and schema. A Next.js middleware counts only when it
  * runs on every path: an action answers on whatever page posts it.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { type FunctionNode, isFunctionNode, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

@@ -3,7 +3,7 @@
  * A handler wrapped in a higher-order function (`export const POST = withAuth(async (req) => ...)`) gets the
  * wrapper as a link of its chain. Next.js `middleware.ts` / `proxy.ts` layers are added by `nextMiddlewareLinks`.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { nextMiddlewareLinks } from './nextjs-middleware.js';

@@ -2,7 +2,7 @@
  * Next.js `middleware.ts` (named `proxy.ts` from Next 16) at the project root or under `src/`: it runs
  * before every route its `config.matcher` covers, so its checks count as layers of those routes.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, RouteLink } from './types.js';
 import { exportedHandlers } from './nextjs-app.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, isDefinerCall, joinRoute } from './module-exports.js';

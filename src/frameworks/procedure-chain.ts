@@ -4,7 +4,7 @@
  * handler; its schemas validate the input before the handler runs. Builders are followed through the
  * constants they are stored in (`export const protectedProcedure = t.procedure.use(isAuthed)`), across files.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { isFunctionNode, unwrap } from '../analysis/ast.js';
 import { returnExpressions } from '../analysis/resolve.js';
 import type { FrameworkContext } from './types.js';

@@ -4,7 +4,7 @@
  * `users.$id.tsx`, `_index.tsx`, `_auth.login.tsx`, folders with a `route.tsx`) or, when the app has an
  * `app/routes.ts` config without `flatRoutes()`, the `route(path, file)` / `index` / `layout` / `prefix` entries.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
 import { definedHandlerChain, exportNamed, joinRoute } from './module-exports.js';

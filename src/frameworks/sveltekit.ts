@@ -4,7 +4,7 @@
  * `+page.server.ts` / `+layout.server.ts` (they run on GET). `src/hooks.server.ts` `handle` (or
  * `sequence(a, b)`) runs before every one of them.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, joinRoute, moduleExports } from './module-exports.js';

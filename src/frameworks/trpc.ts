@@ -4,7 +4,7 @@
  * the middleware its procedure builder was made with (`t.procedure.use(isAuthed)`, base first), then the
  * resolver; its `.input(schema)` validates the input the resolver gets as `input`.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { calleeName, propertyNameText, propertyValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, initializerOf, isDefinerCall } from './module-exports.js';

@@ -2,7 +2,7 @@
  * Stage 4, endpoints: every entry point a remote client can call, with the ordered chain of code that runs
  * before and as its handler. One file per framework; a framework finds routes and never decides policy.
  */
-import type { ts } from 'ts-morph';
+import type ts from '../typescript.cjs';
 import type { Evidence, Framework } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { Resolver, Segment } from '../analysis/resolve.js';

@@ -5,7 +5,7 @@
  * - Cloudflare Pages Functions: `functions/**` exporting `onRequest` / `onRequestPost` / ..., routed by file
  *   name (`[id]`, `[[path]]`), with `_middleware` files running before everything below their folder.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap, walk } from '../analysis/ast.js';
 import type { Segment } from '../analysis/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

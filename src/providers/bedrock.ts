@@ -3,7 +3,7 @@
  * an InvokeModel or Converse command (or their stream variants), or the same operations as methods of the
  * aggregated `BedrockRuntime` client.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { calleeName, objectProperty, propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
 import type { AiCallMatch, Provider } from './types.js';

@@ -3,7 +3,7 @@
  * the older `@google/generative-ai` and `@google-cloud/vertexai`
  * (`getGenerativeModel({ model }).generateContent(prompt)`, `startChat({ history }).sendMessage(text)`).
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';

@@ -2,7 +2,7 @@
  * The paid AI providers' REST hosts, and the hosts of models running on the developer's own machine.
  * Shared by raw HTTP calls and by SDK clients pointed at another host with a `baseURL`.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
 import type { Resolver } from '../analysis/resolve.js';
 import { constantString } from './types.js';

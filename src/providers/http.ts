@@ -1,5 +1,5 @@
 /** Raw HTTP calls (`fetch`, `axios`, `ky`, `got`) to the AI providers' REST hosts. */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { Provider } from './types.js';

@@ -5,7 +5,7 @@
  * `RunnableSequence.from([...])`, a legacy `LLMChain({ llm })`, an agent built with `{ llm }`. Models served
  * locally (Ollama, llama.cpp, WebLLM) are not paid.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';

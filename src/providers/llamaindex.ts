@@ -4,7 +4,7 @@
  * embeddings. Engines call the LLM in `Settings.llm` (OpenAI by default); when the project sets it to a local
  * model (Ollama) only, they are not paid.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { calleeName, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';

@@ -2,7 +2,7 @@
  * Replicate's `replicate`: `replicate.run(model, { input })`, `replicate.stream(model, { input })`, and
  * predictions created on a model, a version or a deployment. Polling a prediction (`predictions.get`) is free.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue } from '../analysis/ast.js';
 import { segmentSignature } from '../analysis/resolve.js';
 import type { Provider } from './types.js';

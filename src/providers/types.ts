@@ -1,7 +1,7 @@
 /**
  * Stage 5, ai calls: which calls are paid model calls. One file per SDK family, mostly data.
  */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
 import { memberNames, segmentSignature } from '../analysis/resolve.js';
 import { calleeName, objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';

@@ -1,5 +1,5 @@
 /** The Vercel AI SDK (`ai`), with models from `@ai-sdk/*` providers. */
-import { ts } from 'ts-morph';
+import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { Resolver } from '../analysis/resolve.js';
 import { isLocalModelUrl, urlText } from './hosts.js';
