@@ -3,7 +3,7 @@
  * in `buildProgram`, one import and one call each. Reports go to stdout or --output; progress and per-file
  * problems to stderr. Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or tool error.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../../rules/index.js';
@@ -45,6 +45,15 @@ interface CliOptions {
   quiet?: boolean;
   color?: boolean;
   strict?: boolean;
+  concurrency: number | 'auto';
+}
+
+function parseConcurrency(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (value === 'off') return 1;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('expected a whole number of threads, auto or off');
+  return threads;
 }
 
 const DEFAULT_FAIL_ON: FailOn = 'high';
@@ -87,6 +96,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress line and no per-file problems on stderr')
     .option('--no-color', 'plain text output')
     .option('--strict', 'exit 2 when any file could not be analysed (unreadable, too large, syntax error, skipped link...)')
+    .option('--concurrency <threads>', 'analysis threads: a number, off, or auto (more than one only on 4+ cores and large projects)', parseConcurrency, 'auto' as const)
     .addHelpText(
       'after',
       `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error (with --strict, also any file that could not be analysed).`,
@@ -137,7 +147,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   const progress = createProgress(process.stderr, progressEnabled(process.stderr, process.env, options.quiet === true));
   let result: ScanResult;
   try {
-    result = await engine.scan({ paths, config, onProgress: (p) => progress.update(p) });
+    result = await engine.scan({ paths, config, concurrency: options.concurrency, onProgress: (p) => progress.update(p) });
   } finally {
     progress.done();
   }

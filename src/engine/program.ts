@@ -45,8 +45,8 @@ export interface ParsedProject {
   textOf(fileName: string): string | undefined;
   /** Notes a chain of re-exports cut short, once per file. */
   noteTooDeep(fileName: string): void;
-  /** How many files have been parsed so far. */
-  readonly parsedFiles: number;
+  /** The absolute paths of the files parsed so far. */
+  parsedFilePaths(): string[];
 }
 
 const BASE_OPTIONS: ts.CompilerOptions = {
@@ -171,11 +171,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
       tooDeep.add(fileName);
       errors.push({ file: relative(fileName), kind: 'too-deep', message: `re-exports not followed: more than ${MAX_IMPORT_DEPTH} modules deep` });
     },
-    get parsedFiles() {
-      let count = 0;
-      for (const file of parsed.values()) if (file) count++;
-      return count;
-    },
+    parsedFilePaths: () => [...parsed].flatMap(([fileName, file]) => (file ? [fileName] : [])),
   };
 }
 

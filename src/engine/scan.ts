@@ -7,22 +7,18 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
-import { analyzeRoute } from '../analysis/facts.js';
-import { customAiProvider, NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
-import { Resolver } from '../analysis/resolve.js';
-import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
+import { NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
 import type { Endpoint, Finding, Rule, ScanError, ScanResult } from '../model.js';
-import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/schema.js';
 import { discoveryIgnores } from '../config/ignore.js';
 import { discover } from './discover.js';
 import { effectiveRules, endpointsInFiles, filterFindings } from './filter.js';
-import { createParsedProject } from './program.js';
 import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
-import { buildIndex, mentionsAi, toPosix } from './source-index.js';
-import { ImportGraph } from './import-graph.js';
+import type { AnalyzedEndpoint } from './deep-stage.js';
+import { type Concurrency, runDeepStageInParallel } from './parallel.js';
+import { buildIndex, toPosix } from './source-index.js';
 import { projectFacts } from '../analysis/project-facts.js';
 
 export interface ScanOptions {
@@ -37,6 +33,8 @@ export interface ScanOptions {
    * `publicRoutes` and `functions` (custom auth, limiter, spend-cap and AI-wrapper names) are for the analyses.
    */
   config?: AuditConfig;
+  /** Threads for the deep stage: `auto` (the default) uses a second core on large projects. */
+  concurrency?: Concurrency;
   /** Called as the scan advances, for a progress display. */
   onProgress?: (progress: ScanProgress) => void;
 }
@@ -66,26 +64,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   let endpoints: Endpoint[] = [];
   let analyzedFiles = 0;
-  const project = createParsedProject(index, errors);
-  const routeFiles = project.filesWhere((f) => f.mentionsRoutes);
+  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes);
   if (routeFiles.length > 0) {
-    const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
-    const resolver = new Resolver(project, SDK_MODULES, new ImportGraph(project, mayCallAi(root, custom.aiWrappers)));
     progress.filesAnalysed = routeFiles.length;
     options.onProgress?.(progress);
-    const context: FrameworkContext = { project, resolver, routeFiles };
-    const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
-    const analyzed: Omit<Endpoint, 'id'>[] = [];
-    for (const framework of FRAMEWORKS) {
-      for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
-        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, custom), errors, `${route.method} ${route.path}`);
-        if (endpoint) analyzed.push(endpoint);
-        progress.routesAnalysed++;
-        options.onProgress?.(progress);
-      }
-    }
-    endpoints = withIds(analyzed);
-    analyzedFiles = project.parsedFiles;
+    const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
+    const deep = await runDeepStageInParallel(index, routeFiles, custom, options.concurrency ?? 'auto', () => {
+      progress.routesAnalysed++;
+      options.onProgress?.(progress);
+    });
+    errors.push(...deep.errors);
+    endpoints = withIds(deep.endpoints);
+    analyzedFiles = deep.parsedFiles.length;
   }
   // An ignored file may still be parsed as a helper of another file; its own routes are not reported.
   if (ignores.length > 0) endpoints = endpointsInFiles(endpoints, discovery.files, root);
@@ -106,18 +96,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     rules: enabledRules,
   };
 }
-
-/**
- * Whether a file's own text may make a paid call: it names an AI SDK or provider host, or a configured AI
- * wrapper; or it is Nitro server code, which calls `server/utils` exports without importing them.
- */
-function mayCallAi(root: string, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
-  const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
-  return (fileName, text) =>
-    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || NITRO_SERVER_CODE.test(toPosix(path.relative(root, fileName)));
-}
-
-const NITRO_SERVER_CODE = /(^|\/)server\//;
 
 /** The folder reports are relative to: the common parent of the scanned paths. */
 export function scanRoot(paths: string[]): string {
@@ -145,17 +123,7 @@ function withinPaths(discovery: Awaited<ReturnType<typeof discover>>, paths: str
   };
 }
 
-/** One broken route or framework must not stop the scan: it becomes an entry in `errors`. */
-function safely<T>(work: () => T, errors: ScanError[], what: string): T | undefined {
-  try {
-    return work();
-  } catch (error) {
-    errors.push({ kind: 'internal', message: `could not analyse ${what}: ${error instanceof Error ? error.message : String(error)}` });
-    return undefined;
-  }
-}
-
-function withIds(endpoints: Omit<Endpoint, 'id'>[]): Endpoint[] {
+function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
   const sorted = [...endpoints].sort(
     (a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.method.localeCompare(b.method),
   );

@@ -1,0 +1,73 @@
+/**
+ * The deep stage, for a set of route files: parse them, find their routes (src/frameworks), and for each
+ * route reach its paid calls and the protections before them (src/analysis). Everything else a route needs
+ * is parsed on demand. The result is plain data, so the stage can run in a worker thread on part of the
+ * route files (parallel.ts).
+ */
+import path from 'node:path';
+import { analyzeRoute } from '../analysis/facts.js';
+import { customAiProvider, type CustomFunctions } from '../analysis/custom-functions.js';
+import { Resolver } from '../analysis/resolve.js';
+import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
+import type { Endpoint, ScanError } from '../model.js';
+import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
+import { ImportGraph } from './import-graph.js';
+import { createParsedProject } from './program.js';
+import { mentionsAi, toPosix, type SourceIndex } from './source-index.js';
+
+export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
+
+export interface DeepStageResult {
+  endpoints: AnalyzedEndpoint[];
+  errors: ScanError[];
+  /** Absolute paths of every file parsed, route files and the helpers reached from them. */
+  parsedFiles: string[];
+}
+
+export function runDeepStage(
+  index: SourceIndex,
+  routeFilePaths: readonly string[],
+  custom: CustomFunctions,
+  onRouteAnalysed: () => void = () => undefined,
+): DeepStageResult {
+  const errors: ScanError[] = [];
+  const project = createParsedProject(index, errors);
+  const wanted = new Set(routeFilePaths);
+  const routeFiles = project.filesWhere((f) => wanted.has(f.path));
+  const endpoints: AnalyzedEndpoint[] = [];
+  if (routeFiles.length > 0) {
+    const resolver = new Resolver(project, SDK_MODULES, new ImportGraph(project, mayCallAi(index.root, custom.aiWrappers)));
+    const context: FrameworkContext = { project, resolver, routeFiles };
+    const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
+    for (const framework of FRAMEWORKS) {
+      for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
+        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, custom), errors, `${route.method} ${route.path}`);
+        if (endpoint) endpoints.push(endpoint);
+        onRouteAnalysed();
+      }
+    }
+  }
+  return { endpoints, errors, parsedFiles: project.parsedFilePaths() };
+}
+
+/**
+ * Whether a file's own text may make a paid call: it names an AI SDK or provider host, or a configured AI
+ * wrapper; or it is Nitro server code, which calls `server/utils` exports without importing them.
+ */
+function mayCallAi(root: string, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
+  const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
+  return (fileName, text) =>
+    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || NITRO_SERVER_CODE.test(toPosix(path.relative(root, fileName)));
+}
+
+const NITRO_SERVER_CODE = /(^|\/)server\//;
+
+/** One broken route or framework must not stop the scan: it becomes an entry in `errors`. */
+export function safely<T>(work: () => T, errors: ScanError[], what: string): T | undefined {
+  try {
+    return work();
+  } catch (error) {
+    errors.push({ kind: 'internal', message: `could not analyse ${what}: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
+}
