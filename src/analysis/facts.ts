@@ -31,7 +31,7 @@ export function analyzeRoute(
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
   const handler = resolveHandler(handlerLink.expression, resolver);
-  if (!handler) return undefined;
+  if (!handler || !mayReachPaidCall(route, handler.fn, resolver)) return undefined;
   const reached = reachAiCalls(handler.fn, handler.context.enter(handler.fn, undefined), resolver, providers);
   if (reached.length === 0) return undefined;
 
@@ -98,6 +98,16 @@ function resolveHandler(expression: ts.Expression, resolver: Resolver): { fn: Fu
     current = unwrap(inner);
   }
   return undefined;
+}
+
+/**
+ * Nothing in the import closure of the handler's file, nor of the file that registers it (which may hand the
+ * handler a client), mentions an AI SDK or provider: the route cannot reach a paid call.
+ */
+function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, resolver: Resolver): boolean {
+  const graph = resolver.importGraph;
+  if (!graph) return true;
+  return graph.mayReachAi(handler.getSourceFile().fileName) || graph.mayReachAi(route.anchor.getSourceFile().fileName);
 }
 
 function weakest(perCall: EndpointFacts[]): EndpointFacts {

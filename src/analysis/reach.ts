@@ -108,7 +108,8 @@ function identifierMayCarryAi(identifier: ts.Identifier, context: CallContext, r
   if (module) return module.file === undefined ? mentionsAi(`'${module.specifier}'`) : resolver.importGraph!.mayReachAi(module.file);
   const path = resolver.resolve(identifier, context);
   if (!path) return false;
-  if (path.root.kind === 'module') return mentionsAi(`'${path.root.module}'`);
+  // A client, a module or a class of an AI SDK; not what a call returned (a completion is data).
+  if (path.root.kind === 'module') return mentionsAi(`'${path.root.module}'`) && !path.segments.some((s) => s.kind === 'call');
   if (path.root.kind !== 'local') return false;
   const node = path.root.node;
   return ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isSourceFile(node) || mentionsAi(node.getText());

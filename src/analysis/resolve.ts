@@ -140,8 +140,8 @@ export class Resolver {
         if (viaClass) return viaClass;
       }
       if (!base) {
-        const viaChecker = this.resolveMemberByName(e, context, next);
-        if (viaChecker) return viaChecker;
+        const viaName = this.resolveMemberByName(e, context, next);
+        if (viaName) return viaName;
         return undefined;
       }
       return { ...base, segments: [...base.segments, name === undefined ? { kind: 'index' } : member(name)] };

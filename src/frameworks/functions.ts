@@ -12,6 +12,7 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from '../typescript.cjs';
+import type { ParsedProject } from '../engine/program.js';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
@@ -29,7 +30,7 @@ const MIDDY_MODULE = /^@middy\/core$/;
 export const lambdaFramework: FrameworkPlugin = {
   name: 'aws-lambda',
   findRoutes(context) {
-    const files = context.routeFiles.filter((f) => !isPlatformFile(context.project.relative(f.fileName), context.project.root));
+    const files = context.routeFiles.filter((f) => !isPlatformFile(context.project.relative(f.fileName), context.project));
     const deployed = deployedFunctions(context.project.root, files.map((f) => f.fileName));
     const routes: RouteEntry[] = [];
     for (const sourceFile of files) {
@@ -206,7 +207,7 @@ export const vercelFramework: FrameworkPlugin = {
     for (const sourceFile of context.routeFiles) {
       const relative = context.project.relative(sourceFile.fileName);
       const match = VERCEL_FILE.exec(relative);
-      if (!match || !isVercelApiFolder(context.project.root, match[1] ?? '', match[2])) continue;
+      if (!match || !isVercelApiFolder(context.project, match[1] ?? '', match[2])) continue;
       const routePath = joinRoute('api', ...match[2].split('/').map((s) => bracketSegment(s, 'catch-all')));
       routes.push(...webHandlerRoutes(sourceFile, 'vercel-functions', routePath, context));
     }
@@ -215,12 +216,24 @@ export const vercelFramework: FrameworkPlugin = {
 };
 
 /** `api/` of a deployable project (a package.json or vercel.json beside it) that is not a Next.js app. */
-function isVercelApiFolder(root: string, projectRoot: string, rest: string): boolean {
+function isVercelApiFolder(project: ParsedProject, projectRoot: string, rest: string): boolean {
   if (rest.split('/').some((s) => s.startsWith('_'))) return false;
-  const dir = path.join(root, projectRoot);
-  const hasManifest = existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, 'vercel.json'));
-  const isNext = ['js', 'mjs', 'ts', 'cjs'].some((e) => existsSync(path.join(dir, `next.config.${e}`)));
-  return hasManifest && !isNext;
+  return isDeployableNonNextFolder(project, path.join(project.root, projectRoot));
+}
+
+const deployableFolders = new WeakMap<ParsedProject, Map<string, boolean>>();
+
+/** Asked for every file under the folder: answered once a scan. */
+function isDeployableNonNextFolder(project: ParsedProject, dir: string): boolean {
+  let answers = deployableFolders.get(project);
+  if (!answers) deployableFolders.set(project, (answers = new Map()));
+  let known = answers.get(dir);
+  if (known === undefined) {
+    const hasManifest = existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, 'vercel.json'));
+    const isNext = ['js', 'mjs', 'ts', 'cjs'].some((e) => existsSync(path.join(dir, `next.config.${e}`)));
+    answers.set(dir, (known = hasManifest && !isNext));
+  }
+  return known;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -327,8 +340,8 @@ function webHandlerRoutes(
 }
 
 /** Files another platform's conventions own: not Lambda handlers, not fetch-handler entry points. */
-export function isPlatformFile(relative: string, root: string): boolean {
+export function isPlatformFile(relative: string, project: ParsedProject): boolean {
   if (NETLIFY_FILE.test(relative)) return true;
   const vercel = VERCEL_FILE.exec(relative);
-  return !!vercel && isVercelApiFolder(root, vercel[1] ?? '', vercel[2]);
+  return !!vercel && isVercelApiFolder(project, vercel[1] ?? '', vercel[2]);
 }

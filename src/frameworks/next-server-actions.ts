@@ -36,6 +36,8 @@ export const nextServerActionsFramework: FrameworkPlugin = {
         }
         continue;
       }
+      // Inline actions carry the directive in their body: no walk for files without it.
+      if (!sourceFile.text.includes('use server')) continue;
       walk(sourceFile, (node) => {
         if (!isFunctionNode(node) || !node.body || !ts.isBlock(node.body) || !hasUseServer(node.body.statements)) return;
         routes.push(action(functionName(node), declarationAnchor(node), [...layers, { role: 'handler', expression: node as unknown as ts.Expression, requestParts: argumentParts(node) }]));

@@ -23,10 +23,12 @@ export const fetchHandlerFramework: FrameworkPlugin = {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {
       const relative = context.project.relative(sourceFile.fileName);
-      if (isPlatformFile(relative, context.project.root)) continue;
+      if (isPlatformFile(relative, context.project)) continue;
       const exported = exportNamed(sourceFile, 'default');
       const fetch = exported && fetchOf(exported.value);
       if (fetch && takesRequest(fetch, context)) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, context));
+      // `Deno.serve(...)` / `Bun.serve(...)`: no walk for files that never say `.serve`.
+      if (!sourceFile.text.includes('.serve')) continue;
       walk(sourceFile, (node) => {
         if (!ts.isCallExpression(node)) return;
         const handler = serveHandler(node, context);
