@@ -120,33 +120,18 @@ export class Bindings {
   // ----- imports and exports
 
   /** Import aliases lead to the project declaration they import; a package import stays as it is. */
-  private followAlias(declaration: ts.Declaration, hops = 0): ts.Declaration | undefined {
-    if (hops > MAX_IMPORT_DEPTH) return declaration;
-    const from = declaration.getSourceFile();
-    if (ts.isImportSpecifier(declaration)) {
-      const file = this.importTarget(declaration.parent.parent.parent.moduleSpecifier, from);
-      const name = (declaration.propertyName ?? declaration.name).text;
-      return (file && this.exportOf(file, name)) ?? declaration;
-    }
-    if (ts.isImportClause(declaration)) {
-      const file = this.importTarget(declaration.parent.moduleSpecifier, from);
-      return (file && (this.exportOf(file, 'default') ?? this.exportOf(file, 'export='))) ?? declaration;
-    }
-    if (ts.isNamespaceImport(declaration)) {
-      return this.importTarget(declaration.parent.parent.moduleSpecifier, from) ?? declaration;
-    }
-    if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
-      const file = this.importTarget(declaration.moduleReference.expression, from);
-      return (file && (this.exportOf(file, 'export=') ?? file)) ?? declaration;
-    }
+  private followAlias(declaration: ts.Declaration): ts.Declaration | undefined {
+    const specifier = importedSpecifier(declaration);
+    const file = specifier && this.importTarget(specifier, declaration.getSourceFile());
+    if (!file) return declaration;
+    if (ts.isImportSpecifier(declaration)) return this.exportOf(file, (declaration.propertyName ?? declaration.name).text) ?? declaration;
+    if (ts.isImportClause(declaration)) return this.exportOf(file, 'default') ?? this.exportOf(file, 'export=') ?? declaration;
+    if (ts.isNamespaceImport(declaration)) return file;
+    if (ts.isImportEqualsDeclaration(declaration)) return this.exportOf(file, 'export=') ?? file;
     // CommonJS: `const summarize = require('./summarize')`, `const ask = require('./ai').ask`.
-    if (ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && declaration.initializer) {
-      const required = requiredExport(declaration.initializer);
-      const file = required && this.importTarget(required.specifier, from);
-      if (!file || !required) return declaration;
-      return (required.name === undefined ? this.exportOf(file, 'export=') : this.exportOf(file, required.name)) ?? declaration;
-    }
-    return declaration;
+    const required = ts.isVariableDeclaration(declaration) && declaration.initializer ? requiredExport(declaration.initializer) : undefined;
+    if (!required) return declaration;
+    return (required.name === undefined ? this.exportOf(file, 'export=') : this.exportOf(file, required.name)) ?? declaration;
   }
 
   private importTarget(specifier: ts.Expression, from: ts.SourceFile): ts.SourceFile | undefined {
@@ -279,8 +264,23 @@ function requiredExport(initializer: ts.Expression): { specifier: ts.Expression;
     name = e.name.text;
     e = unwrap(e.expression);
   }
-  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require' || e.arguments.length !== 1) return undefined;
-  return { specifier: e.arguments[0], name };
+  return isRequireCall(e) ? { specifier: e.arguments[0], name } : undefined;
+}
+
+function isRequireCall(e: ts.Expression): e is ts.CallExpression {
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1;
+}
+
+/** The module specifier a declaration imports from: ES imports, `import x = require()`, `const x = require('…').a.b`. */
+export function importedSpecifier(declaration: ts.Declaration): ts.Expression | undefined {
+  if (ts.isImportSpecifier(declaration)) return declaration.parent.parent.parent.moduleSpecifier;
+  if (ts.isImportClause(declaration)) return declaration.parent.moduleSpecifier;
+  if (ts.isNamespaceImport(declaration)) return declaration.parent.parent.moduleSpecifier;
+  if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) return declaration.moduleReference.expression;
+  if (!ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  let e = unwrap(declaration.initializer);
+  while (ts.isPropertyAccessExpression(e)) e = unwrap(e.expression);
+  return isRequireCall(e) ? e.arguments[0] : undefined;
 }
 
 // ----- declarations in a scope

@@ -8,6 +8,7 @@ import type { AiCallMatch, Provider } from '../providers/index.js';
 import { type FunctionNode, unwrap } from './ast.js';
 import { CallContext, type Resolver } from './resolve.js';
 import { mentionsAi } from '../engine/source-index.js';
+import { importedSpecifier } from './bindings.js';
 
 /** One function on the way to a paid call, and the call site in it that leads on (or the paid call itself). */
 export interface Step {
@@ -128,22 +129,10 @@ function rootIdentifier(expression: ts.Expression): ts.Identifier | undefined {
 /** The module an identifier is imported from (ES import or `const x = require('…')`), and its project file. */
 function importedModule(identifier: ts.Identifier, resolver: Resolver): { specifier: string; file: string | undefined } | undefined {
   const declaration = resolver.bindings.localDeclarationOf(identifier);
-  if (!declaration) return undefined;
-  let specifier: ts.Expression | undefined;
-  if (ts.isImportSpecifier(declaration)) specifier = declaration.parent.parent.parent.moduleSpecifier;
-  else if (ts.isImportClause(declaration)) specifier = declaration.parent.moduleSpecifier;
-  else if (ts.isNamespaceImport(declaration)) specifier = declaration.parent.parent.moduleSpecifier;
-  else if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) specifier = declaration.moduleReference.expression;
-  else if (ts.isVariableDeclaration(declaration) && declaration.initializer) specifier = requiredModule(declaration.initializer);
+  const specifier = declaration && importedSpecifier(declaration);
   if (!specifier || !ts.isStringLiteralLike(specifier)) return undefined;
   const file = resolver.project.resolveImport(specifier.text, identifier.getSourceFile().fileName);
   return { specifier: specifier.text, file };
-}
-
-function requiredModule(initializer: ts.Expression): ts.Expression | undefined {
-  let current = unwrap(initializer);
-  while (ts.isPropertyAccessExpression(current)) current = unwrap(current.expression);
-  return ts.isCallExpression(current) && ts.isIdentifier(current.expression) && current.expression.text === 'require' ? current.arguments[0] : undefined;
 }
 
 function isPropertyName(identifier: ts.Identifier): boolean {
