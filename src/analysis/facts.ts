@@ -107,7 +107,7 @@ function resolveHandler(expression: ts.Expression, resolver: Resolver): { fn: Fu
 function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, resolver: Resolver): boolean {
   const graph = resolver.importGraph;
   if (!graph) return true;
-  return graph.mayReachAi(handler.getSourceFile().fileName) || graph.mayReachAi(route.anchor.getSourceFile().fileName);
+  return graph.reaches(handler.getSourceFile().fileName) || graph.reaches(route.anchor.getSourceFile().fileName);
 }
 
 function weakest(perCall: EndpointFacts[]): EndpointFacts {

@@ -85,7 +85,7 @@ function leadsNowhere(call: ts.CallExpression, context: CallContext, resolver: R
   const root = rootIdentifier(call.expression);
   if (!graph || !root) return false;
   const module = importedModule(root, resolver);
-  if (module === undefined || module.file === undefined || graph.mayReachAi(module.file)) return false;
+  if (module === undefined || module.file === undefined || graph.reaches(module.file)) return false;
   return !call.arguments.some((argument) => mayCarryAi(argument, context, resolver));
 }
 
@@ -106,7 +106,7 @@ function mayCarryAi(argument: ts.Expression, context: CallContext, resolver: Res
 
 function identifierMayCarryAi(identifier: ts.Identifier, context: CallContext, resolver: Resolver): boolean {
   const module = importedModule(identifier, resolver);
-  if (module) return module.file === undefined ? mentionsAi(`'${module.specifier}'`) : resolver.importGraph!.mayReachAi(module.file);
+  if (module) return module.file === undefined ? mentionsAi(`'${module.specifier}'`) : resolver.importGraph!.reaches(module.file);
   const path = resolver.resolve(identifier, context);
   if (!path) return false;
   // A client, a module or a class of an AI SDK; not what a call returned (a completion is data).

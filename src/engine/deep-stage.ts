@@ -12,7 +12,8 @@ import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
 import type { Endpoint, ScanError } from '../model.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph } from './import-graph.js';
-import { createParsedProject } from './program.js';
+import { createParsedProject, type ParsedProject } from './program.js';
+import { hasOnlyItsOwnRoutes } from './route-files.js';
 import { mentionsAi, toPosix, type SourceIndex } from './source-index.js';
 
 export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
@@ -32,12 +33,14 @@ export function runDeepStage(
 ): DeepStageResult {
   const errors: ScanError[] = [];
   const project = createParsedProject(index, errors);
+  const graph = new ImportGraph(project, mayCallAi(index.root, custom.aiWrappers));
   const wanted = new Set(routeFilePaths);
-  const routeFiles = project.filesWhere((f) => wanted.has(f.path));
+  // A file-routed route file whose imports reach no AI SDK or provider host has no endpoint to report.
+  const routeFiles = project.filesWhere((f) => wanted.has(f.path) && (!hasOnlyItsOwnRoutes(f) || graph.reaches(f.path)));
   const endpoints: AnalyzedEndpoint[] = [];
   if (routeFiles.length > 0) {
-    const resolver = new Resolver(project, SDK_MODULES, new ImportGraph(project, mayCallAi(index.root, custom.aiWrappers)));
-    const context: FrameworkContext = { project, resolver, routeFiles };
+    const resolver = new Resolver(project, SDK_MODULES, graph);
+    const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };
     const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
@@ -48,6 +51,20 @@ export function runDeepStage(
     }
   }
   return { endpoints, errors, parsedFiles: project.parsedFilePaths() };
+}
+
+/** Answers FrameworkContext.mayImport with one import graph per set of packages. */
+function packageImports(project: ParsedProject): FrameworkContext['mayImport'] {
+  const graphs = new Map<string, ImportGraph>();
+  return (file, packages) => {
+    const key = packages.join('\n');
+    let graph = graphs.get(key);
+    if (!graph) {
+      const names = new RegExp(`['"](?:${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})['"]`);
+      graphs.set(key, (graph = new ImportGraph(project, (_file, text) => names.test(text))));
+    }
+    return graph.reaches(file.fileName);
+  };
 }
 
 /**

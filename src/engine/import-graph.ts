@@ -1,8 +1,10 @@
 /**
- * Which project files can lead to a paid model call, from their text alone: a file can when it mentions an
- * AI SDK or provider host (or a configured AI wrapper), or when a file it imports can. Imports are read with
- * a regular expression and resolved like the parser's, so answering costs no parsing; the analysis uses it
- * to skip helpers (a database module, a date formatter) that cannot reach a paid call whatever they do.
+ * Which project files can lead to a paid model call (or to any module of interest), from their text alone: a
+ * file can when its own text passes the test (it mentions an AI SDK or provider host, a configured AI wrapper,
+ * a framework's package), or when a file it imports can. Imports are read with a regular expression and
+ * resolved like the parser's, so answering costs no parsing; the analysis uses it to skip helpers (a database
+ * module, a date formatter) that cannot reach a paid call whatever they do, and frameworks to skip files that
+ * cannot see their package.
  */
 import type { ParsedProject } from './program.js';
 
@@ -12,23 +14,23 @@ const IMPORT_SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\()\s*\(?\s*(['"])([^'"
 const COMPUTED_IMPORT = /\b(?:import|require)\s*\(\s*[^'"\s)]/;
 
 export class ImportGraph {
-  /** true: can reach a paid call; false: cannot (its whole import closure was seen). */
+  /** true: reaches a file that passes the test; false: does not (its whole import closure was seen). */
   private readonly known = new Map<string, boolean>();
 
   constructor(
     private readonly project: Pick<ParsedProject, 'resolveImport' | 'textOf'>,
-    /** Whether a file's own text may make a paid call (or lead to one in a way imports do not show). */
-    private readonly mayCallAi: (fileName: string, text: string) => boolean,
+    /** Whether a file's own text passes (or leads on in a way imports do not show). */
+    private readonly passes: (fileName: string, text: string) => boolean,
   ) {}
 
-  /** Whether anything in the file's import closure may make a paid call. */
-  mayReachAi(fileName: string): boolean {
+  /** Whether any file in the file's import closure, the file included, passes the test. */
+  reaches(fileName: string): boolean {
     const known = this.known.get(fileName);
     if (known !== undefined) return known;
     const seen = new Set<string>();
     const reaches = this.search(fileName, seen);
     if (reaches) this.known.set(fileName, true);
-    // Nothing reachable from the file calls a model: nor from any file in its closure, a subset of it.
+    // Nothing reachable from the file passes: nor from any file in its closure, a subset of it.
     else for (const file of seen) this.known.set(file, false);
     return reaches;
   }
@@ -44,7 +46,7 @@ export class ImportGraph {
       if (known === true) return true;
       const text = this.project.textOf(file);
       if (text === undefined) continue;
-      if (this.mayCallAi(file, text) || COMPUTED_IMPORT.test(text)) return true;
+      if (this.passes(file, text) || COMPUTED_IMPORT.test(text)) return true;
       for (const match of text.matchAll(IMPORT_SPECIFIER)) {
         const target = this.project.resolveImport(match[2], file);
         if (target !== undefined && !seen.has(target)) {

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { CustomFunctions } from '../analysis/custom-functions.js';
 import type { ScanError } from '../model.js';
 import { runDeepStage, type DeepStageResult } from './deep-stage.js';
+import { hasOnlyItsOwnRoutes, isLayerFile } from './route-files.js';
 import type { IndexedFile, SourceIndex } from './source-index.js';
 
 /** `auto`: threads when the machine and the project are large enough to gain from them; a number: that many. */
@@ -26,13 +27,6 @@ const AUTO_MIN_SHAREABLE_FILES = 150;
 const AUTO_MIN_CORES = 4;
 /** A thread starts after the main thread has begun (about the time to analyse this many route files): it gets less work. */
 const THREAD_START_FILES = 60;
-
-/** Middleware and hooks every file-routed route may run behind: each thread reads them. */
-const LAYER_FILE = /(^|\/)((middleware|proxy)\.(ts|js|mjs)|src\/hooks\.server\.(ts|js|mjs)|src\/middleware(\/index)?\.(ts|js|mjs)|server\/middleware\/.*)$/;
-/** Folder conventions under which each file is routes of its own: Next.js, SvelteKit, Nuxt, Remix, Astro. */
-const FILE_ROUTE = /(^|\/)(app\/(.+\/)?route\.(ts|tsx|js|jsx|mjs|cjs)$|pages\/api\/|src\/routes\/(.+\/)?\+server\.(ts|js|mjs)$|server\/(api|routes)\/|app\/routes\/|src\/pages\/.+\.(ts|js|mjs)$)/;
-/** Imports, directives and calls of frameworks whose files register or mount routes across files. */
-const REGISTERS_ROUTES = /['"](?:express|koa|@koa\/|hono|fastify|@nestjs\/|@trpc\/|next-connect|use server)[^'"]*['"]|\b(?:createTRPCRouter|publicProcedure|protectedProcedure)\b/;
 
 const WORKER = new URL('./deep-worker.js', import.meta.url);
 
@@ -63,7 +57,7 @@ function threadCount(routeFiles: IndexedFile[], concurrency: Concurrency): numbe
   if (!existsSync(fileURLToPath(WORKER))) return 1; // running from TypeScript sources (tests): no compiled worker
   if (concurrency !== 'auto') return Math.max(1, Math.floor(concurrency));
   const cores = availableParallelism();
-  if (cores < AUTO_MIN_CORES || routeFiles.filter(isShareable).length < AUTO_MIN_SHAREABLE_FILES) return 1;
+  if (cores < AUTO_MIN_CORES || routeFiles.filter(hasOnlyItsOwnRoutes).length < AUTO_MIN_SHAREABLE_FILES) return 1;
   return Math.min(cores - 2, 4);
 }
 
@@ -73,8 +67,8 @@ export function partition(routeFiles: IndexedFile[], count: number): string[][] 
   const load: number[] = parts.map((_, i) => (i === 0 ? 0 : THREAD_START_FILES));
   const shareable: IndexedFile[] = [];
   for (const file of routeFiles) {
-    if (count > 1 && LAYER_FILE.test(file.relative)) parts.forEach((part) => part.push(file.path));
-    else if (count > 1 && isShareable(file)) shareable.push(file);
+    if (count > 1 && isLayerFile(file)) parts.forEach((part) => part.push(file.path));
+    else if (count > 1 && hasOnlyItsOwnRoutes(file)) shareable.push(file);
     else {
       parts[0].push(file.path);
       load[0]++;
@@ -86,10 +80,6 @@ export function partition(routeFiles: IndexedFile[], count: number): string[][] 
     load[lightest]++;
   }
   return parts;
-}
-
-function isShareable(file: IndexedFile): boolean {
-  return FILE_ROUTE.test(file.relative) && !LAYER_FILE.test(file.relative) && !REGISTERS_ROUTES.test(file.text);
 }
 
 function runInWorker(index: SourceIndex, routeFiles: string[], custom: CustomFunctions): Promise<DeepStageResult> {

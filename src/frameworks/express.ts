@@ -8,6 +8,7 @@ import { stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
+const EXPRESS_PACKAGES = ['express'];
 
 /** A `use` layer: middleware that runs for every later route under `scope`. */
 interface Layer {
@@ -96,6 +97,7 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
     return receiver;
   };
   for (const sourceFile of context.routeFiles) {
+    if (!context.mayImport(sourceFile, EXPRESS_PACKAGES)) continue;
     walk(sourceFile, (node) => {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;

@@ -21,6 +21,7 @@ import {
 } from './layered.js';
 
 const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
+const HONO_PACKAGES = [...HONO_MODULES];
 const APP_CLASSES = new Set(['Hono', 'OpenAPIHono']);
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'all']);
 /** Methods that return the app itself, so registrations can be chained. */
@@ -46,6 +47,7 @@ export const honoFramework: FrameworkPlugin = {
 function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
   const apps = new Map<ts.Node, LayeredApp>();
   for (const sourceFile of context.routeFiles) {
+    if (!context.mayImport(sourceFile, HONO_PACKAGES)) continue;
     walk(sourceFile, (node) => {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;

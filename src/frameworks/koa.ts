@@ -19,6 +19,7 @@ import {
 } from './layered.js';
 
 const ROUTER_MODULES = new Set(['@koa/router', 'koa-router']);
+const KOA_PACKAGES = ['koa', ...ROUTER_MODULES];
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options']);
 /** Router methods that return the router, so registrations can be chained. */
 const CHAINABLE = new Set([...ROUTE_METHODS, 'use', 'prefix', 'param']);
@@ -37,6 +38,7 @@ export const koaFramework: FrameworkPlugin = {
 function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
   const apps = new Map<ts.Node, LayeredApp>();
   for (const sourceFile of context.routeFiles) {
+    if (!context.mayImport(sourceFile, KOA_PACKAGES)) continue;
     walk(sourceFile, (node) => {
       if (ts.isNewExpression(node)) {
         const router = routerOf(node, context);

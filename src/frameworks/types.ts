@@ -58,6 +58,11 @@ export interface FrameworkContext {
   resolver: Resolver;
   /** Files the index marked as able to register or export routes. */
   routeFiles: ts.SourceFile[];
+  /**
+   * Whether a file or one it imports (transitively) names one of these packages, from the text alone: a file
+   * that cannot see a framework's package cannot hold one of its apps or routers.
+   */
+  mayImport(file: ts.SourceFile, packages: readonly string[]): boolean;
 }
 
 export interface FrameworkPlugin {

@@ -47,7 +47,7 @@ describe('deterministic output', () => {
 
   it('a tree of odd files, scanned twice, gives byte-identical reports and errors', async () => {
     const root = makeProject({
-      'app/api/broken/route.ts': 'export async function POST( {\n',
+      'app/api/broken/route.ts': "import OpenAI from 'openai';\nexport async function POST( {\n",
       'app/api/second/route.ts': VULNERABLE_ROUTE,
       'lib/blob.ts': Buffer.from([0, 1, 2, 3, 0, 0xff]),
       'lib/latin.ts': Buffer.from([0x2f, 0x2f, 0x20, 0xe9, 0x0a]),
