@@ -94,14 +94,16 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
 
   /** The absolute path of the project file an import names, resolved once per file and specifier. */
   function resolveImport(specifier: string, containingFile: string): string | undefined {
-    let resolvedImports = importsOf.get(containingFile);
-    if (!resolvedImports) importsOf.set(containingFile, (resolvedImports = new Map()));
+    // The answer depends on the folder (and its tsconfig), not on the file: asked once per folder.
+    const dir = path.dirname(containingFile);
+    let resolvedImports = importsOf.get(dir);
+    if (!resolvedImports) importsOf.set(dir, (resolvedImports = new Map()));
     const known = resolvedImports.get(specifier);
     if (known !== undefined) return known ?? undefined;
-    const options = configs.optionsFor(containingFile);
-    let resolved: string | undefined;
+    let resolved = isRelative(specifier) ? indexedCandidate(path.resolve(dir, specifier)) : undefined;
+    const options = resolved === undefined ? configs.optionsFor(containingFile) : undefined;
     // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
-    if (!isBareSpecifier(specifier) || options.baseUrl || matchesPaths(specifier, options.paths)) {
+    if (options && (!isBareSpecifier(specifier) || options.baseUrl || matchesPaths(specifier, options.paths))) {
       const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
       const module = ts.resolveModuleName(specifier, containingFile, options, host, cache).resolvedModule;
       if (module && module.extension !== ts.Extension.Json && !module.resolvedFileName.endsWith('.d.ts') && insideRoot(module.resolvedFileName)) {
@@ -110,6 +112,17 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     }
     resolvedImports.set(specifier, resolved ?? null);
     return resolved;
+  }
+
+  /**
+   * A relative import that names a discovered file, found the way TypeScript would (`./a` → `a.ts`, `a.tsx`,
+   * then `a/index.ts`; `./a.js` → `a.ts` first) without asking its resolver, which probes the file system.
+   */
+  function indexedCandidate(base: string): string | undefined {
+    const extension = path.extname(base);
+    const stem = base.slice(0, base.length - extension.length);
+    const candidates = SOURCE_FOR_EXTENSION[extension]?.map((e) => stem + e) ?? (TS_EXTENSION.test(extension) ? [base] : EXTENSIONLESS.map((e) => base + e));
+    return candidates.find((candidate) => index.files.has(candidate));
   }
 
   const parsed = new Map<string, ts.SourceFile | null>();
@@ -222,6 +235,20 @@ function memo(answer: (key: string) => boolean): (key: string) => boolean {
     if (known === undefined) answers.set(key, (known = answer(key)));
     return known;
   };
+}
+
+/** The files an import written with a JavaScript extension may mean, in TypeScript's order. */
+const SOURCE_FOR_EXTENSION: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx', '.js', '.jsx'],
+  '.jsx': ['.tsx', '.jsx'],
+  '.mjs': ['.mts', '.mjs'],
+  '.cjs': ['.cts', '.cjs'],
+};
+const TS_EXTENSION = /^\.(ts|tsx|mts|cts)$/;
+const EXTENSIONLESS = ['.ts', '.tsx', '.js', '.jsx', '/index.ts', '/index.tsx', '/index.js', '/index.jsx'];
+
+function isRelative(specifier: string): boolean {
+  return specifier.startsWith('./') || specifier.startsWith('../');
 }
 
 function isBareSpecifier(specifier: string): boolean {
