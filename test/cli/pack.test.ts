@@ -5,7 +5,7 @@
  * dist/ under the other tests' feet; a real `npm pack` runs the prepare script, which builds).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,8 @@ describe('npm package', () => {
       'dist/src/cli/main.js',
       'dist/src/index.js',
       'dist/src/index.d.ts',
+      'dist/src/typescript.cjs',
+      'dist/src/typescript.d.cts',
       'dist/rules/index.js',
       'rules/no-auth.md',
       'schema/ai-endpoint-audit.schema.json',
@@ -89,6 +91,20 @@ describe('npm package', () => {
     const report = JSON.parse(scan.stdout) as { tool: { version: string }; findings: { ruleId: string; file: string; line: number }[] };
     expect(report.tool.version).toBe(pkg.version);
     expect(report.findings).toContainEqual(expect.objectContaining({ ruleId: 'no-auth', file: 'server.js', line: 29 }));
+  }, TEN_MINUTES);
+
+  it('keeps the compiled TypeScript in node_modules/.cache, and scans the same with a corrupt cache', async () => {
+    const scanJson = () => run(NPX, ['--no-install', 'ai-endpoint-audit', 'fixture', '--format', 'json'], consumer);
+    const first = await scanJson();
+    const cacheDir = path.join(consumer, 'node_modules', '.cache', 'ai-endpoint-audit');
+    const [cacheFile] = readdirSync(cacheDir).filter((f) => /^typescript-.*\.bin$/.test(f));
+    expect(cacheFile).toBeDefined();
+    writeFileSync(path.join(cacheDir, cacheFile!), 'not a code cache');
+    const second = await scanJson();
+    expect(second.status, second.stderr).toBe(1);
+    const withoutTiming = (stdout: string) => stdout.replace(/"durationMs": \d+/, '');
+    expect(withoutTiming(second.stdout)).toBe(withoutTiming(first.stdout));
+    expect(readFileSync(path.join(cacheDir, cacheFile!), 'utf8')).not.toBe('not a code cache');
   }, TEN_MINUTES);
 
   it('explain reads the rule documentation shipped in the package', async () => {
