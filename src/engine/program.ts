@@ -92,7 +92,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
   const resolutionCaches = new Map<ts.CompilerOptions, ts.ModuleResolutionCache>();
   const importsOf = new Map<string, Map<string, string | null>>();
 
-  /** The absolute path of the project file an import names, resolved once per file and specifier. */
+  /** The absolute path of the project file an import names; undefined for a package or a file outside the root. */
   function resolveImport(specifier: string, containingFile: string): string | undefined {
     // The answer depends on the folder (and its tsconfig), not on the file: asked once per folder.
     const dir = path.dirname(containingFile);
