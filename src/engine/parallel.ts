@@ -1,6 +1,6 @@
 /**
  * The deep stage on several cores. Routes of file-based routers (a Next.js `route.ts`, a SvelteKit
- * `+server.ts`, a function under `api/`) depend on no other route file but the project's middleware files,
+ * `+server.ts`, a Nuxt `server/api` file) depend on no other route file but the project's middleware files,
  * so they are shared out between threads, each of which also gets the middleware files. Files that register
  * routes on apps and routers (Express, Koa, Fastify, NestJS, tRPC...) mount each other and stay together on
  * the main thread. Every thread parses what its routes reach; the endpoints are merged by location.
