@@ -150,16 +150,34 @@ export class Bindings {
     const entry = table.named.get(name);
     if (entry) return this.exportedDeclaration(entry, file, depth, visiting);
     if (name === 'default') return undefined;
-    for (const star of table.stars) {
-      const specifier = star.moduleSpecifier;
-      if (!specifier || !ts.isStringLiteralLike(specifier)) continue;
-      // Only a module that may export the name can provide it: most of a barrel stays unparsed.
-      const target = this.project.importedFile(specifier.text, file, (text) => mayExport(text, name));
-      if (!target) continue;
-      const found = this.findExport(target, name, depth + 1, visiting);
+    // Only a module that may export the name can provide it: most of a barrel stays unparsed.
+    for (const specifier of this.starsExporting(file, table, name)) {
+      const target = this.project.importedFile(specifier, file);
+      const found = target && this.findExport(target, name, depth + 1, visiting);
       if (found) return found;
     }
     return undefined;
+  }
+
+  /** The `export *` modules of a file that may export a name, in order, from one look at each module's text. */
+  private starsExporting(file: ts.SourceFile, table: ExportTable, name: string): string[] {
+    if (!table.starIndex) {
+      const byName = new Map<string, number[]>();
+      const opaque: number[] = [];
+      const specifiers = table.stars.map((star) => (star.moduleSpecifier && ts.isStringLiteralLike(star.moduleSpecifier) ? star.moduleSpecifier.text : undefined));
+      specifiers.forEach((specifier, i) => {
+        const target = specifier === undefined ? undefined : this.project.resolveImport(specifier, file.fileName);
+        const text = target === undefined ? undefined : this.project.textOf(target);
+        if (text === undefined) return;
+        const names = exportedNamesHint(text);
+        if (names === 'any') opaque.push(i);
+        else for (const exported of names) byName.set(exported, [...(byName.get(exported) ?? []), i]);
+      });
+      table.starIndex = { specifiers, byName, opaque };
+    }
+    const { specifiers, byName, opaque } = table.starIndex;
+    const candidates = [...(byName.get(name) ?? []), ...opaque].sort((a, b) => a - b);
+    return candidates.map((i) => specifiers[i]!);
   }
 
   private exportedDeclaration(entry: ExportEntry, file: ts.SourceFile, depth: number, visiting: Set<string>): ts.Declaration | undefined {
@@ -379,6 +397,8 @@ type ExportEntry =
 interface ExportTable {
   named: Map<string, ExportEntry>;
   stars: ts.ExportDeclaration[];
+  /** Which `export *` modules may export which names, built on the first lookup through them. */
+  starIndex?: { specifiers: (string | undefined)[]; byName: Map<string, number[]>; opaque: number[] };
 }
 
 function buildExportTable(file: ts.SourceFile): ExportTable {
@@ -443,23 +463,15 @@ function addCommonJsExport(expression: ts.Expression, declare: (name: string, de
   }
 }
 
-const exportHints = new Map<string, Set<string> | 'any'>();
-
-/**
- * Whether a module's text may export a name, from a look at its export statements without parsing it:
- * names declared with `export`, listed in `export { }`, or anything when it re-exports with `*` or uses
- * CommonJS or destructuring exports.
- */
-function mayExport(text: string, name: string): boolean {
-  let hint = exportHints.get(text);
-  if (!hint) exportHints.set(text, (hint = exportedNamesHint(text)));
-  return hint === 'any' || hint.has(name);
-}
-
 const DECLARED_EXPORT = /\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|class|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/g;
 const LISTED_EXPORTS = /\bexport\s+(?:type\s+)?\{([^}]*)\}/g;
 const OPAQUE_EXPORTS = /\bexport\s*\*|\bexport\s+(?:const|let|var)\s*[{[]|\bexports\b|\bexport\s*=/;
 
+/**
+ * The names a module's text may export, from a look at its export statements without parsing it: names
+ * declared with `export` or listed in `export { }`; anything when it re-exports with `*` or uses CommonJS or
+ * destructuring exports.
+ */
 function exportedNamesHint(text: string): Set<string> | 'any' {
   if (OPAQUE_EXPORTS.test(text)) return 'any';
   const names = new Set<string>();

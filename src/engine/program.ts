@@ -32,11 +32,8 @@ export interface ParsedProject {
   relative(fileName: string): string;
   /** A project file, parsed on first use; undefined when it cannot be read or lies outside the root. */
   sourceFile(fileName: string): ts.SourceFile | undefined;
-  /**
-   * The project file a module specifier names from a file, parsed; undefined for a package, or when the
-   * file's text fails the cheap test that decides whether it is worth parsing.
-   */
-  importedFile(specifier: string, from: ts.SourceFile, worthParsing?: (text: string) => boolean): ts.SourceFile | undefined;
+  /** The project file a module specifier names from a file, parsed; undefined for a package. */
+  importedFile(specifier: string, from: ts.SourceFile): ts.SourceFile | undefined;
   /** Indexed files that pass a test on their path and text, parsed. */
   filesWhere(test: (file: IndexedFile) => boolean): ts.SourceFile[];
   /** The absolute path of the project file a module specifier names from a file; undefined for a package. */
@@ -170,11 +167,9 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     root,
     relative,
     sourceFile,
-    importedFile: (specifier, from, worthParsing) => {
+    importedFile: (specifier, from) => {
       const target = resolveImport(specifier, from.fileName);
-      if (target === undefined) return undefined;
-      const text = worthParsing && !parsed.has(target) ? readProjectFile(target) : undefined;
-      return text === undefined || worthParsing!(text) ? sourceFile(target) : undefined;
+      return target === undefined ? undefined : sourceFile(target);
     },
     filesWhere: (test) => [...index.files.values()].filter(test).flatMap((f) => sourceFile(f.path) ?? []),
     resolveImport,
