@@ -128,7 +128,12 @@ export class Bindings {
     if (ts.isImportClause(declaration)) return this.exportOf(file, 'default') ?? this.exportOf(file, 'export=') ?? declaration;
     if (ts.isNamespaceImport(declaration)) return file;
     if (ts.isImportEqualsDeclaration(declaration)) return this.exportOf(file, 'export=') ?? file;
-    // CommonJS: `const summarize = require('./summarize')`, `const ask = require('./ai').ask`.
+    // CommonJS: `const { ask } = require('./ai')`.
+    if (ts.isBindingElement(declaration)) {
+      const name = propertyNameText(declaration.propertyName ?? declaration.name);
+      return (name !== undefined && this.exportOf(file, name)) || declaration;
+    }
+    // `const summarize = require('./summarize')`, `const ask = require('./ai').ask`.
     const required = ts.isVariableDeclaration(declaration) && declaration.initializer ? requiredExport(declaration.initializer) : undefined;
     if (!required) return declaration;
     return (required.name === undefined ? this.exportOf(file, 'export=') : this.exportOf(file, required.name)) ?? declaration;
@@ -289,12 +294,19 @@ function isRequireCall(e: ts.Expression): e is ts.CallExpression {
   return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1;
 }
 
-/** The module specifier a declaration imports from: ES imports, `import x = require()`, `const x = require('…').a.b`. */
+/**
+ * The module specifier a declaration imports from: ES imports, `import x = require()`,
+ * `const x = require('…').a.b`, and `const { x } = require('…')` (one level deep).
+ */
 export function importedSpecifier(declaration: ts.Declaration): ts.Expression | undefined {
   if (ts.isImportSpecifier(declaration)) return declaration.parent.parent.parent.moduleSpecifier;
   if (ts.isImportClause(declaration)) return declaration.parent.moduleSpecifier;
   if (ts.isNamespaceImport(declaration)) return declaration.parent.parent.moduleSpecifier;
   if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) return declaration.moduleReference.expression;
+  if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent) && ts.isVariableDeclaration(declaration.parent.parent)) {
+    const initializer = declaration.parent.parent.initializer && unwrap(declaration.parent.parent.initializer);
+    return initializer && isRequireCall(initializer) ? initializer.arguments[0] : undefined;
+  }
   if (!ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
   let e = unwrap(declaration.initializer);
   while (ts.isPropertyAccessExpression(e)) e = unwrap(e.expression);

@@ -26,6 +26,9 @@ export class RootGuard {
   reallyInside(file: string): boolean {
     if (!this.lexicallyInside(file)) return false;
     const resolved = path.resolve(file);
+    // The root itself (its real path was taken when the guard was made): an alias such as `@/*` → `./*`
+    // resolves `@/lib` to a folder right under it, which module resolution checks by asking about the root.
+    if (resolved === this.root) return true;
     const realDirectory = this.realDirectory(path.dirname(resolved));
     if (realDirectory === undefined || !isWithin(this.realRoot, realDirectory)) return false;
     // The last component may itself be a link: resolve it only when it exists.
