@@ -96,7 +96,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress line and no per-file problems on stderr')
     .option('--no-color', 'plain text output')
     .option('--strict', 'exit 2 when any file could not be analysed (unreadable, too large, syntax error, skipped link...)')
-    .option('--concurrency <threads>', 'analysis threads: a number, off, or auto (more than one only on 4+ cores and large projects)', parseConcurrency, 'auto' as const)
+    .option('--concurrency <threads>', 'analysis threads: off (the default), a number, or auto (several only on 4+ cores and large projects)', parseConcurrency, 1)
     .addHelpText(
       'after',
       `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error (with --strict, also any file that could not be analysed).`,
