@@ -11,9 +11,9 @@ import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
 import type { Endpoint, ScanError } from '../model.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
-import { ImportGraph } from './import-graph.js';
-import { createParsedProject, type ParsedProject } from './program.js';
-import { hasOnlyItsOwnRoutes } from './route-files.js';
+import { ImportGraph, importClosure } from './import-graph.js';
+import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from './program.js';
+import { hasOnlyItsOwnRoutes, mayRegisterRoutes, MOUNTING_PACKAGES } from './route-files.js';
 import { mentionsAi, toPosix, type SourceIndex } from './source-index.js';
 
 export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
@@ -34,7 +34,7 @@ export function runDeepStage(
   const errors: ScanError[] = [];
   const project = createParsedProject(index, errors);
   const graph = new ImportGraph(project, mayCallAi(index.root, custom.aiWrappers));
-  const wanted = new Set(routeFilePaths);
+  const wanted = new Set([...routeFilePaths, ...registeringImports(index, routeFilePaths, project)]);
   // A file-routed route file whose imports reach no AI SDK or provider host has no endpoint to report.
   const routeFiles = project.filesWhere((f) => wanted.has(f.path) && (!hasOnlyItsOwnRoutes(f) || graph.reaches(f.path)));
   const endpoints: AnalyzedEndpoint[] = [];
@@ -51,6 +51,21 @@ export function runDeepStage(
     }
   }
   return { endpoints, errors, parsedFiles: project.parsedFilePaths() };
+}
+
+/**
+ * Files that apps and routers (Express, Koa, Hono, Fastify) import and that register routes or middleware on
+ * what they import, such as `router.post('/chat', ...)` in a file that imports `router` from another. They name
+ * no framework, so the index does not mark them.
+ */
+function registeringImports(index: SourceIndex, routeFilePaths: readonly string[], project: ParsedProject): string[] {
+  const apps = routeFilePaths.filter((file) => MOUNTING_PACKAGES.test(index.files.get(file)?.text ?? ''));
+  if (apps.length === 0) return [];
+  const closure = importClosure(project, apps, MAX_IMPORT_DEPTH);
+  return [...closure].filter((file) => {
+    const text = index.files.get(file)?.text;
+    return text !== undefined && mayRegisterRoutes(text);
+  });
 }
 
 /** Answers FrameworkContext.mayImport with one import graph per set of packages. */

@@ -47,9 +47,8 @@ export class ImportGraph {
       const text = this.project.textOf(file);
       if (text === undefined) continue;
       if (this.passes(file, text) || COMPUTED_IMPORT.test(text)) return true;
-      for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-        const target = this.project.resolveImport(match[2], file);
-        if (target !== undefined && !seen.has(target)) {
+      for (const target of importsOf(this.project, file, text)) {
+        if (!seen.has(target)) {
           seen.add(target);
           stack.push(target);
         }
@@ -57,4 +56,35 @@ export class ImportGraph {
     }
     return false;
   }
+}
+
+/** The project files a file's text imports, resolved. */
+function importsOf(project: Pick<ParsedProject, 'resolveImport'>, file: string, text: string): string[] {
+  const targets: string[] = [];
+  for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+    const target = project.resolveImport(match[2], file);
+    if (target !== undefined) targets.push(target);
+  }
+  return targets;
+}
+
+/** Every project file the given files import, transitively, at most `maxDepth` imports away; from text alone. */
+export function importClosure(project: Pick<ParsedProject, 'resolveImport' | 'textOf'>, starts: readonly string[], maxDepth: number): Set<string> {
+  const seen = new Set(starts);
+  let frontier = [...starts];
+  for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const file of frontier) {
+      const text = project.textOf(file);
+      if (text === undefined) continue;
+      for (const target of importsOf(project, file, text)) {
+        if (!seen.has(target)) {
+          seen.add(target);
+          next.push(target);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return seen;
 }
