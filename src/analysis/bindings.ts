@@ -54,6 +54,8 @@ export class Bindings {
     let answers = this.exportAnswers.get(file);
     if (!answers) this.exportAnswers.set(file, (answers = new Map()));
     if (answers.has(name)) return answers.get(name) ?? undefined;
+    // In progress: a cycle of imports and re-exports (`a` re-exports `b`'s import of `a`) answers nothing.
+    answers.set(name, null);
     const found = this.findExport(file, name, 0, new Set());
     answers.set(name, found ?? null);
     return found;

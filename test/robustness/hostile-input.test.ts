@@ -111,6 +111,17 @@ describe('odd files', () => {
     expect(result.findings.some((f) => f.ruleId === 'no-auth' && f.location.file === 'app/api/story/route.ts')).toBe(true);
   });
 
+  it('a cycle of imports re-exported under the same name neither overflows nor loses the route', async () => {
+    const root = makeProject({
+      'lib/a.ts': "import { x } from './b';\nexport { x };\n",
+      'lib/b.ts': "import { x } from './a';\nexport { x };\n",
+      'app/api/loop/route.ts': `import OpenAI from 'openai';\nimport { x } from '../../../lib/a';\n\nexport async function POST() {\n  x();\n  return Response.json(await new OpenAI().chat.completions.create({ model: 'gpt-4o', messages: [] }));\n}\n`,
+    });
+    const result = await scanProject(root);
+    expect(result.errors.filter((e) => e.kind === 'internal')).toEqual([]);
+    expect(result.findings.some((f) => f.ruleId === 'no-auth' && f.location.file === 'app/api/loop/route.ts')).toBe(true);
+  });
+
   it('a 3,000-file import chain is followed only as far as calls lead, and a 3,000-file re-export chain is cut short', async () => {
     const chain: Record<string, string> = {};
     for (let i = 0; i < 3000; i++) chain[`lib/chain/m${i}.ts`] = `import { step${i + 1} } from './m${i + 1}';\nexport const step${i} = () => step${i + 1}();\n`;
