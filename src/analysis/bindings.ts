@@ -478,7 +478,9 @@ function addCommonJsExport(expression: ts.Expression, declare: (name: string, de
 }
 
 const DECLARED_EXPORT = /\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|class|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/g;
-const LISTED_EXPORTS = /\bexport\s+(?:type\s+)?\{([^}]*)\}/g;
+/** Bounded, so that thousands of unclosed `export {` cannot make each match scan the rest of the file. */
+const LISTED_EXPORTS = /\bexport\s+(?:type\s+)?\{([^{}]{0,4000})\}/g;
+const LIST_STARTS = /\bexport\s+(?:type\s+)?\{/g;
 const OPAQUE_EXPORTS = /\bexport\s*\*|\bexport\s+(?:const|let|var)\s*[{[]|\bexports\b|\bexport\s*=/;
 
 /**
@@ -490,12 +492,16 @@ function exportedNamesHint(text: string): Set<string> | 'any' {
   if (OPAQUE_EXPORTS.test(text)) return 'any';
   const names = new Set<string>();
   for (const match of text.matchAll(DECLARED_EXPORT)) names.add(match[1]);
+  let lists = 0;
   for (const match of text.matchAll(LISTED_EXPORTS)) {
+    lists++;
     for (const item of match[1].split(',')) {
       const exported = item.trim().split(/\s+as\s+/).pop()?.replace(/^type\s+/, '').trim();
       if (exported) names.add(exported);
     }
   }
+  // A list the pattern could not read (very long, or odd): anything may be exported.
+  if (lists !== (text.match(LIST_STARTS)?.length ?? 0)) return 'any';
   return names;
 }
 

@@ -111,6 +111,19 @@ describe('odd files', () => {
     expect(result.findings.some((f) => f.ruleId === 'no-auth' && f.location.file === 'app/api/story/route.ts')).toBe(true);
   });
 
+  it('thousands of unclosed export lists behind a barrel are looked at in bounded time', async () => {
+    const root = makeProject({
+      'lib/index.ts': "export * from './odd';\nexport * from './ai';\n",
+      'lib/odd.ts': 'export {\n'.repeat(40_000),
+      'lib/ai.ts': `import OpenAI from 'openai';\nexport const ask = () => new OpenAI().chat.completions.create({ model: 'gpt-4o', messages: [] });\n`,
+      'app/api/ask/route.ts': `import { ask } from '../../../lib';\n\nexport async function POST() {\n  return Response.json(await ask());\n}\n`,
+    });
+    const started = Date.now();
+    const result = await scanProject(root);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.findings.some((f) => f.ruleId === 'no-auth' && f.location.file === 'app/api/ask/route.ts')).toBe(true);
+  });
+
   it('a cycle of imports re-exported under the same name neither overflows nor loses the route', async () => {
     const root = makeProject({
       'lib/a.ts': "import { x } from './b';\nexport { x };\n",
