@@ -124,7 +124,7 @@ export class Bindings {
   /** Import aliases lead to the project declaration they import; a package import stays as it is. */
   private followAlias(declaration: ts.Declaration): ts.Declaration | undefined {
     const specifier = importedSpecifier(declaration);
-    const file = specifier && this.importTarget(specifier, declaration.getSourceFile());
+    const file = specifier && this.moduleFile(specifier);
     if (!file) return declaration;
     if (ts.isImportSpecifier(declaration)) return this.exportOf(file, (declaration.propertyName ?? declaration.name).text) ?? declaration;
     if (ts.isImportClause(declaration)) return this.exportOf(file, 'default') ?? this.exportOf(file, 'export=') ?? declaration;
@@ -139,10 +139,6 @@ export class Bindings {
     const required = ts.isVariableDeclaration(declaration) && declaration.initializer ? requiredExport(declaration.initializer) : undefined;
     if (!required) return declaration;
     return (required.name === undefined ? this.exportOf(file, 'export=') : this.exportOf(file, required.name)) ?? declaration;
-  }
-
-  private importTarget(specifier: ts.Expression, from: ts.SourceFile): ts.SourceFile | undefined {
-    return ts.isStringLiteralLike(specifier) ? this.project.importedFile(specifier.text, from) : undefined;
   }
 
   private findExport(file: ts.SourceFile, name: string, depth: number, visiting: Set<string>): ts.Declaration | undefined {

@@ -394,7 +394,6 @@ function schemaMissing(schema: ts.Expression, fields: string[], semantics: Seman
   if (!node) return required(semantics);
   if (semantics === 'text') return isSizeBounded(node, scope) ? new Set() : new Set(['item-size']);
   const missing = new Set<InputBound>();
-  const base = callChain(node).at(-1);
   if (!isCapped(node)) missing.add('array-length');
   const item = arrayItemOf(node);
   const itemNode = item ? schemaDefinition(item, scope) : undefined;

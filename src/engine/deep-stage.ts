@@ -4,7 +4,6 @@
  * is parsed on demand. The result is plain data, so the stage can run in a worker thread on part of the
  * route files (parallel.ts).
  */
-import path from 'node:path';
 import { analyzeRoute } from '../analysis/facts.js';
 import { customAiProvider, type CustomFunctions } from '../analysis/custom-functions.js';
 import { Resolver } from '../analysis/resolve.js';
@@ -14,7 +13,7 @@ import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph, importClosure } from './import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from './program.js';
 import { hasOnlyItsOwnRoutes, mayRegisterRoutes, MOUNTING_PACKAGES } from './route-files.js';
-import { mentionsAi, toPosix, type SourceIndex } from './source-index.js';
+import { mentionsAi, type SourceIndex } from './source-index.js';
 
 export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
 
@@ -33,7 +32,7 @@ export function runDeepStage(
 ): DeepStageResult {
   const errors: ScanError[] = [];
   const project = createParsedProject(index, errors);
-  const graph = new ImportGraph(project, mayCallAi(index.root, custom.aiWrappers));
+  const graph = new ImportGraph(project, mayCallAi(project, custom.aiWrappers));
   const wanted = new Set([...routeFilePaths, ...registeringImports(index, routeFilePaths, project)]);
   // A file-routed route file whose imports reach no AI SDK or provider host has no endpoint to report.
   const routeFiles = project.filesWhere((f) => wanted.has(f.path) && (!hasOnlyItsOwnRoutes(f) || graph.reaches(f.path)));
@@ -86,10 +85,9 @@ function packageImports(project: ParsedProject): FrameworkContext['mayImport'] {
  * Whether a file's own text may make a paid call: it names an AI SDK or provider host, or a configured AI
  * wrapper; or it is Nitro server code, which calls `server/utils` exports without importing them.
  */
-function mayCallAi(root: string, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
+function mayCallAi(project: ParsedProject, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
   const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
-  return (fileName, text) =>
-    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || NITRO_SERVER_CODE.test(toPosix(path.relative(root, fileName)));
+  return (fileName, text) => mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || NITRO_SERVER_CODE.test(project.relative(fileName));
 }
 
 const NITRO_SERVER_CODE = /(^|\/)server\//;

@@ -124,7 +124,11 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
 
   const parsed = new Map<string, ts.SourceFile | null>();
   function sourceFile(fileName: string): ts.SourceFile | undefined {
-    const absolute = path.resolve(fileName);
+    return parsedFile(path.resolve(fileName));
+  }
+
+  /** Paths that resolution and the index give are already absolute. */
+  function parsedFile(absolute: string): ts.SourceFile | undefined {
     const known = parsed.get(absolute);
     if (known !== undefined) return known ?? undefined;
     const text = readProjectFile(absolute);
@@ -169,11 +173,11 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     sourceFile,
     importedFile: (specifier, from) => {
       const target = resolveImport(specifier, from.fileName);
-      return target === undefined ? undefined : sourceFile(target);
+      return target === undefined ? undefined : parsedFile(target);
     },
-    filesWhere: (test) => [...index.files.values()].filter(test).flatMap((f) => sourceFile(f.path) ?? []),
+    filesWhere: (test) => [...index.files.values()].filter(test).flatMap((f) => parsedFile(f.path) ?? []),
     resolveImport,
-    textOf: (fileName) => index.files.get(fileName)?.text ?? readProjectFile(fileName),
+    textOf: readProjectFile,
     noteTooDeep(fileName) {
       if (tooDeep.has(fileName)) return;
       tooDeep.add(fileName);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
 import { NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
-import type { Endpoint, Finding, Rule, ScanError, ScanResult } from '../model.js';
+import type { Endpoint, Rule, ScanError, ScanResult } from '../model.js';
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/schema.js';
 import { discoveryIgnores } from '../config/ignore.js';

@@ -1,6 +1,6 @@
 /** Next.js Pages Router: `pages/api/**` files whose default export is the handler. */
 import ts from '../typescript.cjs';
-import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
+import type { FrameworkPlugin, RouteEntry } from './types.js';
 import { dynamicSegment, handlerChain } from './nextjs-app.js';
 import { singleMethod } from './module-exports.js';
 import { nextMiddlewareLinks } from './nextjs-middleware.js';
