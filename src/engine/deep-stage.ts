@@ -93,7 +93,7 @@ function mayCallAi(project: ParsedProject, aiWrappers: readonly string[]): (file
 const NITRO_SERVER_CODE = /(^|\/)server\//;
 
 /** One broken route or framework must not stop the scan: it becomes an entry in `errors`. */
-export function safely<T>(work: () => T, errors: ScanError[], what: string): T | undefined {
+function safely<T>(work: () => T, errors: ScanError[], what: string): T | undefined {
   try {
     return work();
   } catch (error) {
