@@ -2,14 +2,13 @@
  * Reference workload: read every source file the scanner would discover and parse it with TypeScript's parser.
  *   node bench/parse-all.mjs <dir> [--no-parse]   (--no-parse: read and test a regular expression only)
  */
-import fg from 'fast-glob';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_IGNORES } from '../dist/src/engine/discover.js';
+import { discover } from '../dist/src/engine/discover.js';
 
 const [dir, flag] = process.argv.slice(2);
 // Loaded only when parsing, so that the read-only run measures reading alone.
 const ts = flag === '--no-parse' ? undefined : (await import('typescript')).default;
-const files = await fg('**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', { cwd: dir, absolute: true, ignore: DEFAULT_IGNORES, followSymbolicLinks: false });
+const { files } = await discover(dir);
 const marker = /['"](?:openai|@anthropic-ai\/sdk|ai|@ai-sdk\/[\w-]+)['"]/;
 let nodes = 0;
 let matches = 0;

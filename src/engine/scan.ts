@@ -57,7 +57,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = scanRoot(options.paths);
   const rules = options.rules ?? RULES;
 
-  const configIgnores = options.config ? discoveryIgnores(options.config.ignore, options.config.baseDir, root) : [];
+  const configIgnores = options.config?.ignore.length ? [discoveryIgnores(options.config.ignore, path.resolve(options.config.baseDir))] : [];
   const ignores = [...(options.ignore ?? []), ...configIgnores];
   const discovery = withinPaths(await discover(root, ignores), options.paths, root);
   const index = buildIndex(root, discovery.files);

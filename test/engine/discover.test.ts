@@ -1,0 +1,93 @@
+/**
+ * Discovery: which files a scan reads. Skipped folders and generated names, ignore globs relative to the root
+ * or to a config file's folder (above, at or below the root), and folders that cannot be read.
+ */
+import { chmodSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { discover } from '../../src/engine/discover.js';
+import { makeProject, removeProjects } from '../robustness/project.js';
+
+afterAll(removeProjects);
+
+const TREE = {
+  'app/api/chat/route.ts': '',
+  'app/[team]/api/ask/route.ts': '',
+  'app/(marketing)/page.tsx': '',
+  'lib/ai.ts': '',
+  'lib/ai.test.ts': '',
+  'lib/types.d.ts': '',
+  'public/vendor.min.js': '',
+  'public/app.bundle.js': '',
+  'public/logo.svg': '',
+  'node_modules/openai/index.js': '',
+  'packages/x/node_modules/y/index.ts': '',
+  'packages/x/dist/index.js': '',
+  'packages/x/src/index.mts': '',
+  '.next/server/app.js': '',
+  '.hidden/tool.ts': '',
+  'coverage/lcov.js': '',
+  'scripts/seed.cjs': '',
+};
+
+const relativeFiles = async (root: string, ignore: Parameters<typeof discover>[1] = []) =>
+  (await discover(root, ignore)).files.map((file) => path.relative(root, file).split(path.sep).join('/'));
+
+describe('discover', () => {
+  it('lists source files, sorted, without dependencies, build output, hidden folders or generated names', async () => {
+    expect(await relativeFiles(makeProject(TREE, false))).toEqual([
+      'app/(marketing)/page.tsx',
+      'app/[team]/api/ask/route.ts',
+      'app/api/chat/route.ts',
+      'lib/ai.test.ts',
+      'lib/ai.ts',
+      'packages/x/src/index.mts',
+      'scripts/seed.cjs',
+    ]);
+  });
+
+  it('ignore globs relative to the root skip files and whole folders', async () => {
+    const root = makeProject(TREE, false);
+    expect(await relativeFiles(root, ['**/*.test.ts', 'scripts/**', 'app/[[]team]/**'])).toEqual([
+      'app/(marketing)/page.tsx',
+      'app/api/chat/route.ts',
+      'lib/ai.ts',
+      'packages/x/src/index.mts',
+    ]);
+  });
+
+  it('globs relative to a folder above the root, such as a config at the repository root', async () => {
+    const repository = makeProject(Object.fromEntries(Object.entries(TREE).map(([file, text]) => [`web/${file}`, text])), false);
+    const root = path.join(repository, 'web');
+    expect(await relativeFiles(root, [{ base: repository, patterns: ['web/lib/**', 'lib/**', '**/page.tsx'] }])).toEqual([
+      'app/[team]/api/ask/route.ts',
+      'app/api/chat/route.ts',
+      'packages/x/src/index.mts',
+      'scripts/seed.cjs',
+    ]);
+  });
+
+  it('globs relative to a folder inside the root apply to that folder only', async () => {
+    const root = makeProject(TREE, false);
+    expect(await relativeFiles(root, [{ base: path.join(root, 'app/[team]'), patterns: ['api/**'] }])).toEqual([
+      'app/(marketing)/page.tsx',
+      'app/api/chat/route.ts',
+      'lib/ai.test.ts',
+      'lib/ai.ts',
+      'packages/x/src/index.mts',
+      'scripts/seed.cjs',
+    ]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a folder that cannot be read is noted and the rest discovered', async () => {
+    const root = makeProject({ 'lib/ai.ts': '', 'private/key.ts': '' }, false);
+    chmodSync(path.join(root, 'private'), 0o000);
+    try {
+      const discovery = await discover(root);
+      expect(discovery.files.map((file) => path.relative(root, file))).toEqual([path.join('lib', 'ai.ts')]);
+      expect(discovery.errors).toEqual([{ file: 'private', kind: 'unreadable', message: 'folder not read: EACCES' }]);
+    } finally {
+      chmodSync(path.join(root, 'private'), 0o755);
+    }
+  });
+});
