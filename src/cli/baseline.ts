@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Finding, ScanResult } from '../model.js';
 import { compareFindings, sorted } from '../report/order.js';
+import { UsageError } from './exit.js';
 
 export const BASELINE_FORMAT = 1;
 
@@ -29,7 +30,7 @@ const baselineSchema = z.object({
 
 export type Baseline = z.infer<typeof baselineSchema>;
 
-export class BaselineError extends Error {}
+export class BaselineError extends UsageError {}
 
 export function createBaseline(result: ScanResult): Baseline {
   const accepted = sorted(result.findings, compareFindings).filter((f) => !f.suppressed);

@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
+/** A problem with what the user asked for (an option, a file to read or write): its message, then exit 2. */
+export class UsageError extends Error {}
+
 type WithStatus = Command & { exitStatus?: number };
 
 function root(command: Command): WithStatus {

@@ -7,8 +7,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../../rules/index.js';
-import { ConfigError, findConfigFile, loadConfigFile } from '../config/load.js';
-import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/schema.js';
+import { ConfigError, findConfigFile } from '../config/find.js';
+import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/settings.js';
 import type * as Engine from '../engine/scan.js';
 import { type Finding, type ScanResult, severityRank } from '../model.js';
 import { renderGithub } from '../report/github.js';
@@ -17,12 +17,11 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { TOOL } from '../version.js';
-import { type Baseline, BaselineError, createBaseline, newFindings, readBaseline, writeBaseline } from './baseline.js';
 import { ChangedFilesError, changedFiles, findingsTouching } from './changed-files.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerGuardCommand } from './guard-command.js';
 import { registerRulesCommands } from './commands/rules.js';
-import { complain, EXIT, exitStatus, setExitStatus } from './exit.js';
+import { complain, EXIT, exitStatus, setExitStatus, UsageError } from './exit.js';
 import { createProgress, progressEnabled } from './progress.js';
 
 export { EXIT } from './exit.js';
@@ -59,7 +58,6 @@ function parseConcurrency(value: string): number | 'auto' {
 const DEFAULT_FAIL_ON: FailOn = 'high';
 
 /** A problem with the request: printed, and the run exits 2. */
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -123,7 +121,6 @@ async function run(paths: string[], options: CliOptions): Promise<number> {
     } else if (
       error instanceof UsageError ||
       error instanceof engine.ScanUsageError ||
-      error instanceof BaselineError ||
       error instanceof ChangedFilesError
     ) {
       complain(error.message);
@@ -139,9 +136,11 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
     throw new UsageError('--write-baseline records every finding; it cannot be combined with --changed-since');
   }
   const root = engine.scanRoot(paths);
-  const config = loadConfig(options, root);
+  const config = await loadConfig(options, root);
   // Fail fast on the inputs that do not need the scan.
-  const baseline: Baseline | undefined = options.baseline ? readBaseline(options.baseline) : undefined;
+  // The baseline and config readers load their validators only when a run needs them.
+  const baselines = options.baseline || options.writeBaseline ? await import('./baseline.js') : undefined;
+  const baseline = options.baseline ? baselines!.readBaseline(options.baseline) : undefined;
   const changed = options.changedSince ? changedFiles(root, options.changedSince) : undefined;
 
   const progress = createProgress(process.stderr, progressEnabled(process.stderr, process.env, options.quiet === true));
@@ -158,13 +157,13 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   }
 
   if (options.writeBaseline) {
-    const written = createBaseline(result);
-    writeBaseline(options.writeBaseline, written);
+    const written = baselines!.createBaseline(result);
+    baselines!.writeBaseline(options.writeBaseline, written);
     if (!options.quiet) complain(`wrote ${written.findings.length} finding(s) to the baseline ${options.writeBaseline}`);
   }
 
   let findings: Finding[] = result.findings;
-  if (baseline) findings = newFindings(findings, baseline);
+  if (baseline) findings = baselines!.newFindings(findings, baseline);
   if (changed) findings = findingsTouching(findings, result.endpoints, changed);
   const reported: ScanResult = { ...result, findings };
 
@@ -180,10 +179,10 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   return failing(findings, options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON) ? EXIT.findings : EXIT.clean;
 }
 
-function loadConfig(options: CliOptions, root: string): AuditConfig {
+async function loadConfig(options: CliOptions, root: string): Promise<AuditConfig> {
   if (options.config === false) return defaultConfig(root);
   const file = options.config ?? findConfigFile(root);
-  return file ? loadConfigFile(file) : defaultConfig(root);
+  return file ? (await import('../config/load.js')).loadConfigFile(file) : defaultConfig(root);
 }
 
 function writeReport(report: string, file: string | undefined): void {

@@ -1,59 +1,23 @@
 /**
- * Finding, reading and validating the config file.
+ * Reading and validating the config file (find.ts finds it).
  *
- * The file is found by walking up from the scanned folder to the repository root (the folder holding `.git`) or the
- * filesystem root. YAML and JSON are both read with `yaml` (JSON is YAML), with a small alias budget so an
+ * YAML and JSON are both read with `yaml` (JSON is YAML), with a small alias budget so an
  * exponential "billion laughs" file is refused instead of expanded. Every problem is reported with the file, line
  * and column and a sentence that says what to change.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { RULES } from '../../rules/index.js';
-import { type AuditConfig, CONFIG_FILE_NAMES, configFileSchema, RULE_SETTING_VALUES, type RuleInfo, resolveConfig } from './schema.js';
+import { ConfigError, type ConfigProblem } from './find.js';
+import { type AuditConfig, configFileSchema, RULE_SETTING_VALUES, type RuleInfo, resolveConfig, ruleInfo } from './schema.js';
+
+export { ConfigError, type ConfigProblem, findConfigFile } from './find.js';
+export { ruleInfo } from './settings.js';
 
 /** Aliases are rarely needed in a config; a small budget refuses expansion attacks. */
 const MAX_ALIAS_COUNT = 50;
 const MAX_CONFIG_BYTES = 1024 * 1024;
-
-export interface ConfigProblem {
-  line?: number;
-  column?: number;
-  message: string;
-}
-
-/** An unreadable or invalid config file. The CLI prints `message` and exits 2. */
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: ConfigProblem[],
-  ) {
-    super(
-      problems
-        .map((p) => `${file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${p.message}`)
-        .join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
-}
-
-/** The config file for a scan of `startDir`: the nearest one walking up, stopping at the repository root. */
-export function findConfigFile(startDir: string): string | undefined {
-  let dir = path.resolve(startDir);
-  for (;;) {
-    const present = CONFIG_FILE_NAMES.map((name) => path.join(dir, name)).filter((file) => isFile(file));
-    if (present.length > 1) {
-      throw new ConfigError(present[0]!, [
-        { message: `more than one config file in ${dir} (${present.map((f) => path.basename(f)).join(', ')}); keep one` },
-      ]);
-    }
-    if (present.length === 1) return present[0];
-    const parent = path.dirname(dir);
-    if (existsSync(path.join(dir, '.git')) || parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** Reads and validates a config file. Throws `ConfigError`. */
 export function loadConfigFile(file: string, rules: readonly RuleInfo[] = ruleInfo()): AuditConfig {
@@ -72,10 +36,6 @@ export function loadConfigFile(file: string, rules: readonly RuleInfo[] = ruleIn
   }
   const value = parseConfigText(text, shown, rules);
   return resolveConfig(value.data, { file: absolute, baseDir: path.dirname(absolute) });
-}
-
-export function ruleInfo(): RuleInfo[] {
-  return RULES.map((rule) => ({ id: rule.meta.id, severity: rule.meta.severity, shortDescription: rule.meta.shortDescription }));
 }
 
 interface Parsed {
@@ -226,12 +186,4 @@ function nodeAt(doc: Document, issuePath: PropertyKey[], atKey: boolean): Node |
     }
   }
   return node;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,6 @@
 /** The commented starter config that `ai-endpoint-audit init` writes. */
 import type { RuleInfo } from './schema.js';
-import { SCHEMA_ID } from './schema.js';
+import { SCHEMA_ID } from './settings.js';
 
 export function starterConfig(rules: readonly RuleInfo[]): string {
   const idWidth = Math.max(...rules.map((r) => r.id.length));

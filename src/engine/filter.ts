@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Endpoint, Finding, Rule, RuleMeta } from '../model.js';
-import type { RuleSetting } from '../config/schema.js';
+import type { RuleSetting } from '../config/settings.js';
 
 export type RuleSettings = Readonly<Record<string, RuleSetting>>;
 

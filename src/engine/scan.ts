@@ -10,7 +10,7 @@ import { RULES } from '../../rules/index.js';
 import { NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
 import type { Endpoint, Rule, ScanError, ScanResult } from '../model.js';
 import { TOOL } from '../version.js';
-import type { AuditConfig } from '../config/schema.js';
+import type { AuditConfig } from '../config/settings.js';
 import { discoveryIgnores } from '../config/ignore.js';
 import { discover } from './discover.js';
 import { effectiveRules, endpointsInFiles, filterFindings } from './filter.js';

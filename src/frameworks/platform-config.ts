@@ -5,7 +5,7 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { MAX_FILE_BYTES } from '../engine/source-index.js';
 
 /** One HTTP trigger of a deployed function. */
@@ -63,9 +63,13 @@ function readText(file: string): string | undefined {
   }
 }
 
+/** The YAML parser is loaded the first time a descriptor is found: most projects have none. */
+let yaml: typeof import('yaml') | undefined;
+
 function parseYaml(text: string): Record<string, unknown> | undefined {
   try {
-    const value = parseDocument(text).toJS() as unknown;
+    yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    const value = yaml.parseDocument(text).toJS() as unknown;
     return isRecord(value) ? value : undefined;
   } catch {
     return undefined;

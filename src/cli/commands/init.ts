@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ruleInfo } from '../../config/load.js';
-import { CONFIG_FILE_NAMES } from '../../config/schema.js';
+import { CONFIG_FILE_NAMES, ruleInfo } from '../../config/settings.js';
 import { starterConfig } from '../../config/starter.js';
 import { complain, EXIT, setExitStatus } from '../exit.js';
 
