@@ -45,8 +45,18 @@ export class CallContext {
 
   static readonly ROOT = new CallContext(undefined, undefined, undefined);
 
+  /**
+   * Entering the same function through the same call from the same frame gives the same context, so results
+   * can be remembered per context (Resolver.resolve). Keyed weakly on the function: a dropped AST drops its frames.
+   */
+  private readonly children = new WeakMap<FunctionNode, Map<ts.Node | undefined, CallContext>>();
+
   enter(fn: FunctionNode, call: ts.CallExpression | ts.NewExpression | undefined): CallContext {
-    return new CallContext(fn, call, this);
+    let byCall = this.children.get(fn);
+    if (!byCall) this.children.set(fn, (byCall = new Map()));
+    let child = byCall.get(call);
+    if (!child) byCall.set(call, (child = new CallContext(fn, call, this)));
+    return child;
   }
 
   frameFor(fn: ts.Node): CallContext | undefined {
@@ -111,8 +121,39 @@ export class Resolver {
     return this.bindings.declarationOf(identifier);
   }
 
+  /**
+   * Routes share helpers, and every analysis asks about the same values: a result is remembered per node and
+   * context with the depth its resolution went to, and reused when the query's own depth leaves that much room.
+   * A resolution cut short by the depth limit is not remembered, so answers never depend on what was asked first.
+   */
   resolve(expression: ts.Expression, context: CallContext = CallContext.ROOT, depth = 0): AccessPath | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) {
+      this.deepest = Math.max(this.deepest, depth);
+      return undefined;
+    }
+    const known = this.resolved.get(expression)?.get(context);
+    if (known && depth + known.span <= MAX_DEPTH) {
+      this.deepest = Math.max(this.deepest, depth + known.span);
+      return known.path;
+    }
+    const outerDeepest = this.deepest;
+    this.deepest = depth;
+    const path = this.resolveUncached(expression, context, depth);
+    const span = this.deepest - depth;
+    if (this.deepest <= MAX_DEPTH) {
+      let byContext = this.resolved.get(expression);
+      if (!byContext) this.resolved.set(expression, (byContext = new Map()));
+      byContext.set(context, { path, span });
+    }
+    this.deepest = Math.max(outerDeepest, this.deepest);
+    return path;
+  }
+
+  private readonly resolved = new WeakMap<ts.Node, Map<CallContext, { path: AccessPath | undefined; span: number }>>();
+  /** The deepest level the resolution under way has reached. */
+  private deepest = 0;
+
+  private resolveUncached(expression: ts.Expression, context: CallContext, depth: number): AccessPath | undefined {
     const e = unwrap(expression);
     const next = depth + 1;
 
