@@ -97,8 +97,16 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     if (!resolvedImports) importsOf.set(dir, (resolvedImports = new Map()));
     const known = resolvedImports.get(specifier);
     if (known !== undefined) return known ?? undefined;
-    let resolved = isRelative(specifier) ? indexedCandidate(path.resolve(dir, specifier)) : undefined;
-    const options = resolved === undefined ? configs.optionsFor(containingFile) : undefined;
+    let options: ts.CompilerOptions | undefined;
+    let resolved: string | undefined;
+    if (isRelative(specifier)) {
+      resolved = indexedCandidate(path.resolve(dir, specifier));
+    } else {
+      options = configs.optionsFor(containingFile);
+      resolved = pathsCandidates(specifier, options).map(indexedCandidate).find((file) => file !== undefined);
+    }
+    if (resolved === undefined) options ??= configs.optionsFor(containingFile);
+    else options = undefined;
     // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
     if (options && (!isBareSpecifier(specifier) || options.baseUrl || matchesPaths(specifier, options.paths))) {
       const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
@@ -252,6 +260,32 @@ function isRelative(specifier: string): boolean {
 
 function isBareSpecifier(specifier: string): boolean {
   return !specifier.startsWith('.') && !path.isAbsolute(specifier);
+}
+
+/**
+ * Where a tsconfig `paths` alias maps a specifier, in the order TypeScript tries them: the pattern with the
+ * longest prefix before its star (an exact name first), then its targets in order, from `baseUrl` or else the
+ * folder of the tsconfig that declares `paths`.
+ */
+function pathsCandidates(specifier: string, options: ts.CompilerOptions): string[] {
+  const { paths } = options;
+  const base = options.baseUrl ?? options.pathsBasePath;
+  if (!paths || typeof base !== 'string') return [];
+  let best: { targets: string[]; star: string; prefixLength: number } | undefined;
+  for (const [pattern, targets] of Object.entries(paths)) {
+    const star = pattern.indexOf('*');
+    if (star === -1) {
+      if (pattern === specifier) return targets.map((target) => path.resolve(base, target));
+      continue;
+    }
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    const matches = specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
+    if (matches && (!best || prefix.length > best.prefixLength)) {
+      best = { targets, star: specifier.slice(prefix.length, specifier.length - suffix.length), prefixLength: prefix.length };
+    }
+  }
+  return best ? best.targets.map((target) => path.resolve(base, target.replace('*', best.star))) : [];
 }
 
 /** Could a tsconfig `paths` pattern (a prefix and suffix around one star, or an exact name) map this specifier? */
