@@ -9,8 +9,10 @@ export type FunctionNode =
   | ts.ArrowFunction
   | ts.MethodDeclaration;
 
+/** One read of `kind` (the analyses ask this of most nodes they visit). */
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node);
+  const kind = node.kind;
+  return kind === ts.SyntaxKind.ArrowFunction || kind === ts.SyntaxKind.FunctionDeclaration || kind === ts.SyntaxKind.FunctionExpression || kind === ts.SyntaxKind.MethodDeclaration;
 }
 
 export function locationOf(project: ParsedProject, node: ts.Node): SourceLocation {
@@ -29,15 +31,21 @@ export function locationOf(project: ParsedProject, node: ts.Node): SourceLocatio
 /** Strips parentheses, `await`, type assertions and non-null assertions. */
 export function unwrap(expression: ts.Expression): ts.Expression {
   let current = expression;
-  for (;;) {
-    if (ts.isParenthesizedExpression(current) || ts.isAwaitExpression(current) || ts.isNonNullExpression(current)) {
-      current = current.expression;
-    } else if (ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
+  while (isWrapperKind(current.kind)) current = (current as WrapperExpression).expression;
+  return current;
+}
+
+type WrapperExpression = ts.ParenthesizedExpression | ts.AwaitExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression;
+
+function isWrapperKind(kind: ts.SyntaxKind): boolean {
+  return (
+    kind === ts.SyntaxKind.ParenthesizedExpression ||
+    kind === ts.SyntaxKind.AwaitExpression ||
+    kind === ts.SyntaxKind.NonNullExpression ||
+    kind === ts.SyntaxKind.AsExpression ||
+    kind === ts.SyntaxKind.TypeAssertionExpression ||
+    kind === ts.SyntaxKind.SatisfiesExpression
+  );
 }
 
 /** The name of a property name node when it is static. */

@@ -14,7 +14,7 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
   const occurrences = new Map<string, number>();
   const finish = (rule: Rule, draft: FindingDraft, route: string) => {
     const text = texts.get(draft.location.file);
-    const lineText = text?.split(/\r?\n/)[draft.location.line - 1]?.trim() ?? '';
+    const lineText = texts.lines(draft.location.file)?.[draft.location.line - 1]?.trim() ?? '';
     const identity = [rule.meta.id, route, draft.location.file, lineText].join('\u0000');
     const occurrence = (occurrences.get(identity) ?? 0) + 1;
     occurrences.set(identity, occurrence);
@@ -47,9 +47,16 @@ function lineHash(text: string | undefined, line: number): string {
   }
 }
 
-/** Scanned files' text as on disk, read once each. */
+/** Scanned files' text as on disk, read once each, and split into lines once each. */
 export class FileTexts {
   private readonly cache = new Map<string, string | undefined>();
+  private readonly lineCache = new Map<string, string[] | undefined>();
+
+  /** The file's lines (without line breaks); every finding and directive lookup asks for them. */
+  lines(file: string): string[] | undefined {
+    if (!this.lineCache.has(file)) this.lineCache.set(file, this.get(file)?.split(/\r?\n/));
+    return this.lineCache.get(file);
+  }
 
   constructor(private readonly root: string) {}
 

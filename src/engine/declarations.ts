@@ -17,7 +17,7 @@ const DECLARATION_REACH = 6;
 export function markDeclaredPublic(endpoints: Endpoint[], texts: FileTexts, publicRoutes: readonly string[] = []): void {
   const patterns = publicRoutes.map((glob) => ({ glob, re: globToRegExp(glob) }));
   for (const endpoint of endpoints) {
-    const lines = texts.get(endpoint.location.file)?.split(/\r?\n/);
+    const lines = texts.lines(endpoint.location.file);
     const inline = lines ? inlineDeclaration(lines, endpoint.location.line) : undefined;
     if (inline) {
       endpoint.declaredPublic = {
@@ -56,7 +56,7 @@ export function applySuppressions(findings: Finding[], endpoints: readonly Endpo
       const { reason, source } = endpoint.declaredPublic;
       return { ...finding, suppressed: { kind: source === 'inline' ? 'inSource' : 'external', justification: `declared public: ${reason}` } };
     }
-    const lines = texts.get(finding.location.file)?.split(/\r?\n/);
+    const lines = texts.lines(finding.location.file);
     if (!lines) return finding;
     for (const [line, form] of [[finding.location.line, 'line'], [finding.location.line - 1, 'next-line']] as const) {
       const directive = parseSuppression(lines[line - 1]);
