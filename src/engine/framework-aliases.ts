@@ -3,14 +3,14 @@
  * `.nuxt/tsconfig.json`) the scanned repository does not contain: SvelteKit's `$lib`, Nuxt's `~`, `@`, `~~`,
  * `@@`, `#shared`, `#server`. Added to a project's own `paths` when its framework config sits beside the tsconfig.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type ts from '../typescript.cjs';
 
 const CONFIG_EXTENSIONS = ['js', 'ts', 'mjs', 'cjs', 'mts'];
 
-export function withFrameworkAliases(options: ts.CompilerOptions, dir: string): ts.CompilerOptions {
-  const aliases = frameworkAliases(dir);
+/** `isFile` answers for source names such as `svelte.config.js`: the index holds them, so no file system probe. */
+export function withFrameworkAliases(options: ts.CompilerOptions, dir: string, isFile: (file: string) => boolean): ts.CompilerOptions {
+  const aliases = frameworkAliases(dir, isFile);
   const names = Object.keys(aliases);
   if (names.length === 0) return options;
   const paths = { ...(options.paths ?? {}) };
@@ -18,8 +18,8 @@ export function withFrameworkAliases(options: ts.CompilerOptions, dir: string): 
   return { ...options, paths, pathsBasePath: options.pathsBasePath ?? dir };
 }
 
-function frameworkAliases(dir: string): Record<string, string[]> {
-  const has = (name: string) => CONFIG_EXTENSIONS.some((e) => existsSync(path.join(dir, `${name}.config.${e}`)));
+function frameworkAliases(dir: string, isFile: (file: string) => boolean): Record<string, string[]> {
+  const has = (name: string) => CONFIG_EXTENSIONS.some((e) => isFile(path.join(dir, `${name}.config.${e}`)));
   const at = (...parts: string[]) => path.join(dir, ...parts);
   if (has('svelte')) {
     return { $lib: [at('src/lib')], '$lib/*': [at('src/lib/*')] };

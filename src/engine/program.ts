@@ -67,7 +67,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
   const guard = new RootGuard(root);
   // Indexed files were checked when they were read; anything else is checked against real paths.
   const insideRoot = (file: string) => index.files.has(path.resolve(file)) || guard.reallyInside(file);
-  const configs = new TsconfigCache(root, insideRoot);
+  const configs = new TsconfigCache(root, insideRoot, (file) => index.files.has(file) || index.skipped.has(file));
   // Every reported location asks for its file's relative path: computed once per file.
   const relativePaths = new Map<string, string>();
   const relative = (fileName: string) => {
@@ -346,6 +346,8 @@ class TsconfigCache {
   constructor(
     private readonly root: string,
     private readonly insideRoot: (file: string) => boolean,
+    /** Whether a discovered source file exists (framework configs are source files). */
+    private readonly isDiscovered: (file: string) => boolean,
   ) {}
 
   optionsFor(containingFile: string): ts.CompilerOptions {
@@ -358,8 +360,8 @@ class TsconfigCache {
     let options: ts.CompilerOptions;
     const config = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((f) => isFile(f) && this.insideRoot(f));
     if (config) options = this.load(config);
-    else if (dir === this.root || !dir.startsWith(this.root)) options = withFrameworkAliases(BASE_OPTIONS, dir);
-    else options = withFrameworkAliases(this.forDirectory(path.dirname(dir)), dir);
+    else if (dir === this.root || !dir.startsWith(this.root)) options = withFrameworkAliases(BASE_OPTIONS, dir, this.isDiscovered);
+    else options = withFrameworkAliases(this.forDirectory(path.dirname(dir)), dir, this.isDiscovered);
     this.byDirectory.set(dir, options);
     return options;
   }
@@ -379,7 +381,7 @@ class TsconfigCache {
       parseHost,
       path.dirname(configFile),
     );
-    return { ...BASE_OPTIONS, ...withFrameworkAliases(pickResolutionOptions(options), path.dirname(configFile)) };
+    return { ...BASE_OPTIONS, ...withFrameworkAliases(pickResolutionOptions(options), path.dirname(configFile), this.isDiscovered) };
   }
 }
 
