@@ -1,10 +1,11 @@
 /**
  * Express: `app`/`router` `.get/.post/...` registrations, `.route(path).post(...)` chains, `use` layers with
- * and without a path in registration order, and routers mounted from other files.
+ * and without a path in registration order, routers mounted from other files, and registrations made by
+ * functions the app is passed to (`registerRoutes(app)`), in the order of that call.
  */
 import ts from '../typescript.cjs';
-import { segmentSignature } from '../analysis/resolve.js';
-import { stringValue, unwrap, walk } from '../analysis/ast.js';
+import { CallContext, segmentSignature } from '../analysis/resolve.js';
+import { enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
@@ -17,14 +18,29 @@ interface Layer {
 }
 
 type Registration =
-  | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; position: number }
-  | { kind: 'use'; scope: string; handlers: ts.Expression[]; position: number };
+  | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; order: number[] }
+  | { kind: 'use'; scope: string; handlers: ts.Expression[]; order: number[]; frame: CallContext };
 
 interface Receiver {
-  /** The `express()` / `Router()` call that created it. */
+  /**
+   * The `express()` / `Router()` call that created it, or a parameter typed as an Express app or router when
+   * no call passing one in was found.
+   */
   creation: ts.Node;
   registrations: Registration[];
 }
+
+/**
+ * Where a registration runs: its function entered through the call that passed the app in (so `app` resolves
+ * to what the caller created), and its place in registration order (the call sites on the way, then itself).
+ */
+interface Frame {
+  context: CallContext;
+  order: number[];
+}
+
+/** Calls that pass an app or router to a project function, by the function they enter. */
+type CallSites = Map<FunctionNode, ts.CallExpression>;
 
 export const expressFramework: FrameworkPlugin = {
   name: 'express',
@@ -35,7 +51,7 @@ export const expressFramework: FrameworkPlugin = {
       for (const registration of receiver.registrations) {
         if (registration.kind !== 'use') continue;
         for (const handler of registration.handlers) {
-          const router = receiverOf(handler, context);
+          const router = receiverOf(handler, context, registration.frame);
           if (router && router !== receiver.creation) mounted.add(router);
         }
       }
@@ -66,7 +82,7 @@ function expandReceiver(
       const scope = joinPath(prefix, registration.scope);
       const middleware: Layer[] = [];
       for (const handler of registration.handlers) {
-        const router = receiverOf(handler, context);
+        const router = receiverOf(handler, context, registration.frame);
         const mountedReceiver = router ? receivers.get(router) : undefined;
         if (mountedReceiver) {
           expandReceiver(mountedReceiver, scope, [...layers, ...middleware], receivers, context, routes, visiting);
@@ -96,16 +112,19 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
     if (!receiver) receivers.set(creation, (receiver = { creation, registrations: [] }));
     return receiver;
   };
-  for (const sourceFile of context.routeFiles) {
-    if (!context.mayImport(sourceFile, EXPRESS_PACKAGES)) continue;
+  const files = context.routeFiles.filter((sourceFile) => context.mayImport(sourceFile, EXPRESS_PACKAGES));
+  const callSites = appCallSites(files, context);
+  for (const sourceFile of files) {
     walk(sourceFile, (node) => {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;
       if (method !== 'use' && !ROUTE_METHODS.has(method)) return;
+      const frame = frameOf(node, callSites);
+      const order = [...frame.order, node.getStart()];
       const target = node.expression.expression;
       const routeCall = routeChainStart(target);
       if (routeCall) {
-        const creation = receiverOf(routeCall.expression, context);
+        const creation = receiverOf(routeCall.expression, context, frame.context);
         if (!creation || !ROUTE_METHODS.has(method)) return;
         receiverFor(creation).registrations.push({
           kind: 'route',
@@ -113,11 +132,11 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
           path: pathText(routeCall.call.arguments[0]),
           handlers: flatten(node.arguments),
           anchor: outermostChain(node),
-          position: node.getStart(),
+          order,
         });
         return;
       }
-      const creation = receiverOf(target, context);
+      const creation = receiverOf(target, context, frame.context);
       if (!creation) return;
       const args = [...node.arguments];
       const first = args[0] ? unwrap(args[0]) : undefined;
@@ -127,7 +146,8 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
           kind: 'use',
           scope: hasPath ? pathText(args[0]) : '',
           handlers: flatten(hasPath ? args.slice(1) : args),
-          position: node.getStart(),
+          order,
+          frame: frame.context,
         });
       } else if (hasPath && args.length >= 2) {
         receiverFor(creation).registrations.push({
@@ -136,15 +156,67 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
           path: pathText(args[0]),
           handlers: flatten(args.slice(1)),
           anchor: node,
-          position: node.getStart(),
+          order,
         });
       }
     });
   }
   for (const receiver of receivers.values()) {
-    receiver.registrations.sort((a, b) => a.position - b.position);
+    receiver.registrations.sort((a, b) => compareOrder(a.order, b.order));
   }
   return receivers;
+}
+
+/**
+ * Calls such as `registerRoutes(app)` or `chatRoutes(router, deps)`: an argument is an app or router. The
+ * files of the functions called join `files`: they register on what they are given and need not import express.
+ */
+function appCallSites(files: ts.SourceFile[], context: FrameworkContext): CallSites {
+  const callSites: CallSites = new Map();
+  // A function may pass the app on (`registerRoutes(app)` calls `registerChat(app)`): a few rounds find those.
+  for (let round = 0, found = true; found && round < MAX_CALL_NESTING; round++) {
+    found = false;
+    for (const sourceFile of [...files]) {
+      walk(sourceFile, (node) => {
+        if (!ts.isCallExpression(node) || node.arguments.length === 0 || isRegistrationMethod(node)) return;
+        const passesApp = node.arguments.some((argument) => {
+          const e = unwrap(argument);
+          return (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) && receiverOf(e, context, frameOf(node, callSites).context) !== undefined;
+        });
+        if (!passesApp) return;
+        const callee = context.resolver.resolveFunction(node.expression);
+        if (!callee || callSites.has(callee.fn)) return;
+        callSites.set(callee.fn, node);
+        if (!files.includes(callee.fn.getSourceFile())) files.push(callee.fn.getSourceFile());
+        found = true;
+      });
+    }
+  }
+  return callSites;
+}
+
+const MAX_CALL_NESTING = 4;
+
+function isRegistrationMethod(call: ts.CallExpression): boolean {
+  return ts.isPropertyAccessExpression(call.expression) && (call.expression.name.text === 'use' || ROUTE_METHODS.has(call.expression.name.text));
+}
+
+/** The frame a node runs in: through the nearest enclosing function that an app was passed to. */
+function frameOf(node: ts.Node, callSites: CallSites, nesting = 0): Frame {
+  if (nesting < MAX_CALL_NESTING) {
+    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+      const site = callSites.get(fn);
+      if (!site) continue;
+      const outer = frameOf(site, callSites, nesting + 1);
+      return { context: outer.context.enter(fn, site), order: [...outer.order, site.getStart()] };
+    }
+  }
+  return { context: CallContext.ROOT, order: [] };
+}
+
+function compareOrder(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 /** For `x.route('/p').get(a).post(b)`: the `.route('/p')` call and its receiver expression. */
@@ -168,14 +240,31 @@ function outermostChain(node: ts.Node): ts.Node {
   return current;
 }
 
-/** The `express()` / `express.Router()` / `Router()` call an expression refers to. */
-function receiverOf(expression: ts.Expression, context: FrameworkContext): ts.Node | undefined {
-  const path = context.resolver.resolve(expression);
+/**
+ * The `express()` / `express.Router()` / `Router()` call an expression refers to; for a parameter no call
+ * binds, the parameter itself when it is typed as an Express app or router.
+ */
+function receiverOf(expression: ts.Expression, context: FrameworkContext, frame: CallContext = CallContext.ROOT): ts.Node | undefined {
+  const path = context.resolver.resolve(expression, frame);
+  if (path?.root.kind === 'param' && path.segments.length === 0) return isExpressTyped(path.root.param, context) ? path.root.param : undefined;
   if (!path || path.root.kind !== 'module' || path.root.module !== 'express') return undefined;
   const signature = segmentSignature(path.segments).replace(/^default\./, '');
   if (signature !== '()' && signature !== 'Router.()') return undefined;
   const last = path.segments[path.segments.length - 1];
   return last?.kind === 'call' ? last.call : undefined;
+}
+
+const EXPRESS_RECEIVER_TYPES = new Set(['Express', 'Application', 'Router', 'IRouter']);
+
+/** `app: Express`, `router: express.Router`, `app: Application` with the type imported from express. */
+function isExpressTyped(param: ts.ParameterDeclaration, context: FrameworkContext): boolean {
+  const type = param.type;
+  if (!type || !ts.isTypeReferenceNode(type)) return false;
+  const base = ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.left;
+  const path = ts.isIdentifier(base) ? context.resolver.resolve(base) : undefined;
+  if (!path || path.root.kind !== 'module' || path.root.module !== 'express') return false;
+  const names = [...path.segments.flatMap((s) => (s.kind === 'member' ? [s.name] : [])), ...(ts.isQualifiedName(type.typeName) ? [type.typeName.right.text] : [])];
+  return names.length === 1 && EXPRESS_RECEIVER_TYPES.has(names[0]!);
 }
 
 function flatten(args: readonly ts.Expression[]): ts.Expression[] {

@@ -57,3 +57,31 @@ describe('tRPC routers built with names the index does not know', () => {
     ).toEqual(['POST trpc.chat.ask src/server/routers/chat.ts:6 auth=false']);
   });
 });
+
+describe('Express routes registered by functions the app is passed to', () => {
+  const server = (calls: string) =>
+    `import express from 'express';\nimport { registerRoutes } from './routes';\nimport { requireUser } from './auth';\nconst app = express();\n${calls}\napp.listen(3000);\n`;
+  const files = (calls: string) => ({
+    'server/index.ts': server(calls),
+    'server/auth.ts': "export function requireUser(req: any, res: any, next: any) {\n  if (!req.session?.userId) return res.status(401).end();\n  next();\n}\n",
+    'server/routes.ts': `import type { Express } from 'express';\nimport { createServer } from 'http';\nimport registerChat from './chat';\nexport async function registerRoutes(app: Express) {\n  registerChat(app, '/api/chat');\n  return createServer(app);\n}\n`,
+    'server/chat.js': `const OpenAI = require('openai');\nconst openai = new OpenAI();\nmodule.exports = function registerChat(app) {\n  app.post('/api/chat', async (req, res) => res.json(await openai.chat.completions.create({ model: 'gpt-4o', messages: req.body.messages })));\n};\n`,
+  });
+
+  it('follows the app through two calls, into a file that never imports express', async () => {
+    expect(await summary(files('registerRoutes(app);'))).toEqual(['POST /api/chat server/chat.js:4 auth=false']);
+  });
+
+  it('middleware added before the call guards the routes; added after, it does not', async () => {
+    expect(await summary(files("app.use('/', requireUser);\nregisterRoutes(app);"))).toEqual(['POST /api/chat server/chat.js:4 auth=true']);
+    expect(await summary(files("registerRoutes(app);\napp.use('/', requireUser);"))).toEqual(['POST /api/chat server/chat.js:4 auth=false']);
+  });
+
+  it('a function typed to take an Express app or router, with no call found, still registers its routes', async () => {
+    expect(
+      await summary({
+        'src/ai-routes.ts': `import type { Router } from 'express';\nimport OpenAI from 'openai';\nconst openai = new OpenAI();\nexport function mountAi(router: Router) {\n  router.post('/ask', async (req, res) => res.json(await openai.responses.create({ model: 'gpt-4o', input: req.body.prompt })));\n}\n`,
+      }),
+    ).toEqual(['POST /ask src/ai-routes.ts:5 auth=false']);
+  });
+});
