@@ -10,5 +10,6 @@ const index: SourceIndex = {
   files: new Map(input.files.map((file) => [file.path, file])),
   skipped: new Set(input.skipped),
   errors: [],
+  ...(input.layout ? { layout: input.layout } : {}),
 };
 parentPort?.postMessage(runDeepStage(index, input.routeFiles, input.custom));

@@ -46,13 +46,24 @@ export interface Discovery {
   /** Absolute paths, sorted. */
   files: string[];
   errors: ScanError[];
+  /** What else the walk saw, so that later stages need not ask the file system again. */
+  layout: ProjectLayout;
 }
+
+/** The folders discovery listed, and the tsconfig.json / jsconfig.json entries in them (files or links). */
+export interface ProjectLayout {
+  folders: Set<string>;
+  compilerConfigs: Set<string>;
+}
+
+const COMPILER_CONFIG_NAMES = new Set(['tsconfig.json', 'jsconfig.json']);
 
 /** `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's). */
 export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = []): Promise<Discovery> {
   const guard = new RootGuard(root);
   const errors: ScanError[] = [];
   const files: string[] = [];
+  const layout: ProjectLayout = { folders: new Set(), compilerConfigs: new Set() };
   const ignored = ignoreMatcher(guard.root, ignore);
 
   const walk = (folder: string, relativeFolder: string): void => {
@@ -63,11 +74,13 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
       if (relativeFolder !== '') errors.push({ file: relativeFolder, kind: 'unreadable', message: `folder not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       return;
     }
+    layout.folders.add(folder);
     for (const entry of entries) {
       // Hidden entries are skipped, as `**` globs do; skipped folder names also cover links with those names.
       if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
       const file = path.join(folder, entry.name);
       const relative = relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`;
+      if (COMPILER_CONFIG_NAMES.has(entry.name)) layout.compilerConfigs.add(file);
       if (ignored(relative)) continue;
       if (entry.isDirectory()) {
         walk(file, relative);
@@ -88,7 +101,7 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
   };
   walk(guard.root, '');
   files.sort();
-  return { files, errors };
+  return { files, errors, layout };
 }
 
 /**

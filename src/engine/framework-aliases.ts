@@ -6,35 +6,42 @@
 import path from 'node:path';
 import type ts from '../typescript.cjs';
 
-const CONFIG_EXTENSIONS = ['js', 'ts', 'mjs', 'cjs', 'mts'];
+export type MetaFramework = 'svelte' | 'nuxt';
 
-/** `isFile` answers for source names such as `svelte.config.js`: the index holds them, so no file system probe. */
-export function withFrameworkAliases(options: ts.CompilerOptions, dir: string, isFile: (file: string) => boolean): ts.CompilerOptions {
-  const aliases = frameworkAliases(dir, isFile);
-  const names = Object.keys(aliases);
-  if (names.length === 0) return options;
+const FRAMEWORK_CONFIG = /(?:^|[\\/])(svelte|nuxt)\.config\.(?:js|ts|mjs|cjs|mts)$/;
+
+/** The folders holding a `svelte.config.*` or `nuxt.config.*`, from the discovered file names (SvelteKit first). */
+export function frameworkConfigFolders(files: Iterable<string>): Map<string, MetaFramework> {
+  const folders = new Map<string, MetaFramework>();
+  for (const file of files) {
+    const kind = FRAMEWORK_CONFIG.exec(file)?.[1] as MetaFramework | undefined;
+    if (kind && folders.get(path.dirname(file)) !== 'svelte') folders.set(path.dirname(file), kind);
+  }
+  return folders;
+}
+
+export function withFrameworkAliases(options: ts.CompilerOptions, dir: string, configFolders: ReadonlyMap<string, MetaFramework>): ts.CompilerOptions {
+  const kind = configFolders.get(dir);
+  if (kind === undefined) return options;
+  const aliases = frameworkAliases(dir, kind);
   const paths = { ...(options.paths ?? {}) };
-  for (const name of names) if (!paths[name]) paths[name] = aliases[name];
+  for (const name of Object.keys(aliases)) if (!paths[name]) paths[name] = aliases[name];
   return { ...options, paths, pathsBasePath: options.pathsBasePath ?? dir };
 }
 
-function frameworkAliases(dir: string, isFile: (file: string) => boolean): Record<string, string[]> {
-  const has = (name: string) => CONFIG_EXTENSIONS.some((e) => isFile(path.join(dir, `${name}.config.${e}`)));
+function frameworkAliases(dir: string, kind: MetaFramework): Record<string, string[]> {
   const at = (...parts: string[]) => path.join(dir, ...parts);
-  if (has('svelte')) {
+  if (kind === 'svelte') {
     return { $lib: [at('src/lib')], '$lib/*': [at('src/lib/*')] };
   }
-  if (has('nuxt')) {
-    // Nuxt 4 puts the app under app/; `~` then points there, server code stays at the root.
-    const source = [at('*'), at('app/*')];
-    return {
-      '~/*': source,
-      '@/*': source,
-      '~~/*': [at('*')],
-      '@@/*': [at('*')],
-      '#shared/*': [at('shared/*')],
-      '#server/*': [at('server/*')],
-    };
-  }
-  return {};
+  // Nuxt 4 puts the app under app/; `~` then points there, server code stays at the root.
+  const source = [at('*'), at('app/*')];
+  return {
+    '~/*': source,
+    '@/*': source,
+    '~~/*': [at('*')],
+    '@@/*': [at('*')],
+    '#shared/*': [at('shared/*')],
+    '#server/*': [at('server/*')],
+  };
 }

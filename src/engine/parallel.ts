@@ -14,6 +14,7 @@ import type { ScanError } from '../model.js';
 import { runDeepStage, type DeepStageResult } from './deep-stage.js';
 import { hasOnlyItsOwnRoutes, isLayerFile } from './route-files.js';
 import type { IndexedFile, SourceIndex } from './source-index.js';
+import type { ProjectLayout } from './discover.js';
 
 /** `auto`: threads when the machine and the project are large enough to gain from them; a number: that many. */
 export type Concurrency = number | 'auto';
@@ -34,6 +35,7 @@ export interface WorkerInput {
   root: string;
   files: IndexedFile[];
   skipped: string[];
+  layout?: ProjectLayout;
   routeFiles: string[];
   custom: CustomFunctions;
 }
@@ -83,7 +85,7 @@ export function partition(routeFiles: IndexedFile[], count: number): string[][] 
 }
 
 function runInWorker(index: SourceIndex, routeFiles: string[], custom: CustomFunctions): Promise<DeepStageResult> {
-  const input: WorkerInput = { root: index.root, files: [...index.files.values()], skipped: [...index.skipped], routeFiles, custom };
+  const input: WorkerInput = { root: index.root, files: [...index.files.values()], skipped: [...index.skipped], layout: index.layout, routeFiles, custom };
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: input });
     worker.once('message', (result: DeepStageResult) => {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { ScanError } from '../model.js';
 import { RootGuard } from './root-guard.js';
 import { readSource, toPosix, type IndexedFile, type SourceIndex } from './source-index.js';
-import { withFrameworkAliases } from './framework-aliases.js';
+import { frameworkConfigFolders, type MetaFramework, withFrameworkAliases } from './framework-aliases.js';
+import type { ProjectLayout } from './discover.js';
 
 const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 
@@ -67,7 +68,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
   const guard = new RootGuard(root);
   // Indexed files were checked when they were read; anything else is checked against real paths.
   const insideRoot = (file: string) => index.files.has(path.resolve(file)) || guard.reallyInside(file);
-  const configs = new TsconfigCache(root, insideRoot, (file) => index.files.has(file) || index.skipped.has(file));
+  const configs = new TsconfigCache(root, insideRoot, index.layout, frameworkConfigFolders([...index.files.keys(), ...index.skipped]));
   // Every reported location asks for its file's relative path: computed once per file.
   const relativePaths = new Map<string, string>();
   const relative = (fileName: string) => {
@@ -346,8 +347,9 @@ class TsconfigCache {
   constructor(
     private readonly root: string,
     private readonly insideRoot: (file: string) => boolean,
-    /** Whether a discovered source file exists (framework configs are source files). */
-    private readonly isDiscovered: (file: string) => boolean,
+    /** What discovery saw: a folder it listed has no tsconfig it did not see, so most folders need no probe. */
+    private readonly layout: ProjectLayout | undefined,
+    private readonly frameworkConfigs: ReadonlyMap<string, MetaFramework>,
   ) {}
 
   optionsFor(containingFile: string): ts.CompilerOptions {
@@ -358,12 +360,16 @@ class TsconfigCache {
     const cached = this.byDirectory.get(dir);
     if (cached) return cached;
     let options: ts.CompilerOptions;
-    const config = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((f) => isFile(f) && this.insideRoot(f));
+    const config = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((f) => this.mayBeConfig(f) && isFile(f) && this.insideRoot(f));
     if (config) options = this.load(config);
-    else if (dir === this.root || !dir.startsWith(this.root)) options = withFrameworkAliases(BASE_OPTIONS, dir, this.isDiscovered);
-    else options = withFrameworkAliases(this.forDirectory(path.dirname(dir)), dir, this.isDiscovered);
+    else if (dir === this.root || !dir.startsWith(this.root)) options = withFrameworkAliases(BASE_OPTIONS, dir, this.frameworkConfigs);
+    else options = withFrameworkAliases(this.forDirectory(path.dirname(dir)), dir, this.frameworkConfigs);
     this.byDirectory.set(dir, options);
     return options;
+  }
+
+  private mayBeConfig(file: string): boolean {
+    return !this.layout?.folders.has(path.dirname(file)) || this.layout.compilerConfigs.has(file);
   }
 
   private load(configFile: string): ts.CompilerOptions {
@@ -381,7 +387,7 @@ class TsconfigCache {
       parseHost,
       path.dirname(configFile),
     );
-    return { ...BASE_OPTIONS, ...withFrameworkAliases(pickResolutionOptions(options), path.dirname(configFile), this.isDiscovered) };
+    return { ...BASE_OPTIONS, ...withFrameworkAliases(pickResolutionOptions(options), path.dirname(configFile), this.frameworkConfigs) };
   }
 }
 

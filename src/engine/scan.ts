@@ -60,7 +60,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const configIgnores = options.config?.ignore.length ? [discoveryIgnores(options.config.ignore, path.resolve(options.config.baseDir))] : [];
   const ignores = [...(options.ignore ?? []), ...configIgnores];
   const discovery = withinPaths(await discover(root, ignores), options.paths, root);
-  const index = buildIndex(root, discovery.files);
+  const index = buildIndex(root, discovery.files, discovery.layout);
   const errors: ScanError[] = [...discovery.errors, ...index.errors];
   const progress: ScanProgress = { filesIndexed: discovery.files.length, filesAnalysed: 0, routesAnalysed: 0 };
   options.onProgress?.(progress);

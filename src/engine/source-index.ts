@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';
+import type { ProjectLayout } from './discover.js';
 import { isWithin, RootGuard } from './root-guard.js';
 
 /** Files larger than this are not parsed: generated bundles, fixtures, data. */
@@ -29,6 +30,8 @@ export interface SourceIndex {
   /** Discovered files that were not indexed (unreadable, too large, binary...): never read again. */
   skipped: Set<string>;
   errors: ScanError[];
+  /** The folders discovery listed and the compiler configs in them, when the index comes from a discovery. */
+  layout?: ProjectLayout;
 }
 
 const AI_MARKERS =
@@ -70,9 +73,9 @@ function isPlatformRouteFile(relative: string): boolean {
   );
 }
 
-export function buildIndex(root: string, files: string[]): SourceIndex {
+export function buildIndex(root: string, files: string[], layout?: ProjectLayout): SourceIndex {
   const guard = new RootGuard(root);
-  const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [] };
+  const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [], ...(layout ? { layout } : {}) };
   for (const file of files) {
     const relative = toPosix(path.relative(root, file));
     const text = readSource(file, relative, guard, index.errors);

@@ -79,6 +79,14 @@ describe('discover', () => {
     ]);
   });
 
+  it('notes the folders it listed and the compiler configs in them, for module resolution', async () => {
+    const root = makeProject({ ...TREE, 'tsconfig.json': '{}', 'packages/x/jsconfig.json': '{}', 'node_modules/y/tsconfig.json': '{}' }, false);
+    const { layout } = await discover(root);
+    expect([...layout.compilerConfigs].map((file) => path.relative(root, file)).sort()).toEqual([path.join('packages', 'x', 'jsconfig.json'), 'tsconfig.json']);
+    expect(layout.folders.has(path.join(root, 'packages/x/src'))).toBe(true);
+    expect(layout.folders.has(path.join(root, 'node_modules'))).toBe(false);
+  });
+
   it.skipIf(process.getuid?.() === 0)('a folder that cannot be read is noted and the rest discovered', async () => {
     const root = makeProject({ 'lib/ai.ts': '', 'private/key.ts': '' }, false);
     chmodSync(path.join(root, 'private'), 0o000);
