@@ -6,14 +6,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Endpoint, Finding, FindingDraft, ProjectFacts, Rule } from '../model.js';
-import { primaryLocationLineHash, stableFingerprint } from '../report/fingerprint.js';
+import { lineHashes, stableFingerprint } from '../report/fingerprint.js';
 import { compareFindings } from '../report/order.js';
 
 export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], texts: FileTexts): Finding[] {
   const findings: Finding[] = [];
   const occurrences = new Map<string, number>();
   const finish = (rule: Rule, draft: FindingDraft, route: string) => {
-    const text = texts.get(draft.location.file);
     const lineText = texts.lines(draft.location.file)?.[draft.location.line - 1]?.trim() ?? '';
     const identity = [rule.meta.id, route, draft.location.file, lineText].join('\u0000');
     const occurrence = (occurrences.get(identity) ?? 0) + 1;
@@ -23,7 +22,7 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
       ruleId: rule.meta.id,
       severity: rule.meta.severity,
       fingerprint: stableFingerprint([rule.meta.id, route, draft.location.file, lineText, String(occurrence)]),
-      lineHash: lineHash(text, draft.location.line),
+      lineHash: texts.lineHash(draft.location.file, draft.location.line),
       help: rule.meta.fix,
     });
   };
@@ -38,24 +37,26 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
   return findings.sort(compareFindings);
 }
 
-function lineHash(text: string | undefined, line: number): string {
-  if (text === undefined) return '';
-  try {
-    return primaryLocationLineHash(text, line);
-  } catch {
-    return '';
-  }
-}
-
 /** Scanned files' text as on disk, read once each, and split into lines once each. */
 export class FileTexts {
   private readonly cache = new Map<string, string | undefined>();
   private readonly lineCache = new Map<string, string[] | undefined>();
 
+  private readonly hashCache = new Map<string, string[] | undefined>();
+
   /** The file's lines (without line breaks); every finding and directive lookup asks for them. */
   lines(file: string): string[] | undefined {
     if (!this.lineCache.has(file)) this.lineCache.set(file, this.get(file)?.split(/\r?\n/));
     return this.lineCache.get(file);
+  }
+
+  /** GitHub's hash of a line, or '' for a file that cannot be read; a file's hashes are computed once. */
+  lineHash(file: string, line: number): string {
+    if (!this.hashCache.has(file)) {
+      const text = this.get(file);
+      this.hashCache.set(file, text === undefined ? undefined : lineHashes(text));
+    }
+    return (Number.isInteger(line) && line >= 1 ? this.hashCache.get(file)?.[line - 1] : undefined) ?? '';
   }
 
   constructor(private readonly root: string) {}
