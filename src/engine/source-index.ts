@@ -144,22 +144,38 @@ export function readSource(file: string, relative: string, guard: RootGuard, err
   }
 }
 
-/** The file's bytes, or undefined when there are more than the limit (it may have grown since its stat). */
+/**
+ * The file's bytes, or undefined when there are more than the limit (it may have grown since its stat). The
+ * bytes are in a buffer reused by the next read: decode them before reading another file.
+ */
 function readBounded(fd: number, expectedSize: number): Buffer | undefined {
-  let buffer = Buffer.allocUnsafe(Math.min(expectedSize, MAX_FILE_BYTES) + 1);
+  let buffer = reusableBuffer(Math.min(expectedSize, MAX_FILE_BYTES) + 1);
   let length = 0;
   for (;;) {
     if (length === buffer.length) {
       if (length > MAX_FILE_BYTES) return undefined;
-      const bigger = Buffer.allocUnsafe(Math.min(length * 2, MAX_FILE_BYTES + 1));
-      buffer.copy(bigger, 0, 0, length);
+      const bigger = reusableBuffer(Math.min(length * 2, MAX_FILE_BYTES + 1), buffer.subarray(0, length));
       buffer = bigger;
     }
-    const n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (n === 0) break;
+    const wanted = buffer.length - length;
+    const n = readSync(fd, buffer, length, wanted, null);
     length += n;
+    // A regular file read short has reached its end: no second call just to see it return 0.
+    if (n < wanted) break;
   }
   return length > MAX_FILE_BYTES ? undefined : buffer.subarray(0, length);
+}
+
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/** The shared read buffer, grown to at least `size` bytes (keeping `keep` at its start). */
+function reusableBuffer(size: number, keep?: Buffer): Buffer {
+  if (readBuffer.length < size) {
+    const bigger = Buffer.allocUnsafe(Math.max(size, readBuffer.length * 2));
+    keep?.copy(bigger);
+    readBuffer = bigger;
+  }
+  return readBuffer.subarray(0, size);
 }
 
 type Decoded = { kind: 'text' | 'replaced'; text: string } | { kind: 'binary' };

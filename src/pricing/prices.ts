@@ -93,6 +93,15 @@ export function normaliseModelId(model: string): string {
  * its vendor (an OpenAI-compatible client may call Mistral).
  */
 export function resolveModel(model: string, provider?: string): ModelPrice | undefined {
+  // Every paid call of every route asks; a project names a handful of models.
+  const key = `${provider ?? ''}\u0000${model}`;
+  if (!resolvedModels.has(key)) resolvedModels.set(key, findModel(model, provider));
+  return resolvedModels.get(key);
+}
+
+const resolvedModels = new Map<string, ModelPrice | undefined>();
+
+function findModel(model: string, provider?: string): ModelPrice | undefined {
   const id = normaliseModelId(model);
   if (id === '') return undefined;
   const preferred = provider === undefined ? undefined : providerPrices(provider);
