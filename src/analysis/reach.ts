@@ -54,6 +54,11 @@ export function reachAiCalls(
         const passed = resolver.resolveFunction(argument, ctx);
         if (passed) visit(passed.fn, ctx.enter(passed.fn, undefined), [...steps, step]);
       }
+      // Running a LangGraph graph runs its nodes.
+      for (const node of graphNodes(call, ctx, resolver)) {
+        const fn = resolver.resolveFunction(node, ctx);
+        if (fn) visit(fn.fn, ctx.enter(fn.fn, undefined), [...steps, step]);
+      }
     });
   };
   visit(handler, context, []);
@@ -156,4 +161,63 @@ function forEachCall(body: ts.Node, visit: (call: ts.CallExpression) => void): v
     callsOf.set(body, (calls = found));
   }
   calls.forEach(visit);
+}
+
+const LANGGRAPH = /^@langchain\/langgraph(\/|$)/;
+const GRAPH_RUNS = new Set(['invoke', 'stream', 'streamEvents', 'batch']);
+
+/**
+ * The functions a LangGraph graph runs when `graph.invoke(...)` is called: the nodes given to `addNode`
+ * (chained on the constructor, or called on the variable holding it) and the function of an `entrypoint`.
+ */
+function graphNodes(call: ts.CallExpression, context: CallContext, resolver: Resolver): ts.Expression[] {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !GRAPH_RUNS.has(callee.name.text)) return [];
+  const path = resolver.resolve(callee, context);
+  if (path?.root.kind !== 'module' || !LANGGRAPH.test(path.root.module)) return [];
+  const nodes: ts.Expression[] = [];
+  for (const segment of path.segments) {
+    if (segment.kind !== 'call' && segment.kind !== 'new') continue;
+    const registration = segment.call;
+    if (!registration) continue;
+    nodes.push(...nodeArguments(registration));
+    if (segment.kind === 'new') nodes.push(...addedLater(registration, resolver).flatMap(nodeArguments));
+  }
+  return nodes;
+}
+
+/** `addNode('agent', callModel)`, `addNode({ agent: callModel })`, `entrypoint('name', async (input) => ...)`. */
+function nodeArguments(registration: ts.CallExpression | ts.NewExpression): ts.Expression[] {
+  const callee = unwrap(registration.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  if (name !== 'addNode' && name !== 'entrypoint') return [];
+  return (registration.arguments ?? []).flatMap((argument) => {
+    const e = unwrap(argument);
+    if (ts.isObjectLiteralExpression(e)) return e.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [p.initializer] : ts.isShorthandPropertyAssignment(p) ? [p.name] : []));
+    return ts.isStringLiteralLike(e) ? [] : [e];
+  });
+}
+
+/** `const workflow = new StateGraph(...)` then `workflow.addNode(...)` statements in the same scope. */
+function addedLater(construction: ts.CallExpression | ts.NewExpression, resolver: Resolver): ts.CallExpression[] {
+  const declaration = construction.parent;
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer !== construction) return [];
+  const name = declaration.name.text;
+  const scope = ts.findAncestor(declaration, (n) => ts.isBlock(n) || ts.isSourceFile(n)) ?? declaration.getSourceFile();
+  const calls: ts.CallExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'addNode' &&
+      ts.isIdentifier(node.expression.expression) &&
+      node.expression.expression.text === name &&
+      resolver.declarationOf(node.expression.expression) === declaration
+    ) {
+      calls.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return calls;
 }

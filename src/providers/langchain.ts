@@ -2,8 +2,9 @@
  * LangChain JS: chat models and LLMs from the `@langchain/*` integrations (`ChatOpenAI`, `ChatAnthropic`,
  * `ChatGoogleGenerativeAI`, `ChatMistralAI`, `ChatGroq`, `ChatBedrockConverse`, ...) called with `invoke`,
  * `stream`, `batch`, `call`, either directly or through a runnable that contains one: `prompt.pipe(model)`,
- * `RunnableSequence.from([...])`, a legacy `LLMChain({ llm })`, an agent built with `{ llm }`. Models served
- * locally (Ollama, llama.cpp, WebLLM) are not paid.
+ * `RunnableSequence.from([...])`, a legacy `LLMChain({ llm })`, an agent built with `{ llm }`; LangChain v1's
+ * `initChatModel('openai:gpt-4o')` and `createAgent({ model: 'openai:gpt-4o' })` name the model as a string.
+ * Models served locally (Ollama, llama.cpp, WebLLM) are not paid.
  */
 import ts from '../typescript.cjs';
 import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
@@ -47,7 +48,7 @@ export const langchainProvider: Provider = {
       return matchFor(call, `${embeddings.className}.${method}`, embeddings, positionalInputs(call, resolver), resolver);
     }
     if (!RUNNABLE_METHODS.has(method)) return undefined;
-    const direct = modelAt(callee, isPaidModel);
+    const direct = modelAt(callee, isPaidModel) ?? agentWithNamedModel(callee, resolver);
     const model = direct ?? findModel(callee, resolver, 0);
     if (!model || isLocalUniversalModel(model, resolver)) return undefined;
     const api = direct ? `${model.className}.${method}` : `chain(${model.className}).${method}`;
@@ -57,10 +58,7 @@ export const langchainProvider: Provider = {
 
 function matchFor(call: ts.CallExpression, api: string, model: FoundModel, inputs: InputArgument[], resolver: Resolver): AiCallMatch {
   const constructed = optionsObject(model.construction?.arguments?.[model.className === 'initChatModel' ? 1 : 0], resolver);
-  const modelId =
-    model.className === 'initChatModel'
-      ? constantString(model.construction?.arguments?.[0], resolver)
-      : MODEL_ID_OPTIONS.map((name) => literalOption(constructed, name, resolver)).find((id) => id !== undefined);
+  const modelId = namedModel(model, resolver) ?? MODEL_ID_OPTIONS.map((name) => literalOption(constructed, name, resolver)).find((id) => id !== undefined);
   return {
     provider: 'langchain',
     api,
@@ -88,21 +86,52 @@ function isPaidEmbeddings(module: string, className: string): boolean {
   return !FRAMEWORK_MODULES.test(module) && !LOCAL_MODELS.test(module) && !LOCAL_MODELS.test(className) && /Embeddings$/.test(className);
 }
 
-/** The model a path starts from: `new ChatOpenAI({...})...`, or `initChatModel(...)` from `langchain/chat_models/universal`. */
+/**
+ * The model a path starts from: `new ChatOpenAI({...})...`, or `initChatModel(...)` from `langchain` (v1) or
+ * `langchain/chat_models/universal`.
+ */
 function modelAt(path: AccessPath, isModel: (module: string, className: string) => boolean): FoundModel | undefined {
   if (path.root.kind !== 'module') return undefined;
   const module = path.root.module;
   const [first, second] = path.segments;
   if (first?.kind !== 'member') return undefined;
   if (second?.kind === 'new' && isModel(module, first.name)) return { className: first.name, construction: second.call };
-  if (first.name === 'initChatModel' && second?.kind === 'call' && module.startsWith('langchain/chat_models')) {
+  if (first.name === 'initChatModel' && second?.kind === 'call' && (module === 'langchain' || module.startsWith('langchain/chat_models'))) {
     return { className: 'initChatModel', construction: second.call };
   }
   return undefined;
 }
 
-/** `initChatModel('llama3', { modelProvider: 'ollama' })` runs locally. */
+/** LangChain v1's `createAgent({ model: 'openai:gpt-4o', tools })`: the model named by a string, not an instance. */
+function agentWithNamedModel(path: AccessPath, resolver: Resolver): FoundModel | undefined {
+  if (path.root.kind !== 'module' || path.root.module !== 'langchain') return undefined;
+  const [first, second] = path.segments;
+  if (first?.kind !== 'member' || first.name !== 'createAgent' || second?.kind !== 'call') return undefined;
+  const model = agentModelOption(second.call, resolver);
+  return model !== undefined && constantString(model, resolver) !== undefined ? { className: 'createAgent', construction: second.call } : undefined;
+}
+
+function agentModelOption(call: ts.CallExpression | ts.NewExpression | undefined, resolver: Resolver): ts.Expression | undefined {
+  return propertyValue(optionsObject(call?.arguments?.[0], resolver)?.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === 'model'));
+}
+
+/** The model id a universal model or an agent names (`openai:gpt-4o` is `gpt-4o` from OpenAI). */
+function namedModel(model: FoundModel, resolver: Resolver): string | undefined {
+  const named =
+    model.className === 'initChatModel'
+      ? constantString(model.construction?.arguments?.[0], resolver)
+      : model.className === 'createAgent'
+        ? constantString(agentModelOption(model.construction, resolver), resolver)
+        : undefined;
+  return named?.replace(PROVIDER_PREFIX, '');
+}
+
+/** `provider:` in LangChain's `initChatModel` / `createAgent` model strings. */
+const PROVIDER_PREFIX = /^(?:openai|azure_openai|anthropic|google-genai|google-vertexai(?:-web)?|google|mistralai|groq|bedrock(?:_converse)?|cohere|fireworks|together(?:ai)?|xai|deepseek|cerebras|perplexity|ollama):/;
+
+/** `initChatModel('llama3', { modelProvider: 'ollama' })` and `createAgent({ model: 'ollama:llama3' })` run locally. */
 function isLocalUniversalModel(model: FoundModel, resolver: Resolver): boolean {
+  if (model.className === 'createAgent') return /^ollama:/.test(constantString(agentModelOption(model.construction, resolver), resolver) ?? '');
   if (model.className !== 'initChatModel') return false;
   const id = constantString(model.construction?.arguments?.[0], resolver) ?? '';
   const provider = literalOption(optionsObject(model.construction?.arguments?.[1], resolver), 'modelProvider', resolver) ?? '';

@@ -144,3 +144,32 @@ const embeddings = new OpenAIEmbeddings({ model: 'text-embedding-3-small' });`,
     ).toEqual(['langchain OpenAIEmbeddings.embedQuery text-embedding-3-small']);
   });
 });
+
+group('LangChain v1 and LangGraph', () => {
+  it('recognises models and agents named by a string', async () => {
+    expect(await callsIn(`import { initChatModel } from 'langchain';\nconst model = await initChatModel('openai:gpt-4o');`, `  res.json(await model.invoke(req.body.q));`)).toEqual([
+      'langchain initChatModel.invoke gpt-4o',
+    ]);
+    expect(
+      await callsIn(`import { createAgent } from 'langchain';\nconst agent = createAgent({ model: 'anthropic:claude-sonnet-4-5', tools: [] });`, `  res.json(await agent.invoke({ messages: req.body.messages }));`),
+    ).toEqual(['langchain createAgent.invoke claude-sonnet-4-5']);
+  });
+
+  it('does not count an agent on a local model', async () => {
+    expect(await callsIn(`import { createAgent } from 'langchain';\nconst agent = createAgent({ model: 'ollama:llama3.1', tools: [] });`, `  res.json(await agent.invoke({ messages: req.body.messages }));`)).toEqual([]);
+  });
+
+  const model = `import { StateGraph, MessagesAnnotation } from '@langchain/langgraph';\nimport { ChatOpenAI } from '@langchain/openai';\nconst model = new ChatOpenAI({ model: 'gpt-4o' });`;
+
+  it('follows a graph run into its nodes, chained on the graph or added to it later', async () => {
+    const chained = `${model}\nasync function callModel(state: typeof MessagesAnnotation.State) {\n  return { messages: [await model.invoke(state.messages)] };\n}\nconst graph = new StateGraph(MessagesAnnotation).addNode('agent', callModel).addEdge('__start__', 'agent').compile();`;
+    expect(await callsIn(chained, `  res.json(await graph.invoke({ messages: req.body.messages }));`)).toEqual(['langchain ChatOpenAI.invoke gpt-4o']);
+    const later = `${model}\nconst workflow = new StateGraph(MessagesAnnotation);\nworkflow.addNode('agent', async (state) => ({ messages: [await model.invoke(state.messages)] }));\nworkflow.addEdge('__start__', 'agent');\nconst graph = workflow.compile();`;
+    expect(await callsIn(later, `  res.json(await graph.stream({ messages: req.body.messages }));`)).toEqual(['langchain ChatOpenAI.invoke gpt-4o']);
+  });
+
+  it('a graph whose nodes call no model is not a paid call', async () => {
+    const graph = `import { StateGraph, MessagesAnnotation } from '@langchain/langgraph';\nconst graph = new StateGraph(MessagesAnnotation).addNode('echo', (state) => ({ messages: state.messages })).compile();`;
+    expect(await callsIn(graph, `  res.json(await graph.invoke({ messages: req.body.messages }));`)).toEqual([]);
+  });
+});
