@@ -4,7 +4,7 @@
  */
 import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
-import type { Resolver } from '../analysis/resolve.js';
+import { type Resolver, returnExpressions } from '../analysis/resolve.js';
 import { constantString } from './types.js';
 
 export interface ProviderHost {
@@ -80,12 +80,31 @@ export function isLocalModelUrl(url: string): boolean {
   return LOCAL_HOSTS.has(parsed.host) || (parsed.port !== undefined && LOCAL_MODEL_PORTS.has(parsed.port));
 }
 
-/** The static text of a URL expression: literal, template with substitutions elided as `{}`, concatenation, a const. */
+/**
+ * The static text of a URL expression: literal, template with substitutions elided as `{}`, concatenation, a
+ * const. A configurable base with a default (`config.baseUrl || OPENAI_BASE_URL`) reads as the default, and a
+ * project function that hands its argument back (`withGateway(url)`) as that argument.
+ */
 export function urlText(argument: ts.Expression | undefined, resolver: Resolver, depth = 0): string | undefined {
   if (!argument || depth > 8) return undefined;
   const e = unwrap(argument);
   if (ts.isTemplateExpression(e)) {
-    return e.head.text + e.templateSpans.map((span) => (constantString(span.expression, resolver) ?? '{}') + span.literal.text).join('');
+    const part = (expression: ts.Expression) => urlText(expression, resolver, depth + 1) ?? '{}';
+    return e.head.text + e.templateSpans.map((span) => part(span.expression) + span.literal.text).join('');
+  }
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+    return eitherUrl(urlText(e.left, resolver, depth + 1), urlText(e.right, resolver, depth + 1));
+  }
+  if (ts.isConditionalExpression(e)) return eitherUrl(urlText(e.whenTrue, resolver, depth + 1), urlText(e.whenFalse, resolver, depth + 1));
+  if (ts.isCallExpression(e)) {
+    const passed = passedBack(e, resolver);
+    if (passed) return urlText(passed, resolver, depth + 1);
+  }
+  // A variable's initializer is read as a URL expression itself, before resolution reduces it to one value.
+  const declaration = ts.isIdentifier(e) ? resolver.declarationOf(e) : undefined;
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
+    const initial = urlText(declaration.initializer, resolver, depth + 1);
+    if (initial !== undefined) return initial;
   }
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     return (urlText(e.left, resolver, depth + 1) ?? '{}') + (urlText(e.right, resolver, depth + 1) ?? '{}');
@@ -98,6 +117,25 @@ export function urlText(argument: ts.Expression | undefined, resolver: Resolver,
   const resolved = resolver.resolve(e);
   if (resolved?.root.kind === 'local' && resolved.segments.length === 0 && resolved.root.node !== e && ts.isExpression(resolved.root.node)) {
     return urlText(resolved.root.node as ts.Expression, resolver, depth + 1);
+  }
+  return undefined;
+}
+
+/** Of two URLs a request may go to, a paid provider's: the call costs money on that branch. */
+function eitherUrl(first: string | undefined, second: string | undefined): string | undefined {
+  if (second !== undefined && providerHost(second) && !(first !== undefined && providerHost(first))) return second;
+  return first ?? second;
+}
+
+/** The argument a project function returns unchanged on some path (`return url;` for its parameter `url`). */
+function passedBack(call: ts.CallExpression, resolver: Resolver): ts.Expression | undefined {
+  const fn = resolver.resolveFunction(call.expression)?.fn;
+  if (!fn) return undefined;
+  for (const returned of returnExpressions(fn)) {
+    const e = unwrap(returned);
+    const declaration = ts.isIdentifier(e) ? resolver.declarationOf(e) : undefined;
+    const index = declaration && ts.isParameter(declaration) && declaration.parent === fn ? fn.parameters.indexOf(declaration) : -1;
+    if (index >= 0) return call.arguments[index];
   }
   return undefined;
 }

@@ -28,6 +28,23 @@ group('raw HTTP to the providers', () => {
     expect(calls[0]).toMatch(new RegExp(`^${provider} POST .* m-1$`));
   });
 
+  it('reads a configurable base URL as its default, also through a function that hands the URL back', async () => {
+    const setup = `const OPENAI_BASE_URL = 'https://api.openai.com';
+const config = { baseUrl: process.env.BASE_URL };
+function throughGateway(url: string) {
+  if (url.includes('gateway.example.com')) return url.split('/').slice(0, 5).join('/');
+  return url;
+}`;
+    const body = `  let baseUrl = config.baseUrl || OPENAI_BASE_URL;
+  const fetchUrl = throughGateway(\`\${baseUrl}/v1/chat/completions\`);
+${post('fetchUrl')}`;
+    expect(await callsIn(setup, body)).toEqual(['openai POST api.openai.com/v1/chat/completions m-1']);
+    expect(await callsIn(setup, body.replace('config.baseUrl || OPENAI_BASE_URL', 'config.baseUrl'))).toEqual([]);
+    // A local model in development and OpenAI otherwise: the paid branch counts.
+    const local = body.replace('config.baseUrl || OPENAI_BASE_URL', "process.env.NODE_ENV === 'development' ? 'http://localhost:11434' : OPENAI_BASE_URL");
+    expect(await callsIn(setup, local)).toEqual(['openai POST api.openai.com/v1/chat/completions m-1']);
+  });
+
   it('does not count a fetch that only reads (polling a prediction)', async () => {
     expect(await callsIn('', `  const r = await fetch('https://api.replicate.com/v1/predictions/' + req.params.id, { headers: { Authorization: 'Bearer x' } });\n  res.json(await r.json());`)).toEqual([]);
     expect(await callsIn('', `  const r = await fetch('https://openrouter.ai/api/v1/models');\n  res.json(await r.json());`)).toEqual([]);
