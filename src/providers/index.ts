@@ -14,6 +14,7 @@ import { replicateProvider } from './replicate.js';
 import { togetherProvider } from './together.js';
 import type { Provider } from './types.js';
 import { vercelAiProvider } from './vercel-ai.js';
+import { workersAiProvider } from './workers-ai.js';
 
 export const PROVIDERS: readonly Provider[] = [
   openaiProvider,
@@ -29,6 +30,7 @@ export const PROVIDERS: readonly Provider[] = [
   azureOpenaiProvider,
   langchainProvider,
   llamaindexProvider,
+  workersAiProvider,
   httpProvider,
 ];
 
