@@ -9,11 +9,19 @@ export type FunctionNode =
   | ts.ArrowFunction
   | ts.MethodDeclaration;
 
-/** One read of `kind` (the analyses ask this of most nodes they visit). */
+/** A table by kind (the analyses ask this of most nodes they visit). */
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  const kind = node.kind;
-  return kind === ts.SyntaxKind.ArrowFunction || kind === ts.SyntaxKind.FunctionDeclaration || kind === ts.SyntaxKind.FunctionExpression || kind === ts.SyntaxKind.MethodDeclaration;
+  return FUNCTION_KINDS[node.kind] === 1;
 }
+
+/** A lookup table over syntax kinds, for predicates asked millions of times a scan. */
+export function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
+  const table = new Uint8Array(ts.SyntaxKind.Count);
+  for (const kind of kinds) table[kind] = 1;
+  return table;
+}
+
+const FUNCTION_KINDS = kindTable([ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.MethodDeclaration]);
 
 export function locationOf(project: ParsedProject, node: ts.Node): SourceLocation {
   const sourceFile = node.getSourceFile();
@@ -31,22 +39,20 @@ export function locationOf(project: ParsedProject, node: ts.Node): SourceLocatio
 /** Strips parentheses, `await`, type assertions and non-null assertions. */
 export function unwrap(expression: ts.Expression): ts.Expression {
   let current = expression;
-  while (isWrapperKind(current.kind)) current = (current as WrapperExpression).expression;
+  while (WRAPPER_KINDS[current.kind] === 1) current = (current as WrapperExpression).expression;
   return current;
 }
 
 type WrapperExpression = ts.ParenthesizedExpression | ts.AwaitExpression | ts.NonNullExpression | ts.AsExpression | ts.TypeAssertion | ts.SatisfiesExpression;
 
-function isWrapperKind(kind: ts.SyntaxKind): boolean {
-  return (
-    kind === ts.SyntaxKind.ParenthesizedExpression ||
-    kind === ts.SyntaxKind.AwaitExpression ||
-    kind === ts.SyntaxKind.NonNullExpression ||
-    kind === ts.SyntaxKind.AsExpression ||
-    kind === ts.SyntaxKind.TypeAssertionExpression ||
-    kind === ts.SyntaxKind.SatisfiesExpression
-  );
-}
+const WRAPPER_KINDS = kindTable([
+  ts.SyntaxKind.ParenthesizedExpression,
+  ts.SyntaxKind.AwaitExpression,
+  ts.SyntaxKind.NonNullExpression,
+  ts.SyntaxKind.AsExpression,
+  ts.SyntaxKind.TypeAssertionExpression,
+  ts.SyntaxKind.SatisfiesExpression,
+]);
 
 /** The name of a property name node when it is static. */
 export function propertyNameText(name: ts.PropertyName | ts.MemberName | ts.BindingName | undefined): string | undefined {

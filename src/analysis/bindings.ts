@@ -313,19 +313,32 @@ export function importedSpecifier(declaration: ts.Declaration): ts.Expression | 
 
 // ----- declarations in a scope
 
+/** Whether a node opens a scope; asked of every ancestor of every identifier looked up, so a table by kind. */
 function isScope(node: ts.Node): boolean {
-  return (
-    ts.isSourceFile(node) ||
-    ts.isBlock(node) ||
-    ts.isModuleBlock(node) ||
-    ts.isCaseBlock(node) ||
-    ts.isFunctionLike(node) ||
-    ts.isForStatement(node) ||
-    ts.isForInStatement(node) ||
-    ts.isForOfStatement(node) ||
-    ts.isCatchClause(node) ||
-    ts.isClassExpression(node)
-  );
+  return SCOPE_KINDS[node.kind] === 1;
+}
+
+const SCOPE_KINDS = scopeKinds();
+
+function scopeKinds(): Uint8Array {
+  const table = new Uint8Array(ts.SyntaxKind.Count);
+  const opens = (kind: ts.SyntaxKind) => {
+    const node = { kind } as ts.Node;
+    return (
+      ts.isSourceFile(node) ||
+      ts.isBlock(node) ||
+      ts.isModuleBlock(node) ||
+      ts.isCaseBlock(node) ||
+      ts.isFunctionLike(node) ||
+      ts.isForStatement(node) ||
+      ts.isForInStatement(node) ||
+      ts.isForOfStatement(node) ||
+      ts.isCatchClause(node) ||
+      ts.isClassExpression(node)
+    );
+  };
+  for (let kind = 0; kind < table.length; kind++) table[kind] = opens(kind) ? 1 : 0;
+  return table;
 }
 
 /** Scopes that `var` and nested function declarations are hoisted to. */
