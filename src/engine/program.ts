@@ -98,26 +98,24 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     if (!resolvedImports) importsOf.set(dir, (resolvedImports = new Map()));
     const known = resolvedImports.get(specifier);
     if (known !== undefined) return known ?? undefined;
-    let options: ts.CompilerOptions | undefined;
-    let resolved: string | undefined;
-    if (isRelative(specifier)) {
-      resolved = indexedCandidate(path.resolve(dir, specifier));
-    } else {
-      options = configs.optionsFor(containingFile);
-      resolved = pathsCandidates(specifier, options).map(indexedCandidate).find((file) => file !== undefined);
-    }
-    if (resolved === undefined) options ??= configs.optionsFor(containingFile);
-    else options = undefined;
-    // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
-    if (options && (!isBareSpecifier(specifier) || options.baseUrl || matchesPaths(specifier, options.paths))) {
-      const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
-      const module = ts.resolveModuleName(specifier, containingFile, options, host, cache).resolvedModule;
-      if (module && module.extension !== ts.Extension.Json && !module.resolvedFileName.endsWith('.d.ts') && insideRoot(module.resolvedFileName)) {
-        resolved = path.resolve(module.resolvedFileName);
-      }
-    }
+    // Relative imports and path aliases are looked up in the index first; TypeScript resolves the rest.
+    const options = isRelative(specifier) ? undefined : configs.optionsFor(containingFile);
+    const indexed =
+      options === undefined
+        ? indexedCandidate(path.resolve(dir, specifier))
+        : pathsCandidates(specifier, options).map(indexedCandidate).find((file) => file !== undefined);
+    const resolved = indexed ?? resolvedByTypeScript(specifier, containingFile, options ?? configs.optionsFor(containingFile));
     resolvedImports.set(specifier, resolved ?? null);
     return resolved;
+  }
+
+  function resolvedByTypeScript(specifier: string, containingFile: string, options: ts.CompilerOptions): string | undefined {
+    // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
+    if (isBareSpecifier(specifier) && !options.baseUrl && !matchesPaths(specifier, options.paths)) return undefined;
+    const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
+    const module = ts.resolveModuleName(specifier, containingFile, options, host, cache).resolvedModule;
+    if (!module || module.extension === ts.Extension.Json || module.resolvedFileName.endsWith('.d.ts') || !insideRoot(module.resolvedFileName)) return undefined;
+    return path.resolve(module.resolvedFileName);
   }
 
   /**
