@@ -531,3 +531,16 @@ function constructorAssignment(property: ts.PropertyDeclaration): ts.Expression 
   }
   return undefined;
 }
+
+/** The string a constant expression holds: a literal, or a const (across files) initialised with one. */
+export function constantString(expression: ts.Expression | undefined, resolver: Resolver): string | undefined {
+  if (!expression) return undefined;
+  const direct = stringValue(expression);
+  if (direct !== undefined) return direct;
+  const resolved = resolver.resolve(expression);
+  if (resolved?.root.kind === 'local' && resolved.segments.length === 0) {
+    const node = resolved.root.node;
+    if (ts.isStringLiteralLike(node)) return node.text;
+  }
+  return undefined;
+}

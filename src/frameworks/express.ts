@@ -4,7 +4,7 @@
  * functions the app is passed to (`registerRoutes(app)`), in the order of that call.
  */
 import ts from '../typescript.cjs';
-import { CallContext, segmentSignature } from '../analysis/resolve.js';
+import { CallContext, constantString, segmentSignature } from '../analysis/resolve.js';
 import { enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 
@@ -129,7 +129,7 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
         receiverFor(creation).registrations.push({
           kind: 'route',
           method: method.toUpperCase(),
-          path: pathText(routeCall.call.arguments[0]),
+          path: pathText(routeCall.call.arguments[0], context),
           handlers: flatten(node.arguments),
           anchor: outermostChain(node),
           order,
@@ -140,20 +140,22 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
       if (!creation) return;
       const args = [...node.arguments];
       const first = args[0] ? unwrap(args[0]) : undefined;
-      const hasPath = first !== undefined && (ts.isStringLiteralLike(first) || ts.isRegularExpressionLiteral(first) || ts.isArrayLiteralExpression(first) && first.elements.every((e) => ts.isStringLiteralLike(e)));
+      const constantPath = first && !isPathLiteral(first) ? constantString(first, context.resolver) : undefined;
+      const hasPath = first !== undefined && (isPathLiteral(first) || constantPath !== undefined);
       if (method === 'use') {
         receiverFor(creation).registrations.push({
           kind: 'use',
-          scope: hasPath ? pathText(args[0]) : '',
+          scope: hasPath ? constantPath ?? pathText(args[0], context) : '',
           handlers: flatten(hasPath ? args.slice(1) : args),
           order,
           frame: frame.context,
         });
-      } else if (hasPath && args.length >= 2) {
+      } else if (args.length >= 2 && first !== undefined && !ts.isFunctionLike(first)) {
+        // A route method with a handler always takes the path first: a literal, a constant, a template.
         receiverFor(creation).registrations.push({
           kind: 'route',
           method: method.toUpperCase(),
-          path: pathText(args[0]),
+          path: constantPath ?? pathText(args[0], context),
           handlers: flatten(args.slice(1)),
           anchor: node,
           order,
@@ -274,12 +276,20 @@ function flatten(args: readonly ts.Expression[]): ts.Expression[] {
   });
 }
 
-function pathText(argument: ts.Expression | undefined): string {
+function isPathLiteral(e: ts.Expression): boolean {
+  return ts.isStringLiteralLike(e) || ts.isRegularExpressionLiteral(e) || (ts.isArrayLiteralExpression(e) && e.elements.every((x) => ts.isStringLiteralLike(x)));
+}
+
+/** A path as written, with constants filled in (`${API_PREFIX}/chat` → `/api/chat`); other parts stay as code. */
+function pathText(argument: ts.Expression | undefined, context: FrameworkContext): string {
   if (!argument) return '/';
-  const text = stringValue(argument);
+  const text = constantString(argument, context.resolver);
   if (text !== undefined) return text;
   const e = unwrap(argument);
   if (ts.isArrayLiteralExpression(e)) return e.elements.map((x) => stringValue(x) ?? x.getText()).join('|');
+  if (ts.isTemplateExpression(e)) {
+    return e.head.text + e.templateSpans.map((span) => (constantString(span.expression, context.resolver) ?? `\${${span.expression.getText()}}`) + span.literal.text).join('');
+  }
   return e.getText();
 }
 

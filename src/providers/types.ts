@@ -3,8 +3,10 @@
  */
 import ts from '../typescript.cjs';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
-import { memberNames, segmentSignature } from '../analysis/resolve.js';
+import { constantString, memberNames, segmentSignature } from '../analysis/resolve.js';
 import { calleeName, objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
+
+export { constantString } from '../analysis/resolve.js';
 
 /** A paid model call recognised in the code. */
 export interface AiCallMatch {
@@ -108,17 +110,6 @@ export function literalOption(options: ts.ObjectLiteralExpression | undefined, n
   return constantString(value, resolver);
 }
 
-export function constantString(expression: ts.Expression | undefined, resolver: Resolver): string | undefined {
-  if (!expression) return undefined;
-  const direct = stringValue(expression);
-  if (direct !== undefined) return direct;
-  const resolved = resolver.resolve(expression);
-  if (resolved?.root.kind === 'local' && resolved.segments.length === 0) {
-    const node = resolved.root.node;
-    if (ts.isStringLiteralLike(node)) return node.text;
-  }
-  return undefined;
-}
 
 /** A client SDK whose paid methods all take one options object: the common case, as data. */
 export interface ClientSdk {

@@ -85,3 +85,14 @@ describe('Express routes registered by functions the app is passed to', () => {
     ).toEqual(['POST /ask src/ai-routes.ts:5 auth=false']);
   });
 });
+
+describe('Express paths written as constants and templates', () => {
+  it('a path from a constant, a template with a constant prefix, and a scope from a constant', async () => {
+    expect(
+      await summary({
+        'src/paths.ts': "export const API = '/api/v1';\nexport const CHAT_PATH = '/chat';\n",
+        'src/server.ts': `import express from 'express';\nimport OpenAI from 'openai';\nimport { API, CHAT_PATH } from './paths';\nconst openai = new OpenAI();\nconst app = express();\nconst router = express.Router();\nconst ask = async (req: any, res: any) => res.json(await openai.responses.create({ model: 'gpt-4o', input: req.body.prompt }));\nrouter.post(CHAT_PATH, ask);\napp.post(\`\${API}/ask\`, ask);\napp.use(API, router);\n`,
+      }),
+    ).toEqual(['POST /api/v1/chat src/server.ts:8 auth=false', 'POST /api/v1/ask src/server.ts:9 auth=false']);
+  });
+});
