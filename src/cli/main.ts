@@ -140,7 +140,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   // Fail fast on the inputs that do not need the scan.
   // The baseline and config readers load their validators only when a run needs them.
   const baselines = options.baseline || options.writeBaseline ? await import('./baseline.js') : undefined;
-  const baseline = options.baseline ? baselines!.readBaseline(options.baseline) : undefined;
+  const baseline = options.baseline && baselines ? baselines.readBaseline(options.baseline) : undefined;
   const changed = options.changedSince ? changedFiles(root, options.changedSince) : undefined;
 
   const progress = createProgress(process.stderr, progressEnabled(process.stderr, process.env, options.quiet === true));
@@ -156,14 +156,14 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
     }
   }
 
-  if (options.writeBaseline) {
-    const written = baselines!.createBaseline(result);
-    baselines!.writeBaseline(options.writeBaseline, written);
+  if (options.writeBaseline && baselines) {
+    const written = baselines.createBaseline(result);
+    baselines.writeBaseline(options.writeBaseline, written);
     if (!options.quiet) complain(`wrote ${written.findings.length} finding(s) to the baseline ${options.writeBaseline}`);
   }
 
   let findings: Finding[] = result.findings;
-  if (baseline) findings = baselines!.newFindings(findings, baseline);
+  if (baseline && baselines) findings = baselines.newFindings(findings, baseline);
   if (changed) findings = findingsTouching(findings, result.endpoints, changed);
   const reported: ScanResult = { ...result, findings };
 
