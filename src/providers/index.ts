@@ -10,6 +10,7 @@ import { langchainProvider } from './langchain.js';
 import { llamaindexProvider } from './llamaindex.js';
 import { mistralProvider } from './mistral.js';
 import { openaiProvider } from './openai.js';
+import { openaiAgentsProvider } from './openai-agents.js';
 import { replicateProvider } from './replicate.js';
 import { togetherProvider } from './together.js';
 import type { Provider } from './types.js';
@@ -18,6 +19,7 @@ import { workersAiProvider } from './workers-ai.js';
 
 export const PROVIDERS: readonly Provider[] = [
   openaiProvider,
+  openaiAgentsProvider,
   anthropicProvider,
   vercelAiProvider,
   googleProvider,
