@@ -93,6 +93,21 @@ export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): v
   ts.forEachChild(node, recurse);
 }
 
+const callsInFile = new WeakMap<ts.SourceFile, ts.CallExpression[]>();
+
+/** Every call in a file, in source order; listed once, since each framework looks through the route files. */
+export function callsIn(sourceFile: ts.SourceFile): readonly ts.CallExpression[] {
+  let calls = callsInFile.get(sourceFile);
+  if (!calls) {
+    const found: ts.CallExpression[] = [];
+    walk(sourceFile, (node) => {
+      if (ts.isCallExpression(node)) found.push(node);
+    });
+    callsInFile.set(sourceFile, (calls = found));
+  }
+  return calls;
+}
+
 /** The function whose body contains a node (not counting the node itself). */
 export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
   let current = node.parent;

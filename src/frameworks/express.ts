@@ -5,7 +5,7 @@
  */
 import ts from '../typescript.cjs';
 import { CallContext, constantString, segmentSignature } from '../analysis/resolve.js';
-import { enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
@@ -115,8 +115,8 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
   const files = context.routeFiles.filter((sourceFile) => context.mayImport(sourceFile, EXPRESS_PACKAGES));
   const callSites = appCallSites(files, context);
   for (const sourceFile of files) {
-    walk(sourceFile, (node) => {
-      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+    callsIn(sourceFile).forEach((node) => {
+      if (!ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;
       if (method !== 'use' && !ROUTE_METHODS.has(method)) return;
       const frame = frameOf(node, callSites);
@@ -179,8 +179,8 @@ function appCallSites(files: ts.SourceFile[], context: FrameworkContext): CallSi
   for (let round = 0, found = true; found && round < MAX_CALL_NESTING; round++) {
     found = false;
     for (const sourceFile of [...files]) {
-      walk(sourceFile, (node) => {
-        if (!ts.isCallExpression(node) || node.arguments.length === 0 || isRegistrationMethod(node)) return;
+      callsIn(sourceFile).forEach((node) => {
+        if (node.arguments.length === 0 || isRegistrationMethod(node)) return;
         const passesApp = node.arguments.some((argument) => {
           const e = unwrap(argument);
           return (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) && receiverOf(e, context, frameOf(node, callSites).context) !== undefined;

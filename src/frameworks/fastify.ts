@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { type FunctionNode, isFunctionNode, objectProperty, propertyNameText, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { callsIn, type FunctionNode, isFunctionNode, objectProperty, propertyNameText, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { joinPath, pathText } from './layered.js';
 
@@ -99,8 +99,8 @@ class FastifyRoutes {
   }
 
   private collect(sourceFile: ts.SourceFile): void {
-    walk(sourceFile, (node) => {
-      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+    callsIn(sourceFile).forEach((node) => {
+      if (!ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;
       if (!REGISTRATIONS.has(method)) return;
       const owner = this.instanceOf(node.expression.expression);

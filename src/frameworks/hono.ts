@@ -5,7 +5,7 @@
  * `export default { fetch: app.fetch }`, `serve(app)`) does not change its routes.
  */
 import ts from '../typescript.cjs';
-import { stringValue, unwrap, walk } from '../analysis/ast.js';
+import { callsIn, stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin } from './types.js';
 import {
   type LayeredApp,
@@ -48,8 +48,8 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
   const apps = new Map<ts.Node, LayeredApp>();
   for (const sourceFile of context.routeFiles) {
     if (!context.mayImport(sourceFile, HONO_PACKAGES)) continue;
-    walk(sourceFile, (node) => {
-      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+    callsIn(sourceFile).forEach((node) => {
+      if (!ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;
       if (!CHAINABLE.has(method) || method === 'basePath') return;
       const app = appOf(node.expression.expression, context);

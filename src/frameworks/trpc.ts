@@ -5,7 +5,7 @@
  * resolver; its `.input(schema)` validates the input the resolver gets as `input`.
  */
 import ts from '../typescript.cjs';
-import { calleeName, propertyNameText, propertyValue, unwrap, walk } from '../analysis/ast.js';
+import { callsIn, calleeName, propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, initializerOf, isDefinerCall } from './module-exports.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
@@ -43,9 +43,7 @@ export const trpcFramework: FrameworkPlugin = {
 function findRouters(context: FrameworkContext): ts.CallExpression[] {
   const routers: ts.CallExpression[] = [];
   for (const sourceFile of context.routeFiles) {
-    walk(sourceFile, (node) => {
-      if (ts.isCallExpression(node) && isRouterCall(node, context)) routers.push(node);
-    });
+    for (const call of callsIn(sourceFile)) if (isRouterCall(call, context)) routers.push(call);
   }
   return routers;
 }

@@ -6,7 +6,7 @@
  *   name (`[id]`, `[[path]]`), with `_middleware` files running before everything below their folder.
  */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, unwrap, walk } from '../analysis/ast.js';
+import { callsIn, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { Segment } from '../analysis/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { bracketSegment, definedHandlerChain, exportNamed, joinRoute, moduleExports } from './module-exports.js';
@@ -29,8 +29,7 @@ export const fetchHandlerFramework: FrameworkPlugin = {
       if (fetch && takesRequest(fetch, context)) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, context));
       // `Deno.serve(...)` / `Bun.serve(...)`: no walk for files that never say `.serve`.
       if (!sourceFile.text.includes('.serve')) continue;
-      walk(sourceFile, (node) => {
-        if (!ts.isCallExpression(node)) return;
+      callsIn(sourceFile).forEach((node) => {
         const handler = serveHandler(node, context);
         if (handler) routes.push(route(handler, node, context, REQUEST_AND_PEER));
       });
