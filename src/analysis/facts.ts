@@ -30,8 +30,8 @@ export function analyzeRoute(
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
-  const handler = resolveHandler(handlerLink.expression, resolver);
-  if (!handler || !mayReachPaidCall(route, handler.fn, resolver)) return undefined;
+  const handler = resolveHandler(handlerLink.expression, resolver, handlerLink.context ?? CallContext.ROOT);
+  if (!handler || !mayReachPaidCall(route, handler.fn, handler.context, resolver)) return undefined;
   const reached = reachAiCalls(handler.fn, handler.context.enter(handler.fn, undefined), resolver, providers);
   if (reached.length === 0) return undefined;
 
@@ -79,10 +79,10 @@ export function analyzeRoute(
  * The function that handles the request, through the shapes handlers are registered in: a reference, a
  * factory's result, `controller.handle.bind(controller)`, a library wrapper such as `asyncHandler(fn)`.
  */
-function resolveHandler(expression: ts.Expression, resolver: Resolver): { fn: FunctionNode; context: CallContext } | undefined {
+function resolveHandler(expression: ts.Expression, resolver: Resolver, context: CallContext): { fn: FunctionNode; context: CallContext } | undefined {
   let current = unwrap(expression);
   for (let depth = 0; depth < 5; depth++) {
-    const fn = resolver.resolveFunction(current);
+    const fn = resolver.resolveFunction(current, context);
     if (fn) return fn;
     if (!ts.isCallExpression(current)) return undefined;
     const callee = unwrap(current.expression);
@@ -92,7 +92,7 @@ function resolveHandler(expression: ts.Expression, resolver: Resolver): { fn: Fu
     }
     const inner = [...current.arguments].reverse().find((argument) => {
       const a = unwrap(argument);
-      return ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isCallExpression(a) || resolver.resolveFunction(a) !== undefined;
+      return ts.isArrowFunction(a) || ts.isFunctionExpression(a) || ts.isCallExpression(a) || resolver.resolveFunction(a, context) !== undefined;
     });
     if (!inner) return undefined;
     current = unwrap(inner);
@@ -101,13 +101,16 @@ function resolveHandler(expression: ts.Expression, resolver: Resolver): { fn: Fu
 }
 
 /**
- * Nothing in the import closure of the handler's file, nor of the file that registers it (which may hand the
- * handler a client), mentions an AI SDK or provider: the route cannot reach a paid call.
+ * Nothing in the import closure of the handler's file, nor of the file that registers it, nor of the files whose
+ * calls passed the app in (any of which may hand the handler a client), mentions an AI SDK or provider: the route
+ * cannot reach a paid call.
  */
-function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, resolver: Resolver): boolean {
+function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, context: CallContext, resolver: Resolver): boolean {
   const graph = resolver.importGraph;
   if (!graph) return true;
-  return graph.reaches(handler.getSourceFile().fileName) || graph.reaches(route.anchor.getSourceFile().fileName);
+  const files = [handler.getSourceFile(), route.anchor.getSourceFile()];
+  for (let frame: CallContext | undefined = context; frame?.call; frame = frame.parent) files.push(frame.call.getSourceFile());
+  return files.some((file) => graph.reaches(file.fileName));
 }
 
 function weakest(perCall: EndpointFacts[]): EndpointFacts {

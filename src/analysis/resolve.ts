@@ -466,7 +466,12 @@ export class Resolver {
   resolveFunction(expression: ts.Expression, context: CallContext = CallContext.ROOT): { fn: FunctionNode; context: CallContext } | undefined {
     const e = unwrap(expression);
     if (isFunctionNode(e)) return { fn: e, context };
-    const path = this.resolve(e, context);
+    let path = this.resolve(e, context);
+    // A required CommonJS module called as a function: `require('./routes')(app)` runs its `module.exports`.
+    if (path && path.root.kind === 'local' && path.segments.length === 0 && ts.isSourceFile(path.root.node)) {
+      const exported = this.moduleExport(path.root.node, 'export=');
+      path = exported && this.resolveDeclaration(exported, path.context, 0);
+    }
     if (path && path.root.kind === 'local' && path.segments.length === 0 && isFunctionNode(path.root.node)) {
       return { fn: path.root.node, context: path.context };
     }

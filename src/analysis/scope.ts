@@ -68,20 +68,21 @@ export function buildScope(
     const origin: Region['origin'] = link.source === 'next-middleware' ? 'next-middleware' : 'middleware';
     const expression = unwrap(link.expression);
     const callee = link.role === 'wrapper' && ts.isCallExpression(expression) ? expression.expression : expression;
-    const fn = resolver.resolveFunction(callee);
+    const registeredIn = link.context ?? CallContext.ROOT;
+    const fn = resolver.resolveFunction(callee, registeredIn);
     if (fn) {
       requestParams.add(fn.fn, link.requestParts);
       regions.push({ fn: fn.fn, context: fn.context.enter(fn.fn, undefined), includeNested: true, origin, refusesOnFalse: link.refusesOnFalse });
     } else {
-      libraryLinks.push({ expression, path: resolver.resolve(expression), origin, link });
+      libraryLinks.push({ expression, path: resolver.resolve(expression, registeredIn), origin, link });
     }
     // Callbacks given to library middleware run as part of it: clerkMiddleware(async (auth, req) => ...).
     if (!fn && ts.isCallExpression(expression)) {
       for (const argument of expression.arguments) {
-        const callback = resolver.resolveFunction(argument);
+        const callback = resolver.resolveFunction(argument, registeredIn);
         if (callback) {
           requestParams.add(callback.fn);
-          regions.push({ fn: callback.fn, context: CallContext.ROOT.enter(callback.fn, undefined), includeNested: true, origin });
+          regions.push({ fn: callback.fn, context: callback.context.enter(callback.fn, undefined), includeNested: true, origin });
         }
       }
     }

@@ -15,10 +15,11 @@ const EXPRESS_PACKAGES = ['express'];
 interface Layer {
   scope: string;
   expression: ts.Expression;
+  frame: CallContext;
 }
 
 type Registration =
-  | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; order: number[] }
+  | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; order: number[]; frame: CallContext }
   | { kind: 'use'; scope: string; handlers: ts.Expression[]; order: number[]; frame: CallContext };
 
 interface Receiver {
@@ -87,7 +88,7 @@ function expandReceiver(
         if (mountedReceiver) {
           expandReceiver(mountedReceiver, scope, [...layers, ...middleware], receivers, context, routes, visiting);
         } else {
-          middleware.push({ scope, expression: handler });
+          middleware.push({ scope, expression: handler, frame: registration.frame });
         }
       }
       layers.push(...middleware);
@@ -96,9 +97,9 @@ function expandReceiver(
     const fullPath = joinPath(prefix, registration.path);
     const chain: RouteLink[] = layers
       .filter((layer) => pathIsUnder(fullPath, layer.scope))
-      .map((layer) => ({ role: 'middleware', expression: layer.expression }));
+      .map((layer) => link('middleware', layer.expression, layer.frame));
     registration.handlers.forEach((handler, i) => {
-      chain.push({ role: i === registration.handlers.length - 1 ? 'handler' : 'middleware', expression: handler });
+      chain.push(link(i === registration.handlers.length - 1 ? 'handler' : 'middleware', handler, registration.frame));
     });
     routes.push({ framework: 'express', method: registration.method, path: fullPath, anchor: registration.anchor, chain });
   }
@@ -133,6 +134,7 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
           handlers: flatten(node.arguments),
           anchor: outermostChain(node),
           order,
+          frame: frame.context,
         });
         return;
       }
@@ -159,6 +161,7 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
           handlers: flatten(args.slice(1)),
           anchor: node,
           order,
+          frame: frame.context,
         });
       }
     });
@@ -214,6 +217,11 @@ function frameOf(node: ts.Node, callSites: CallSites, nesting = 0): Frame {
     }
   }
   return { context: CallContext.ROOT, order: [] };
+}
+
+/** A chain link, with the frame it was registered in when that is not the top level. */
+function link(role: RouteLink['role'], expression: ts.Expression, frame: CallContext): RouteLink {
+  return frame === CallContext.ROOT ? { role, expression } : { role, expression, context: frame };
 }
 
 function compareOrder(a: readonly number[], b: readonly number[]): number {

@@ -5,13 +5,18 @@
 import type ts from '../typescript.cjs';
 import type { Evidence, Framework } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
-import type { Resolver, Segment } from '../analysis/resolve.js';
+import type { CallContext, Resolver, Segment } from '../analysis/resolve.js';
 
 /** One step of a route's chain: a middleware, a wrapper around the handler, or the handler itself. */
 export interface RouteLink {
   role: 'middleware' | 'wrapper' | 'handler';
   /** The expression registered: a function, a reference to one, or a library middleware call. */
   expression: ts.Expression;
+  /**
+   * Where it was registered, when that was inside a function the app was passed to (`registerRoutes(app, openai)`):
+   * that function entered through the call, so the expression's free parameters are the caller's arguments.
+   */
+  context?: CallContext;
   /** For Next.js middleware: the protections it adds apply to this route's path. */
   source?: 'next-middleware';
   /**

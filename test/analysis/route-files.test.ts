@@ -77,6 +77,15 @@ describe('Express routes registered by functions the app is passed to', () => {
     expect(await summary(files("registerRoutes(app);\napp.use('/', requireUser);"))).toEqual(['POST /api/chat server/chat.js:4 auth=false']);
   });
 
+  it('a client passed in beside the app reaches the handlers registered with it, also through require(...)(app)', async () => {
+    const files = (call: string) => ({
+      'src/index.js': `const express = require('express');\nconst OpenAI = require('openai');\nconst app = express();\nconst openai = new OpenAI();\n${call}\napp.listen(5000);\n`,
+      'src/routes/index.js': `module.exports = function routes(app, openai) {\n  app.post('/ask', async (req, res) => res.json(await openai.chat.completions.create({ model: 'gpt-4o', messages: req.body.messages })));\n};\n`,
+    });
+    expect(await summary(files("const routes = require('./routes');\nroutes(app, openai);"))).toEqual(['POST /ask src/routes/index.js:2 auth=false']);
+    expect(await summary(files("require('./routes')(app, openai);"))).toEqual(['POST /ask src/routes/index.js:2 auth=false']);
+  });
+
   it('a function typed to take an Express app or router, with no call found, still registers its routes', async () => {
     expect(
       await summary({
