@@ -8,6 +8,7 @@ import { groqProvider } from './groq.js';
 import { httpProvider } from './http.js';
 import { langchainProvider } from './langchain.js';
 import { llamaindexProvider } from './llamaindex.js';
+import { mastraProvider } from './mastra.js';
 import { mistralProvider } from './mistral.js';
 import { openaiProvider } from './openai.js';
 import { openaiAgentsProvider } from './openai-agents.js';
@@ -32,6 +33,7 @@ export const PROVIDERS: readonly Provider[] = [
   azureOpenaiProvider,
   langchainProvider,
   llamaindexProvider,
+  mastraProvider,
   workersAiProvider,
   httpProvider,
 ];

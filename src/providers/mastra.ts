@@ -1,0 +1,70 @@
+/**
+ * Mastra agents (`@mastra/core`): `agent.generate(input)` / `agent.stream(input)` run the agent's model in a
+ * loop. The agent is a `new Agent({ model })`, used directly or looked up with `mastra.getAgent('name')` on
+ * the `new Mastra({ agents: { name } })` it was registered with. The model is a string (`'openai/gpt-4o'`) or
+ * an AI SDK model (`openai('gpt-4o')`); the input is the first argument, per-call options the second.
+ */
+import ts from '../typescript.cjs';
+import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
+import { type AccessPath, constantString, type Resolver } from '../analysis/resolve.js';
+import type { Provider } from './types.js';
+import { optionsObject, positionalInputKind } from './types.js';
+
+const MASTRA_MODULES = /^@mastra\/core(?:\/(?:agent|mastra))?$/;
+const AGENT_RUNS = new Set(['generate', 'stream', 'generateVNext', 'streamVNext', 'generateLegacy', 'streamLegacy']);
+
+export const mastraProvider: Provider = {
+  name: 'mastra',
+  sdkModules: [],
+  matchCall(call, callee, resolver) {
+    if (!callee || callee.root.kind !== 'module' || !MASTRA_MODULES.test(callee.root.module) || call.arguments.length === 0) return undefined;
+    const last = callee.segments[callee.segments.length - 1];
+    if (last?.kind !== 'member' || !AGENT_RUNS.has(last.name)) return undefined;
+    const agent = agentOptions({ ...callee, segments: callee.segments.slice(0, -1) }, resolver);
+    if (agent === undefined) return undefined;
+    const model = agent ? propertyValue(objectProperty(agent, 'model')) : undefined;
+    const input = call.arguments[0]!;
+    return {
+      provider: model ? providerOf(model, resolver) : 'mastra',
+      api: `agent.${last.name}`,
+      call,
+      options: optionsObject(call.arguments[1], resolver),
+      inputProperties: [],
+      outputCapProperties: ['maxTokens', 'maxOutputTokens', 'modelSettings.maxOutputTokens'],
+      ...(model && modelId(model, resolver) !== undefined ? { model: modelId(model, resolver) } : {}),
+      inputArguments: [{ name: 'input', value: input, kind: positionalInputKind(input, resolver) }],
+    };
+  },
+};
+
+/**
+ * The options of the agent a path stands for: `new Agent({...})`, or `new Mastra({ agents }).getAgent('name')`.
+ * `null` for an agent whose construction cannot be seen (still an agent run); undefined for anything else.
+ */
+function agentOptions(path: AccessPath, resolver: Resolver): ts.ObjectLiteralExpression | null | undefined {
+  const [first, second, third, fourth] = path.segments;
+  if (first?.kind !== 'member' || second?.kind !== 'new') return undefined;
+  if (first.name === 'Agent' && path.segments.length === 2) return optionsObject(second.call?.arguments?.[0], resolver) ?? null;
+  if (first.name !== 'Mastra' || third?.kind !== 'member' || third.name !== 'getAgent' || fourth?.kind !== 'call') return undefined;
+  const mastraOptions = optionsObject(second.call?.arguments?.[0], resolver);
+  const agents = mastraOptions && optionsObject(propertyValue(objectProperty(mastraOptions, 'agents')), resolver);
+  const name = constantString(fourth.call.arguments[0], resolver);
+  const registered = agents && name !== undefined ? propertyValue(objectProperty(agents, name)) : undefined;
+  const agent = registered && resolver.resolve(registered);
+  return agent ? agentOptions(agent, resolver) ?? null : null;
+}
+
+/** `'openai/gpt-4o'` → `openai`; `anthropic('claude-…')` from `@ai-sdk/anthropic` → `anthropic`. */
+function providerOf(model: ts.Expression, resolver: Resolver): string {
+  const named = constantString(model, resolver);
+  if (named !== undefined) return named.includes('/') ? named.slice(0, named.indexOf('/')) : 'mastra';
+  const e = unwrap(model);
+  const path = ts.isCallExpression(e) ? resolver.resolve(e.expression) : undefined;
+  const sdk = path?.root.kind === 'module' ? /^@ai-sdk\/([\w-]+)$/.exec(path.root.module)?.[1] : undefined;
+  return sdk ?? 'mastra';
+}
+
+function modelId(model: ts.Expression, resolver: Resolver): string | undefined {
+  const e = unwrap(model);
+  return ts.isCallExpression(e) ? constantString(e.arguments[0], resolver) : constantString(e, resolver);
+}
