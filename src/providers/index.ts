@@ -3,6 +3,7 @@ import { anthropicProvider } from './anthropic.js';
 import { azureOpenaiProvider } from './azure-openai.js';
 import { bedrockProvider } from './bedrock.js';
 import { cohereProvider } from './cohere.js';
+import { genkitProvider } from './genkit.js';
 import { googleProvider } from './google.js';
 import { groqProvider } from './groq.js';
 import { httpProvider } from './http.js';
@@ -34,6 +35,7 @@ export const PROVIDERS: readonly Provider[] = [
   langchainProvider,
   llamaindexProvider,
   mastraProvider,
+  genkitProvider,
   workersAiProvider,
   httpProvider,
 ];
