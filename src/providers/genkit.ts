@@ -7,7 +7,7 @@ import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import { constantString, type Resolver } from '../analysis/resolve.js';
 import type { Provider } from './types.js';
-import { optionsObject, positionalInputKind } from './types.js';
+import { modelId, optionsObject, positionalInputKind } from './types.js';
 
 const GENERATE = new Set(['generate', 'generateStream']);
 
@@ -46,9 +46,3 @@ function providerOf(model: ts.Expression, resolver: Resolver): string | undefine
   return path?.root.kind === 'module' && /^@genkit-ai\/(?:googleai|google-genai|vertexai)$/.test(path.root.module) ? 'google' : undefined;
 }
 
-/** `googleAI.model('gemini-2.5-flash')`, `gemini25Flash` from a plugin, `'googleai/gemini-2.5-flash'`. */
-function modelId(model: ts.Expression, resolver: Resolver): string | undefined {
-  const e = unwrap(model);
-  if (ts.isCallExpression(e)) return constantString(e.arguments[0], resolver);
-  return constantString(e, resolver);
-}

@@ -8,7 +8,7 @@ import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import { type AccessPath, constantString, type Resolver } from '../analysis/resolve.js';
 import type { Provider } from './types.js';
-import { optionsObject, positionalInputKind } from './types.js';
+import { modelId, optionsObject, positionalInputKind } from './types.js';
 
 const MASTRA_MODULES = /^@mastra\/core(?:\/(?:agent|mastra))?$/;
 const AGENT_RUNS = new Set(['generate', 'stream', 'generateVNext', 'streamVNext', 'generateLegacy', 'streamLegacy']);
@@ -64,7 +64,3 @@ function providerOf(model: ts.Expression, resolver: Resolver): string {
   return sdk ?? 'mastra';
 }
 
-function modelId(model: ts.Expression, resolver: Resolver): string | undefined {
-  const e = unwrap(model);
-  return ts.isCallExpression(e) ? constantString(e.arguments[0], resolver) : constantString(e, resolver);
-}

@@ -247,3 +247,13 @@ export function outputCapValue(match: AiCallMatch, resolver: Resolver): ts.Expre
   }
   return undefined;
 }
+
+/**
+ * The model id an expression names: a model-maker's first argument (`openai('gpt-4o')`,
+ * `anthropic.messages('claude-...')`, `googleAI.model('gemini-2.5-flash')`) or a constant string (`'openai/gpt-4o'`).
+ */
+export function modelId(expression: ts.Expression | undefined, resolver: Resolver): string | undefined {
+  if (!expression) return undefined;
+  const e = unwrap(expression);
+  return ts.isCallExpression(e) ? constantString(e.arguments[0], resolver) : constantString(e, resolver);
+}

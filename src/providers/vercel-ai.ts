@@ -1,10 +1,10 @@
 /** The Vercel AI SDK (`ai`), with models from `@ai-sdk/*` providers. */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
+import { objectProperty, propertyValue } from '../analysis/ast.js';
 import type { Resolver } from '../analysis/resolve.js';
 import { isLocalModelUrl, urlText } from './hosts.js';
 import type { Provider } from './types.js';
-import { constantString, matchClientMethod, matchModuleFunction, optionsObject } from './types.js';
+import { matchClientMethod, matchModuleFunction, modelId, optionsObject } from './types.js';
 
 const TEXT_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject'];
 const EMBED_FUNCTIONS = ['embed', 'embedMany'];
@@ -48,14 +48,6 @@ export const vercelAiProvider: Provider = {
     };
   },
 };
-
-/** `openai('gpt-4o')`, `anthropic.messages('claude-...')`, `google('gemini-...')`: the first argument. */
-function modelId(expression: ts.Expression | undefined, resolver: Resolver): string | undefined {
-  if (!expression) return undefined;
-  const e = unwrap(expression);
-  if (ts.isCallExpression(e)) return constantString(e.arguments[0], resolver);
-  return constantString(e, resolver);
-}
 
 /**
  * A model served on the developer's machine: `ollama('llama3')` from an Ollama provider package, or a provider
