@@ -41,7 +41,7 @@ export const mastraProvider: Provider = {
  * The options of the agent a path stands for: `new Agent({...})`, or `new Mastra({ agents }).getAgent('name')`.
  * `null` for an agent whose construction cannot be seen (still an agent run); undefined for anything else.
  */
-function agentOptions(path: AccessPath, resolver: Resolver): ts.ObjectLiteralExpression | null | undefined {
+function agentOptions(path: AccessPath, resolver: Resolver, depth = 0): ts.ObjectLiteralExpression | null | undefined {
   const [first, second, third, fourth] = path.segments;
   if (first?.kind !== 'member' || second?.kind !== 'new') return undefined;
   if (first.name === 'Agent' && path.segments.length === 2) return optionsObject(second.call?.arguments?.[0], resolver) ?? null;
@@ -51,7 +51,8 @@ function agentOptions(path: AccessPath, resolver: Resolver): ts.ObjectLiteralExp
   const name = constantString(fourth.call.arguments[0], resolver);
   const registered = agents && name !== undefined ? propertyValue(objectProperty(agents, name)) : undefined;
   const agent = registered && resolver.resolve(registered);
-  return agent ? agentOptions(agent, resolver) ?? null : null;
+  // A registry that refers to itself (`agents: { a: mastra.getAgent('a') }`) is not followed around.
+  return agent && depth < 3 ? agentOptions(agent, resolver, depth + 1) ?? null : null;
 }
 
 /** `'openai/gpt-4o'` → `openai`; `anthropic('claude-…')` from `@ai-sdk/anthropic` → `anthropic`. */
