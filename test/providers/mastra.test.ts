@@ -29,4 +29,10 @@ group('Mastra agents', () => {
     expect(await unboundedIn(setup, `  res.json(await agent.generate(req.body.messages));`)).toEqual(['input: array-length,item-size,roles']);
     expect(await unboundedIn(setup, `  res.json(await agent.generate(String(req.body.question).slice(0, 1000)));`)).toEqual([]);
   });
+
+  it('a registry that refers to itself does not loop', async () => {
+    expect(
+      await callsIn(`import { Mastra } from '@mastra/core';\nconst mastra: any = new Mastra({ agents: { writer: mastra.getAgent('writer') } });`, `  res.json(await mastra.getAgent('writer').generate(req.body.q));`),
+    ).toEqual(['mastra agent.generate']);
+  });
 });
