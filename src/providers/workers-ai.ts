@@ -19,8 +19,11 @@ export const workersAiProvider: Provider = {
     if (names[names.length - 1] !== 'run') return undefined;
     const model = constantString(call.arguments[0], resolver);
     const legacyClient = callee.root.kind === 'module' && callee.root.module === '@cloudflare/ai';
-    const binding = names[names.length - 2] === 'AI' && (names[names.length - 3] === 'env' || (callee.root.kind === 'param' && callee.root.param.name.getText() === 'env'));
-    if (!legacyClient && !binding && !(names[names.length - 2] === 'AI' && model !== undefined && WORKERS_AI_MODEL.test(model))) return undefined;
+    // `<something>.AI.run(...)` is the binding when it hangs off the environment or names a catalogue model.
+    const onAiBinding = names[names.length - 2] === 'AI';
+    const fromEnvironment = names[names.length - 3] === 'env' || (callee.root.kind === 'param' && callee.root.param.name.getText() === 'env');
+    const catalogueModel = model !== undefined && WORKERS_AI_MODEL.test(model);
+    if (!legacyClient && !(onAiBinding && (fromEnvironment || catalogueModel))) return undefined;
     return {
       provider: 'workers-ai',
       api: 'AI.run',
