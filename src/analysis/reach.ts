@@ -54,9 +54,6 @@ export function reachAiCalls(
         const passed = resolver.resolveFunction(argument, ctx);
         if (passed) visit(passed.fn, ctx.enter(passed.fn, undefined), [...steps, step]);
       }
-      // Calling a Genkit flow runs the function it was defined with, on the call's input.
-      const flow = definedFlow(call, ctx, resolver);
-      if (flow) visit(flow, ctx.enter(flow, call), [...steps, step]);
       // Running a LangGraph graph runs its nodes.
       for (const node of graphNodes(call, ctx, resolver)) {
         const fn = resolver.resolveFunction(node, ctx);
@@ -223,15 +220,4 @@ function addedLater(construction: ts.CallExpression | ts.NewExpression, resolver
   };
   visit(scope);
   return calls;
-}
-
-/** `const flow = ai.defineFlow(config, async (input) => ...)`; `flow(input)` runs that function (Genkit). */
-function definedFlow(call: ts.CallExpression, context: CallContext, resolver: Resolver): FunctionNode | undefined {
-  const path = resolver.resolve(call.expression, context);
-  if (path?.root.kind !== 'module' || path.root.module !== 'genkit') return undefined;
-  const last = path.segments[path.segments.length - 1];
-  if (last?.kind !== 'call') return undefined;
-  const definer = unwrap(last.call.expression);
-  if (!ts.isPropertyAccessExpression(definer) || definer.name.text !== 'defineFlow' || !last.call.arguments[1]) return undefined;
-  return resolver.resolveFunction(last.call.arguments[1], context)?.fn;
 }

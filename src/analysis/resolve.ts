@@ -475,7 +475,8 @@ export class Resolver {
     if (path && path.root.kind === 'local' && path.segments.length === 0 && isFunctionNode(path.root.node)) {
       return { fn: path.root.node, context: path.context };
     }
-    return undefined;
+    const flow = path && definedFlow(path);
+    return path && flow ? this.resolveFunction(flow, path.context) : undefined;
   }
 }
 
@@ -548,4 +549,13 @@ export function constantString(expression: ts.Expression | undefined, resolver: 
     if (ts.isStringLiteralLike(node)) return node.text;
   }
   return undefined;
+}
+
+/** A Genkit flow, `ai.defineFlow(config, async (input) => ...)`: calling or serving it runs that function. */
+function definedFlow(path: AccessPath): ts.Expression | undefined {
+  if (path.root.kind !== 'module' || path.root.module !== 'genkit') return undefined;
+  const last = path.segments[path.segments.length - 1];
+  if (last?.kind !== 'call') return undefined;
+  const definer = unwrap(last.call.expression);
+  return ts.isPropertyAccessExpression(definer) && definer.name.text === 'defineFlow' ? last.call.arguments[1] : undefined;
 }

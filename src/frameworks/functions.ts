@@ -13,6 +13,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from '../typescript.cjs';
 import type { ParsedProject } from '../engine/program.js';
+import type { Evidence } from '../model.js';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
@@ -171,9 +172,14 @@ export const firebaseFramework: FrameworkPlugin = {
         if (callableV1) {
           chain[chain.length - 1] = { ...chain[chain.length - 1], requestParts: new Map<number, Segment[]>([[0, [member('body')]], [1, []]]) };
         }
+        if (trigger.kind === 'onCallGenkit') {
+          // The flow's function takes the callable's data as its input.
+          const platformAuth = genkitAuthPolicy(trigger.options, context);
+          chain[chain.length - 1] = { ...chain[chain.length - 1], requestParts: new Map<number, Segment[]>([[0, [member('body')]]]), ...(platformAuth.length ? { platformAuth } : {}) };
+        }
         routes.push({
           framework: 'firebase-functions',
-          method: trigger.kind === 'onCall' ? 'POST' : 'ALL',
+          method: trigger.kind === 'onRequest' ? 'ALL' : 'POST',
           path: `/${exported.name}`,
           anchor: exported.anchor,
           chain,
@@ -184,15 +190,32 @@ export const firebaseFramework: FrameworkPlugin = {
   },
 };
 
-function firebaseTrigger(value: ts.Expression, context: FrameworkContext): { kind: 'onRequest' | 'onCall'; handler: ts.Expression } | undefined {
+type FirebaseTrigger = { kind: 'onRequest' | 'onCall' | 'onCallGenkit'; handler: ts.Expression; options?: ts.Expression };
+
+/** `onRequest(opts?, fn)`, `onCall(opts?, fn)`, and `onCallGenkit(opts?, flow)`, which serves a Genkit flow as a callable. */
+function firebaseTrigger(value: ts.Expression, context: FrameworkContext): FirebaseTrigger | undefined {
   const call = unwrap(value);
   if (!ts.isCallExpression(call)) return undefined;
   const path = context.resolver.resolve(call.expression);
   if (path?.root.kind !== 'module' || !FIREBASE_MODULE.test(path.root.module)) return undefined;
   const last = path.segments[path.segments.length - 1];
-  const kind = last?.kind === 'member' && (last.name === 'onRequest' || last.name === 'onCall') ? last.name : undefined;
+  const kind = last?.kind === 'member' && (last.name === 'onRequest' || last.name === 'onCall' || last.name === 'onCallGenkit') ? last.name : undefined;
   const handler = call.arguments[call.arguments.length - 1];
-  return kind && handler ? { kind, handler } : undefined;
+  return kind && handler ? { kind, handler, options: call.arguments.length > 1 ? call.arguments[0] : undefined } : undefined;
+}
+
+/**
+ * `onCallGenkit({ authPolicy })`: Firebase refuses callers the policy rejects before the flow runs. A policy
+ * that returns true for everyone is no check.
+ */
+function genkitAuthPolicy(options: ts.Expression | undefined, context: FrameworkContext): Evidence[] {
+  const object = options && unwrap(options);
+  const policy = object && ts.isObjectLiteralExpression(object) ? objectProperty(object, 'authPolicy') : undefined;
+  const value = propertyValue(policy);
+  if (!policy || !value) return [];
+  const e = unwrap(value);
+  if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && ts.isExpression(e.body) && unwrap(e.body).kind === ts.SyntaxKind.TrueKeyword) return [];
+  return [{ location: locationOf(context.project, policy), description: 'onCallGenkit authPolicy: Firebase refuses callers the policy rejects' }];
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { callsIn, unboundedIn } from './scan-snippet.js';
+import { callsIn, scanFiles, unboundedIn } from './scan-snippet.js';
 
 const instance = `import { genkit } from 'genkit';\nimport { googleAI } from '@genkit-ai/google-genai';\nconst ai = genkit({ plugins: [googleAI()], model: googleAI.model('gemini-2.5-flash') });`;
 
@@ -21,5 +21,19 @@ group('Genkit', () => {
     const flow = `${instance}\nconst answerFlow = ai.defineFlow({ name: 'answer' }, async (question: string) => {\n  const { text } = await ai.generate({ prompt: question });\n  return text;\n});`;
     expect(await callsIn(flow, `  res.json({ text: await answerFlow(req.body.question) });`)).toEqual(['google generate gemini-2.5-flash']);
     expect(await unboundedIn(flow, `  res.json({ text: await answerFlow(req.body.question) });`)).toEqual(['prompt: item-size']);
+  });
+
+  it('serves a flow with onCallGenkit, whose authPolicy is the authentication', async () => {
+    const flowFile = `${instance}\nexport const answerFlow = ai.defineFlow({ name: 'answer' }, async (question: string) => {\n  const { text } = await ai.generate({ prompt: question });\n  return text;\n});\n`;
+    const served = async (options: string) =>
+      (
+        await scanFiles({
+          'functions/src/flows.ts': flowFile,
+          'functions/src/index.ts': `import { onCallGenkit, hasClaim } from 'firebase-functions/https';\nimport { answerFlow } from './flows';\nexport const answer = onCallGenkit(${options}answerFlow);\n`,
+        })
+      ).map((e) => `${e.method} ${e.path} auth=${e.facts.auth.length > 0} inputs=${e.facts.unboundedInputs.map((u) => u.argument).join(',')}`);
+    expect(await served('')).toEqual(['POST /answer auth=false inputs=prompt']);
+    expect(await served("{ authPolicy: hasClaim('email_verified') }, ")).toEqual(['POST /answer auth=true inputs=prompt']);
+    expect(await served('{ authPolicy: () => true }, ')).toEqual(['POST /answer auth=false inputs=prompt']);
   });
 });
