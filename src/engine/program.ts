@@ -272,31 +272,31 @@ function pathsCandidates(specifier: string, options: ts.CompilerOptions): string
   if (!paths || typeof base !== 'string') return [];
   let best: { targets: string[]; star: string; prefixLength: number } | undefined;
   for (const [pattern, targets] of Object.entries(paths)) {
-    const star = pattern.indexOf('*');
-    if (star === -1) {
-      if (pattern === specifier) return targets.map((target) => path.resolve(base, target));
-      continue;
-    }
-    const prefix = pattern.slice(0, star);
-    const suffix = pattern.slice(star + 1);
-    const matches = specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
-    if (matches && (!best || prefix.length > best.prefixLength)) {
-      best = { targets, star: specifier.slice(prefix.length, specifier.length - suffix.length), prefixLength: prefix.length };
-    }
+    const star = pathsPatternMatch(pattern, specifier);
+    if (star === undefined) continue;
+    const prefixLength = pattern.indexOf('*');
+    if (prefixLength === -1) return targets.map((target) => path.resolve(base, target));
+    if (!best || prefixLength > best.prefixLength) best = { targets, star, prefixLength };
   }
   return best ? best.targets.map((target) => path.resolve(base, target.replace('*', best.star))) : [];
 }
 
-/** Could a tsconfig `paths` pattern (a prefix and suffix around one star, or an exact name) map this specifier? */
+/** Could a tsconfig `paths` pattern map this specifier? */
 function matchesPaths(specifier: string, paths: ts.MapLike<string[]> | undefined): boolean {
-  if (!paths) return false;
-  return Object.keys(paths).some((pattern) => {
-    const star = pattern.indexOf('*');
-    if (star === -1) return pattern === specifier;
-    const prefix = pattern.slice(0, star);
-    const suffix = pattern.slice(star + 1);
-    return specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
-  });
+  return paths !== undefined && Object.keys(paths).some((pattern) => pathsPatternMatch(pattern, specifier) !== undefined);
+}
+
+/**
+ * Whether a `paths` pattern (a prefix and suffix around one star, or an exact name) matches a specifier, and
+ * then the text the star stands for ('' for an exact name); undefined when it does not match.
+ */
+function pathsPatternMatch(pattern: string, specifier: string): string | undefined {
+  const star = pattern.indexOf('*');
+  if (star === -1) return pattern === specifier ? '' : undefined;
+  const prefix = pattern.slice(0, star);
+  const suffix = pattern.slice(star + 1);
+  const matches = specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
+  return matches ? specifier.slice(prefix.length, specifier.length - suffix.length) : undefined;
 }
 
 function scriptKind(fileName: string): ts.ScriptKind {
