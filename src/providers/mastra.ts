@@ -24,6 +24,7 @@ export const mastraProvider: Provider = {
     if (agent === undefined) return undefined;
     const model = agent ? propertyValue(objectProperty(agent, 'model')) : undefined;
     const input = call.arguments[0]!;
+    const id = modelId(model, resolver);
     return {
       provider: model ? providerOf(model, resolver) : 'mastra',
       api: `agent.${last.name}`,
@@ -31,7 +32,7 @@ export const mastraProvider: Provider = {
       options: optionsObject(call.arguments[1], resolver),
       inputProperties: [],
       outputCapProperties: ['maxTokens', 'maxOutputTokens', 'modelSettings.maxOutputTokens'],
-      ...(model && modelId(model, resolver) !== undefined ? { model: modelId(model, resolver) } : {}),
+      ...(id !== undefined ? { model: id } : {}),
       inputArguments: [{ name: 'input', value: input, kind: positionalInputKind(input, resolver) }],
     };
   },

@@ -22,6 +22,7 @@ export const openaiAgentsProvider: Provider = {
     if (!runsFunction && !runsRunner) return undefined;
     const agentOptions = agentConstruction(call.arguments[0]!, resolver);
     const input = call.arguments[1]!;
+    const model = agentOptions && literalOption(agentOptions, 'model', resolver);
     return {
       provider: 'openai',
       api: 'agents.run',
@@ -30,7 +31,7 @@ export const openaiAgentsProvider: Provider = {
       outputCapProperties: ['modelSettings.maxTokens'],
       // The agent's options are the run's parameters: its model, its instructions, its model settings.
       ...(agentOptions ? { options: agentOptions, modelOptions: agentOptions } : {}),
-      ...(agentOptions && literalOption(agentOptions, 'model', resolver) !== undefined ? { model: literalOption(agentOptions, 'model', resolver) } : {}),
+      ...(model !== undefined ? { model } : {}),
       inputArguments: [{ name: 'input', value: input, kind: positionalInputKind(input, resolver) }],
     };
   },
