@@ -5,7 +5,7 @@
  */
 import ts from '../typescript.cjs';
 import type { AiCallMatch, Provider } from '../providers/index.js';
-import { type FunctionNode, unwrap } from './ast.js';
+import { type FunctionNode, unwrap, walk } from './ast.js';
 import { CallContext, type Resolver } from './resolve.js';
 import { mentionsAi } from '../engine/source-index.js';
 import { importedSpecifier } from './bindings.js';
@@ -205,7 +205,7 @@ function addedLater(construction: ts.CallExpression | ts.NewExpression, resolver
   const name = declaration.name.text;
   const scope = ts.findAncestor(declaration, (n) => ts.isBlock(n) || ts.isSourceFile(n)) ?? declaration.getSourceFile();
   const calls: ts.CallExpression[] = [];
-  const visit = (node: ts.Node): void => {
+  walk(scope, (node) => {
     if (
       ts.isCallExpression(node) &&
       ts.isPropertyAccessExpression(node.expression) &&
@@ -216,8 +216,6 @@ function addedLater(construction: ts.CallExpression | ts.NewExpression, resolver
     ) {
       calls.push(node);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(scope);
+  });
   return calls;
 }
