@@ -184,10 +184,10 @@ function appCallSites(files: ts.SourceFile[], context: FrameworkContext): CallSi
     for (const sourceFile of [...files]) {
       callsIn(sourceFile).forEach((node) => {
         if (node.arguments.length === 0 || isRegistrationMethod(node)) return;
-        const passesApp = node.arguments.some((argument) => {
-          const e = unwrap(argument);
-          return (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) && receiverOf(e, context, frameOf(node, callSites).context) !== undefined;
-        });
+        const candidates = node.arguments.map(unwrap).filter((e) => ts.isIdentifier(e) || ts.isPropertyAccessExpression(e));
+        if (candidates.length === 0) return;
+        const frame = frameOf(node, callSites).context;
+        const passesApp = candidates.some((e) => receiverOf(e, context, frame) !== undefined);
         if (!passesApp) return;
         const callee = context.resolver.resolveFunction(node.expression);
         if (!callee || callSites.has(callee.fn)) return;
