@@ -82,8 +82,9 @@ export function isLocalModelUrl(url: string): boolean {
 
 /**
  * The static text of a URL expression: literal, template with substitutions elided as `{}`, concatenation, a
- * const. A configurable base with a default (`config.baseUrl || OPENAI_BASE_URL`) reads as the default, and a
- * project function that hands its argument back (`withGateway(url)`) as that argument.
+ * const. A configurable base with a default (`config.baseUrl || OPENAI_BASE_URL`) reads as the default, a base
+ * tidied with `.trim()` or `.replace(/\/$/, '')` as the base, and a project function that hands its argument
+ * back (`withGateway(url)`) as that argument.
  */
 export function urlText(argument: ts.Expression | undefined, resolver: Resolver, depth = 0): string | undefined {
   if (!argument || depth > 8) return undefined;
@@ -97,6 +98,8 @@ export function urlText(argument: ts.Expression | undefined, resolver: Resolver,
   }
   if (ts.isConditionalExpression(e)) return eitherUrl(urlText(e.whenTrue, resolver, depth + 1), urlText(e.whenFalse, resolver, depth + 1));
   if (ts.isCallExpression(e)) {
+    const tidied = tidiedString(e);
+    if (tidied) return urlText(tidied, resolver, depth + 1);
     const passed = passedBack(e, resolver);
     if (passed) return urlText(passed, resolver, depth + 1);
   }
@@ -119,6 +122,15 @@ export function urlText(argument: ts.Expression | undefined, resolver: Resolver,
     return urlText(resolved.root.node as ts.Expression, resolver, depth + 1);
   }
   return undefined;
+}
+
+/** String methods that tidy a URL without changing where it points: `.trim()`, `.replace(/\/$/, '')`. */
+const TIDYING_METHODS = new Set(['trim', 'trimEnd', 'trimStart', 'replace', 'replaceAll', 'toLowerCase', 'toString']);
+
+/** The string a tidying method is called on: a pattern replaced away is not evaluated, so the host reads as written. */
+function tidiedString(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && TIDYING_METHODS.has(callee.name.text) ? callee.expression : undefined;
 }
 
 /** Of two URLs a request may go to, a paid provider's: the call costs money on that branch. */

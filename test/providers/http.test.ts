@@ -45,6 +45,17 @@ ${post('fetchUrl')}`;
     expect(await callsIn(setup, local)).toEqual(['openai POST api.openai.com/v1/chat/completions m-1']);
   });
 
+  it('reads a base URL through the string methods that tidy it (trim, a trailing slash replaced away)', async () => {
+    const body = (base: string) => `  const baseUrl = ${base};
+${post('`${baseUrl}/v1/chat/completions`')}`;
+    const tidied = "(process.env.OPENAI_API_BASE_URL || 'https://api.openai.com').trim().replace(/\\/$/, '')";
+    expect(await callsIn('', body(tidied))).toEqual(['openai POST api.openai.com/v1/chat/completions m-1']);
+    expect(await callsIn('', body('`${process.env.HOST || "https://api.mistral.ai"}`.toLowerCase()'))).toEqual(['mistral POST api.mistral.ai/v1/chat/completions m-1']);
+    // Other methods make something else of the text: not read as a URL.
+    expect(await callsIn('', body("'https://api.openai.com'.split('/')[0]"))).toEqual([]);
+    expect(await callsIn('', body("'https://api.openai.com'.length.toString()"))).toEqual([]);
+  });
+
   it('does not count a fetch that only reads (polling a prediction)', async () => {
     expect(await callsIn('', `  const r = await fetch('https://api.replicate.com/v1/predictions/' + req.params.id, { headers: { Authorization: 'Bearer x' } });\n  res.json(await r.json());`)).toEqual([]);
     expect(await callsIn('', `  const r = await fetch('https://openrouter.ai/api/v1/models');\n  res.json(await r.json());`)).toEqual([]);
