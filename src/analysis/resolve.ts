@@ -14,6 +14,7 @@ import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwra
 import { Bindings } from './bindings.js';
 import type { ImportGraph } from '../engine/import-graph.js';
 import { ProjectAutoImports, accessorOf, autoImportOf, mayBeAccessor, passedThrough } from './accessors.js';
+import { packageName } from './package-name.js';
 
 export type Segment =
   | { kind: 'member'; name: string }
@@ -209,7 +210,7 @@ export class Resolver {
     const callee = unwrap(call.expression);
     const isDynamicImport = callee.kind === ts.SyntaxKind.ImportKeyword;
     if ((isDynamicImport || (ts.isIdentifier(callee) && callee.text === 'require')) && call.arguments.length >= 1) {
-      const module = stringValue(call.arguments[0]);
+      const module = packageSpecifier(call.arguments[0]);
       // A project module stands for its source file, whose exports are looked up by name; a package for its name.
       const projectModule = module !== undefined ? this.projectModule(call.arguments[0]) : undefined;
       if (projectModule) return { root: { kind: 'local', node: projectModule }, segments: [], context };
@@ -276,7 +277,7 @@ export class Resolver {
       return module === undefined ? undefined : { root: { kind: 'module', module }, segments: [], context };
     }
     if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
-      const module = stringValue(declaration.moduleReference.expression);
+      const module = packageSpecifier(declaration.moduleReference.expression);
       return module === undefined ? undefined : { root: { kind: 'module', module }, segments: [], context };
     }
     if (ts.isVariableDeclaration(declaration)) {
@@ -306,7 +307,7 @@ export class Resolver {
     }
     if (ts.isExportSpecifier(declaration)) {
       // export { default } from 'next-auth/middleware'
-      const module = declaration.parent.parent.moduleSpecifier && stringValue(declaration.parent.parent.moduleSpecifier as ts.Expression);
+      const module = declaration.parent.parent.moduleSpecifier && packageSpecifier(declaration.parent.parent.moduleSpecifier as ts.Expression);
       const exported = (declaration.propertyName ?? declaration.name).text;
       if (module !== undefined) return { root: { kind: 'module', module }, segments: exported === 'default' ? [] : [member(exported)], context };
       return { root: { kind: 'local', node: declaration }, segments: [], context };
@@ -508,7 +509,13 @@ function isClassInstance(path: AccessPath): boolean {
 }
 
 function moduleOf(importDeclaration: ts.ImportDeclaration | ts.JSDocImportTag): string | undefined {
-  return stringValue(importDeclaration.moduleSpecifier as ts.Expression);
+  return packageSpecifier(importDeclaration.moduleSpecifier as ts.Expression);
+}
+
+/** The package a module specifier names, `npm:openai@4` read as `openai`. */
+function packageSpecifier(specifier: ts.Expression): string | undefined {
+  const text = stringValue(specifier);
+  return text === undefined ? undefined : packageName(text);
 }
 
 function numericIndex(expression: ts.Expression): string | undefined {

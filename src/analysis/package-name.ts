@@ -1,0 +1,28 @@
+/**
+ * The npm package an import names, however it is written: Deno and Supabase Edge Functions import packages as
+ * `npm:openai@4`, from CDNs such as `https://esm.sh/openai@4.28.0?target=deno`, or from JSR. Analyses compare
+ * package names, so every form reads as the plain name (`openai`), keeping any subpath (`@ai-sdk/openai`,
+ * `ai/rsc`). Anything else (a bare name, a relative path, another URL) is returned as written.
+ */
+
+/** JSR packages that publish an npm package under another name. */
+const JSR_PACKAGES: Readonly<Record<string, string>> = {
+  '@openai/openai': 'openai',
+  '@hono/hono': 'hono',
+};
+
+/** CDN URL prefixes that serve npm packages by name; esm.sh may add a build folder (`/v135/`). */
+const CDN_PREFIX = /^https?:\/\/(?:esm\.sh\/(?:v\d+\/)?|cdn\.skypack\.dev\/|esm\.run\/|cdn\.jsdelivr\.net\/npm\/|unpkg\.com\/)/;
+
+/** `name@version/subpath` (name possibly scoped) → `name/subpath`. */
+const VERSIONED = /^((?:@[\w.-]+\/)?[\w.-]+)(?:@[^/?#]*)?(\/[^?#]*)?/;
+
+export function packageName(specifier: string): string {
+  const prefix = specifier.startsWith('npm:') ? 'npm:' : specifier.startsWith('jsr:') ? 'jsr:' : CDN_PREFIX.exec(specifier)?.[0];
+  if (prefix === undefined) return specifier;
+  const match = VERSIONED.exec(specifier.slice(prefix.length).replace(/^\//, ''));
+  if (!match) return specifier;
+  const name = prefix === 'jsr:' ? JSR_PACKAGES[match[1]] ?? match[1] : match[1];
+  const subpath = (match[2] ?? '').replace(/\/(?:\+esm|mod\.ts)?$/, '');
+  return name + subpath;
+}
