@@ -1,7 +1,7 @@
 /**
  * Fetch-handler runtimes:
  * - `export default { fetch(request, env, ctx) }` (Cloudflare Workers, Deno `deno serve`, Bun), `Deno.serve(handler)`
- *   and `Bun.serve({ fetch })`: one handler answers every path.
+ *   and `Bun.serve({ fetch })`: one handler answers every path; a Supabase Edge Function answers under its name.
  * - Cloudflare Pages Functions: `functions/**` exporting `onRequest` / `onRequestPost` / ..., routed by file
  *   name (`[id]`, `[[path]]`), with `_middleware` files running before everything below their folder.
  */
@@ -26,22 +26,33 @@ export const fetchHandlerFramework: FrameworkPlugin = {
       if (isPlatformFile(relative, context.project)) continue;
       const exported = exportNamed(sourceFile, 'default');
       const fetch = exported && fetchOf(exported.value);
-      if (fetch && takesRequest(fetch, context)) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, context));
+      const path = supabaseFunctionPath(relative) ?? ALL_PATHS;
+      if (fetch && takesRequest(fetch, context)) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, path, context));
       // `Deno.serve(...)` / `Bun.serve(...)`: no walk for files that never say `.serve`.
       if (!sourceFile.text.includes('.serve')) continue;
       callsIn(sourceFile).forEach((node) => {
         const handler = serveHandler(node, context);
-        if (handler) routes.push(route(handler, node, context, REQUEST_AND_PEER));
+        if (handler) routes.push(route(handler, node, path, context, REQUEST_AND_PEER));
       });
     }
     return routes;
   },
 };
 
-function route(handler: ts.Expression, anchor: ts.Node, context: FrameworkContext, parts?: Map<number, Segment[]>): RouteEntry {
+function route(handler: ts.Expression, anchor: ts.Node, path: string, context: FrameworkContext, parts?: Map<number, Segment[]>): RouteEntry {
   const chain = definedHandlerChain(handler, context, []);
   if (parts) chain[chain.length - 1] = { ...chain[chain.length - 1], requestParts: parts };
-  return { framework: 'fetch-handler', method: 'ALL', path: ALL_PATHS, anchor, chain };
+  return { framework: 'fetch-handler', method: 'ALL', path, anchor, chain };
+}
+
+/**
+ * A Supabase Edge Function, `supabase/functions/<name>/index.ts`, is served at `/functions/v1/<name>`. Folders
+ * whose name starts with `_` hold shared code. The gateway's JWT check is not authentication: the project's
+ * public anon key passes it.
+ */
+function supabaseFunctionPath(relative: string): string | undefined {
+  const name = /(?:^|\/)supabase\/functions\/([^/_.][^/]*)\/index\.(?:ts|js|mjs|tsx|jsx)$/.exec(relative)?.[1];
+  return name === undefined ? undefined : `/functions/v1/${name}`;
 }
 
 /** The `fetch` member of an object literal: a method, a function property, or a shorthand. */

@@ -81,7 +81,7 @@ export default defineEventHandler(async (event) => {
     expect(nitro[0].facts.unboundedInputs.map((u) => u.argument)).toEqual(['messages']);
   });
 
-  it('finds Deno.serve, Bun.serve and Cloudflare Pages Functions with their _middleware', async () => {
+  it('finds Deno.serve, Bun.serve, Supabase Edge Functions (served under /functions/v1/<name>) and Cloudflare Pages Functions with their _middleware', async () => {
     const found = await endpoints({
       'deno/main.ts': `import { openai } from '../lib/openai.ts';
 Deno.serve({ port: 8000 }, async (req) => {
@@ -97,6 +97,14 @@ Bun.serve({
     return new Response('ok');
   },
 });`,
+      'supabase/functions/summarize/index.ts': `import OpenAI from 'npm:openai';
+const openai = new OpenAI();
+Deno.serve(async (req) => {
+  const { text } = await req.json();
+  ${chatCall('text')}
+  return new Response('ok');
+});`,
+      'supabase/functions/_shared/cors.ts': `export const corsHeaders = { 'Access-Control-Allow-Origin': '*' };`,
       'site/functions/_middleware.ts': `export const onRequest = [async (context) => {
   if (!context.request.headers.get('cf-access-jwt-assertion')) return new Response('Unauthorized', { status: 401 });
   return context.next();
@@ -107,7 +115,7 @@ export const onRequestPost = async (context) => {
   return new Response('ok');
 };`,
     });
-    expect(routes(found)).toEqual(['cloudflare-pages POST /api/:topic', 'fetch-handler ALL /*', 'fetch-handler ALL /*']);
+    expect(routes(found)).toEqual(['cloudflare-pages POST /api/:topic', 'fetch-handler ALL /*', 'fetch-handler ALL /*', 'fetch-handler ALL /functions/v1/summarize']);
     const pages = found.find((e) => e.framework === 'cloudflare-pages')!;
     expect(pages.facts.auth.map((a) => a.kind)).toEqual(['middleware']);
   });
