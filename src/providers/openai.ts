@@ -15,6 +15,11 @@ const IMAGE: SdkMethod = { inputs: ['prompt'], outputCaps: [] };
 const EMBEDDING: SdkMethod = { inputs: ['input'], outputCaps: [] };
 const AUDIO_IN: SdkMethod = { inputs: ['file'], outputCaps: [] };
 const SPEECH: SdkMethod = { inputs: ['input'], outputCaps: [] };
+/** Assistants: a run bills the model; its options follow the thread id. Adding messages to a thread does not. */
+const RUN: SdkMethod = { inputs: ['additional_messages', 'instructions', 'additional_instructions'], outputCaps: ['max_completion_tokens'], optionsArgument: 1 };
+/** Tool outputs resume a run, which bills on: (threadId, runId, options). */
+const SUBMIT_TOOL_OUTPUTS: SdkMethod = { inputs: ['tool_outputs'], outputCaps: [], optionsArgument: 2 };
+const CREATE_AND_RUN: SdkMethod = { inputs: ['thread', 'instructions', 'additional_instructions'], outputCaps: ['max_completion_tokens'] };
 
 const METHODS: Record<string, SdkMethod> = {
   'chat.completions.create': CHAT,
@@ -33,6 +38,16 @@ const METHODS: Record<string, SdkMethod> = {
   'audio.transcriptions.create': AUDIO_IN,
   'audio.translations.create': AUDIO_IN,
   'audio.speech.create': SPEECH,
+  'beta.threads.runs.create': RUN,
+  'beta.threads.runs.createAndPoll': RUN,
+  'beta.threads.runs.stream': RUN,
+  'beta.threads.runs.createAndStream': RUN,
+  'beta.threads.runs.submitToolOutputs': SUBMIT_TOOL_OUTPUTS,
+  'beta.threads.runs.submitToolOutputsAndPoll': SUBMIT_TOOL_OUTPUTS,
+  'beta.threads.runs.submitToolOutputsStream': SUBMIT_TOOL_OUTPUTS,
+  'beta.threads.createAndRun': CREATE_AND_RUN,
+  'beta.threads.createAndRunPoll': CREATE_AND_RUN,
+  'beta.threads.createAndRunStream': CREATE_AND_RUN,
   // openai v3: new OpenAIApi(new Configuration({ apiKey }))
   createChatCompletion: CHAT,
   createCompletion: PROMPT,
@@ -48,7 +63,7 @@ export const openaiProvider: Provider = {
     if (!matched) return undefined;
     const host = hostedBy(callee, resolver);
     if (host === 'local') return undefined;
-    const options = optionsObject(call.arguments[0], resolver);
+    const options = optionsObject(call.arguments[matched.method.optionsArgument ?? 0], resolver);
     return {
       provider: host,
       api: matched.api,

@@ -62,6 +62,8 @@ export interface Provider {
 export interface SdkMethod {
   inputs: string[];
   outputCaps: string[];
+  /** Which argument holds the request options: the first unless the call takes an id before them. */
+  optionsArgument?: number;
 }
 
 /**
@@ -130,7 +132,7 @@ export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
     matchCall(call, callee, resolver) {
       const matched = matchClientMethod(callee, sdk.modules, sdk.classNames, sdk.methods);
       if (!matched) return undefined;
-      const options = optionsObject(call.arguments[0], resolver);
+      const options = optionsObject(call.arguments[matched.method.optionsArgument ?? 0], resolver);
       return {
         provider: sdk.provider,
         api: matched.api,
