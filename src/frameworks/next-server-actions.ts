@@ -11,7 +11,7 @@ import { type Segment, member } from '../analysis/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { declarationAnchor, moduleExports } from './module-exports.js';
 import { handlerChain } from './nextjs-app.js';
-import { nextMiddlewareLinks } from './nextjs-middleware.js';
+import { nextMiddlewareLinks, nextMiddlewareRoots } from './nextjs-middleware.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
 
 const SAFE_ACTION_MODULE = /^next-safe-action$/;
@@ -27,8 +27,9 @@ export const nextServerActionsFramework: FrameworkPlugin = {
   name: 'nextjs-server-action',
   findRoutes(context) {
     const routes: RouteEntry[] = [];
-    const layers = everyPathMiddleware(context);
+    const layersOf = everyPathMiddleware(context);
     for (const sourceFile of context.routeFiles) {
+      const layers = layersOf(context.project.relative(sourceFile.fileName));
       if (hasUseServer(sourceFile.statements)) {
         for (const exported of moduleExports(sourceFile)) {
           const chain = actionChain(exported.value, context);
@@ -99,9 +100,17 @@ function functionName(fn: FunctionNode): string {
   return 'inline';
 }
 
-/** Next.js middleware that runs on every path (no matcher, or one matching any page). */
-function everyPathMiddleware(context: FrameworkContext): RouteLink[] {
+/**
+ * Next.js middleware that runs on every path (no matcher, or one matching any page), for an action in a file.
+ * Actions live anywhere in their app, so a file belongs to the app of the nearest middleware folder holding it.
+ */
+function everyPathMiddleware(context: FrameworkContext): (file: string) => RouteLink[] {
   const forPath = nextMiddlewareLinks(context);
-  const deep = new Set(forPath('/any/page/path').map((link) => link.expression));
-  return forPath('/').filter((link) => deep.has(link.expression));
+  const roots = nextMiddlewareRoots(context).sort((a, b) => b.length - a.length);
+  return (file) => {
+    const appRoot = roots.find((root) => root === '' || file.startsWith(`${root}/`));
+    if (appRoot === undefined) return [];
+    const deep = new Set(forPath('/any/page/path', appRoot).map((link) => link.expression));
+    return forPath('/', appRoot).filter((link) => deep.has(link.expression));
+  };
 }

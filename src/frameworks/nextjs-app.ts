@@ -6,7 +6,7 @@
 import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
-import { nextMiddlewareLinks } from './nextjs-middleware.js';
+import { nextAppRoot, nextMiddlewareLinks } from './nextjs-middleware.js';
 
 const ROUTE_FILE = /(?:^|\/)app\/((?:.+\/)?)route\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
 
@@ -19,13 +19,14 @@ export const nextAppFramework: FrameworkPlugin = {
       const match = ROUTE_FILE.exec(context.project.relative(sourceFile.fileName));
       if (!match) continue;
       const urlPath = appRoutePath(match[1]);
+      const appRoot = nextAppRoot(context.project.relative(sourceFile.fileName), 'app');
       for (const exported of exportedHandlers(sourceFile, HTTP_METHODS)) {
         routes.push({
           framework: 'nextjs-app',
           method: exported.name,
           path: urlPath,
           anchor: exported.anchor,
-          chain: [...middleware(urlPath), ...handlerChain(exported.value, context)],
+          chain: [...middleware(urlPath, appRoot), ...handlerChain(exported.value, context)],
         });
       }
     }

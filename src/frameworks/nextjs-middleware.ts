@@ -2,6 +2,7 @@
  * Next.js `middleware.ts` (named `proxy.ts` from Next 16) at the project root or under `src/`: it runs
  * before every route its `config.matcher` covers, so its checks count as layers of those routes.
  */
+import path from 'node:path';
 import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, RouteLink } from './types.js';
@@ -18,14 +19,38 @@ interface NextMiddleware {
 
 const cache = new WeakMap<FrameworkContext, NextMiddleware[]>();
 
-/** The middleware layers that apply to a path, as route links. */
-export function nextMiddlewareLinks(context: FrameworkContext): (path: string) => RouteLink[] {
+/**
+ * The middleware layers that apply to a path of one app, as route links. A monorepo holds several Next.js apps:
+ * each middleware runs only in front of its own app's routes (`appRoot`, see `nextAppRoot`).
+ */
+export function nextMiddlewareLinks(context: FrameworkContext): (path: string, appRoot: string) => RouteLink[] {
   let middlewares = cache.get(context);
   if (!middlewares) cache.set(context, (middlewares = findMiddlewares(context)));
-  return (path) =>
+  return (path, appRoot) =>
     middlewares!
-      .filter((m) => !m.matchers || m.matchers.some((re) => re.test(samplePath(path))))
+      .filter((m) => m.appRoot === appRoot && (!m.matchers || m.matchers.some((re) => re.test(samplePath(path)))))
       .map((m) => ({ role: 'middleware', expression: m.handler, source: 'next-middleware' }));
+}
+
+/** The folders of the project's Next.js middleware files, the roots of their apps ('' for the project root). */
+export function nextMiddlewareRoots(context: FrameworkContext): string[] {
+  let middlewares = cache.get(context);
+  if (!middlewares) cache.set(context, (middlewares = findMiddlewares(context)));
+  return middlewares.map((m) => m.appRoot);
+}
+
+/**
+ * The folder of the Next.js app a route file belongs to: what precedes its router folder (`app/` or `pages/`,
+ * the first one in the path, as the route's URL reads it), without a trailing `src/`.
+ */
+export function nextAppRoot(relative: string, routerFolder: 'app' | 'pages'): string {
+  return withoutSrc(relative.startsWith(`${routerFolder}/`) ? '' : relative.slice(0, Math.max(0, relative.indexOf(`/${routerFolder}/`))));
+}
+
+/** An app's folder from the folder its code sits in: `apps/web/src` → `apps/web`, `src` → ''. */
+function withoutSrc(folder: string): string {
+  if (folder === 'src') return '';
+  return folder.endsWith('/src') ? folder.slice(0, -'/src'.length) : folder;
 }
 
 function findMiddlewares(context: FrameworkContext): NextMiddleware[] {
@@ -34,11 +59,27 @@ function findMiddlewares(context: FrameworkContext): NextMiddleware[] {
     const relative = context.project.relative(sourceFile.fileName);
     const match = MIDDLEWARE_FILE.exec(relative);
     if (!match) continue;
+    const appRoot = withoutSrc(match[1] ?? '');
+    if (match[2] === 'proxy' && !isNextCode(sourceFile, appRoot, context)) continue;
     const handler = middlewareHandler(sourceFile, match[2]);
     if (!handler) continue;
-    found.push({ appRoot: match[1] ?? '', handler, matchers: matchersOf(sourceFile) });
+    found.push({ appRoot, handler, matchers: matchersOf(sourceFile) });
   }
   return found;
+}
+
+/** Imports from Next.js or a Next.js auth library, Next's request types, or a route `matcher`. */
+const NEXT_MIDDLEWARE_TEXT = /['"](?:next|next\/[\w/-]+|[\w@/-]*next[\w-]*(?:\/[\w/-]+)?)['"]|\bNext(?:Request|Response|FetchEvent)\b|\bmatcher\b/;
+const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs', 'next.config.mts'];
+
+/**
+ * `proxy` names plenty of helpers: a `proxy.ts` is Next.js middleware (its name from Next 16) only when it reads
+ * as Next.js code or sits beside the app's `next.config`.
+ */
+function isNextCode(sourceFile: ts.SourceFile, appRoot: string, context: FrameworkContext): boolean {
+  if (NEXT_MIDDLEWARE_TEXT.test(sourceFile.text)) return true;
+  const folder = path.join(context.project.root, appRoot);
+  return NEXT_CONFIGS.some((name) => context.project.textOf(path.join(folder, name)) !== undefined);
 }
 
 function middlewareHandler(sourceFile: ts.SourceFile, name: string): ts.Expression | undefined {

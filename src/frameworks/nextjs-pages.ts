@@ -3,7 +3,7 @@ import ts from '../typescript.cjs';
 import type { FrameworkPlugin, RouteEntry } from './types.js';
 import { dynamicSegment, handlerChain } from './nextjs-app.js';
 import { singleMethod } from './module-exports.js';
-import { nextMiddlewareLinks } from './nextjs-middleware.js';
+import { nextAppRoot, nextMiddlewareLinks } from './nextjs-middleware.js';
 
 const API_FILE = /(?:^|\/)pages\/(api\/.*)\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
 
@@ -13,7 +13,8 @@ export const nextPagesFramework: FrameworkPlugin = {
     const routes: RouteEntry[] = [];
     const middleware = nextMiddlewareLinks(context);
     for (const sourceFile of context.routeFiles) {
-      const match = API_FILE.exec(context.project.relative(sourceFile.fileName));
+      const relative = context.project.relative(sourceFile.fileName);
+      const match = API_FILE.exec(relative);
       if (!match) continue;
       const exported = defaultExport(sourceFile);
       if (!exported) continue;
@@ -26,7 +27,7 @@ export const nextPagesFramework: FrameworkPlugin = {
         method: fn ? singleMethod(fn.fn) : 'ALL',
         path: urlPath,
         anchor: fn ? declarationAnchor(fn.fn) : exported,
-        chain: [...middleware(urlPath), ...chain],
+        chain: [...middleware(urlPath, nextAppRoot(relative, 'pages')), ...chain],
       });
     }
     return routes;

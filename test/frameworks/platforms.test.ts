@@ -379,6 +379,46 @@ export const config = { matcher: ['/dashboard/:path*'] };`,
     expect(narrow[0].facts.auth).toEqual([]);
   });
 
+  it('applies a Next.js middleware only to the app it belongs to, in a monorepo of several apps', async () => {
+    const route = (prefix: string) => `import { openai } from '${prefix}lib/openai';
+export async function POST(req: Request) {
+  const { q } = await req.json();
+  ${chatCall('String(q).slice(0, 200)')}
+  return Response.json({});
+}`;
+    const action = `'use server';
+import { openai } from '../../../lib/openai';
+export async function ask(question: string) {
+  ${chatCall('question.slice(0, 200)')}
+}`;
+    const found = await endpoints({
+      'apps/admin/proxy.ts': `import { clerkMiddleware } from '@clerk/nextjs/server';
+export default clerkMiddleware(async (auth) => { await auth.protect(); });`,
+      'apps/admin/app/api/ask/route.ts': route('../../../../../'),
+      'apps/admin/src/lib/actions.ts': action.replace('../../../', '../../../../'),
+      'apps/docs/src/app/api/ask/route.ts': route('../../../../../../'),
+      'apps/docs/pages/api/ask.ts': `import { openai } from '../../../../lib/openai';
+export default async function handler(req, res) {
+  ${chatCall('String(req.body.q).slice(0, 200)')}
+  res.json({});
+}`,
+      'apps/docs/lib/actions.ts': action,
+      // Not a middleware: a helper that happens to be named proxy.
+      'apps/docs/lib/proxy.ts': `export default function proxy(req: Request) { if (!req.headers.get('x')) return new Response('no', { status: 401 }); }`,
+      // The same code beside an app's next.config is that app's middleware.
+      'apps/site/src/proxy.ts': `export default function proxy(req: Request) { if (!req.headers.get('x')) return new Response('no', { status: 401 }); }`,
+      'apps/site/next.config.mjs': 'export default {};',
+      'apps/site/src/app/api/ask/route.ts': route('../../../../../../'),
+    });
+    const protectedBy = (file: string) => found.find((e) => e.location.file === file)!.facts.auth.map((a) => `${a.kind} ${a.location.file}`);
+    expect(protectedBy('apps/admin/app/api/ask/route.ts')).toEqual(['next-middleware apps/admin/proxy.ts']);
+    expect(protectedBy('apps/admin/src/lib/actions.ts')).toEqual(['next-middleware apps/admin/proxy.ts']);
+    expect(protectedBy('apps/docs/src/app/api/ask/route.ts')).toEqual([]);
+    expect(protectedBy('apps/docs/pages/api/ask.ts')).toEqual([]);
+    expect(protectedBy('apps/docs/lib/actions.ts')).toEqual([]);
+    expect(protectedBy('apps/site/src/app/api/ask/route.ts')).toEqual(['next-middleware apps/site/src/proxy.ts']);
+  });
+
   it('reads remix-auth failure redirects, Clerk redirectToSignIn and API Gateway authorizer claims as authentication', async () => {
     const remix = await endpoints({
       'app/services/auth.server.ts': `import { Authenticator } from 'remix-auth';
