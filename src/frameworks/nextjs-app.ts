@@ -16,10 +16,11 @@ export const nextAppFramework: FrameworkPlugin = {
     const routes: RouteEntry[] = [];
     const middleware = nextMiddlewareLinks(context);
     for (const sourceFile of context.routeFiles) {
-      const match = ROUTE_FILE.exec(context.project.relative(sourceFile.fileName));
+      const relative = context.project.relative(sourceFile.fileName);
+      const match = ROUTE_FILE.exec(relative);
       if (!match) continue;
       const urlPath = appRoutePath(match[1]);
-      const appRoot = nextAppRoot(context.project.relative(sourceFile.fileName), 'app');
+      const appRoot = nextAppRoot(relative, 'app');
       for (const exported of exportedHandlers(sourceFile, HTTP_METHODS)) {
         routes.push({
           framework: 'nextjs-app',

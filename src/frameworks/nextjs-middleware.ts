@@ -23,20 +23,23 @@ const cache = new WeakMap<FrameworkContext, NextMiddleware[]>();
  * The middleware layers that apply to a path of one app, as route links. A monorepo holds several Next.js apps:
  * each middleware runs only in front of its own app's routes (`appRoot`, see `nextAppRoot`).
  */
-export function nextMiddlewareLinks(context: FrameworkContext): (path: string, appRoot: string) => RouteLink[] {
-  let middlewares = cache.get(context);
-  if (!middlewares) cache.set(context, (middlewares = findMiddlewares(context)));
-  return (path, appRoot) =>
-    middlewares!
-      .filter((m) => m.appRoot === appRoot && (!m.matchers || m.matchers.some((re) => re.test(samplePath(path)))))
+export function nextMiddlewareLinks(context: FrameworkContext): (urlPath: string, appRoot: string) => RouteLink[] {
+  const middlewares = middlewaresOf(context);
+  return (urlPath, appRoot) =>
+    middlewares
+      .filter((m) => m.appRoot === appRoot && (!m.matchers || m.matchers.some((re) => re.test(samplePath(urlPath)))))
       .map((m) => ({ role: 'middleware', expression: m.handler, source: 'next-middleware' }));
 }
 
 /** The folders of the project's Next.js middleware files, the roots of their apps ('' for the project root). */
 export function nextMiddlewareRoots(context: FrameworkContext): string[] {
+  return middlewaresOf(context).map((m) => m.appRoot);
+}
+
+function middlewaresOf(context: FrameworkContext): NextMiddleware[] {
   let middlewares = cache.get(context);
   if (!middlewares) cache.set(context, (middlewares = findMiddlewares(context)));
-  return middlewares.map((m) => m.appRoot);
+  return middlewares;
 }
 
 /**
