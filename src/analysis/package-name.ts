@@ -11,14 +11,19 @@ const JSR_PACKAGES: Readonly<Record<string, string>> = {
   '@hono/hono': 'hono',
 };
 
-/** CDN URL prefixes that serve npm packages by name; esm.sh may add a build folder (`/v135/`). */
-const CDN_PREFIX = /^https?:\/\/(?:esm\.sh\/(?:v\d+\/)?|cdn\.skypack\.dev\/|esm\.run\/|cdn\.jsdelivr\.net\/npm\/|unpkg\.com\/)/;
+/**
+ * What comes before a package's name in these spellings: `npm:`, `jsr:`, or a CDN that serves npm packages by
+ * name (esm.sh may add a build folder, `/v135/`). A source, so the index's AI markers can build on it.
+ */
+export const PACKAGE_PREFIXES = /npm:|jsr:|https?:\/\/(?:esm\.sh\/(?:v\d+\/)?|cdn\.skypack\.dev\/|esm\.run\/|cdn\.jsdelivr\.net\/npm\/|unpkg\.com\/)/.source;
+
+const PACKAGE_PREFIX = new RegExp(`^(?:${PACKAGE_PREFIXES})`);
 
 /** `name@version/subpath` (name possibly scoped) → `name/subpath`. */
 const VERSIONED = /^((?:@[\w.-]+\/)?[\w.-]+)(?:@[^/?#]*)?(\/[^?#]*)?/;
 
 export function packageName(specifier: string): string {
-  const prefix = specifier.startsWith('npm:') ? 'npm:' : specifier.startsWith('jsr:') ? 'jsr:' : CDN_PREFIX.exec(specifier)?.[0];
+  const prefix = PACKAGE_PREFIX.exec(specifier)?.[0];
   if (prefix === undefined) return specifier;
   const match = VERSIONED.exec(specifier.slice(prefix.length).replace(/^\//, ''));
   if (!match) return specifier;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ScanError } from '../model.js';
 import type { ProjectLayout } from './discover.js';
 import { isWithin, RootGuard } from './root-guard.js';
+import { PACKAGE_PREFIXES } from '../analysis/package-name.js';
 
 /** Files larger than this are not parsed: generated bundles, fixtures, data. */
 export const MAX_FILE_BYTES = 1_000_000;
@@ -37,9 +38,8 @@ export interface SourceIndex {
 /** AI SDK packages, as an import names them. */
 const AI_PACKAGES =
   /openai|@openai\/agents(?:-core|-openai)?|@anthropic-ai\/sdk|ai|@ai-sdk\/[\w-]+|@google\/gen(?:erative-)?ai|@google-cloud\/vertexai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate|@aws-sdk\/client-bedrock-runtime|@azure\/openai|@cloudflare\/ai|@mastra\/core(?:\/[\w-]+)?|genkit|(?:@langchain\/[\w-]+|langchain|@llamaindex\/[\w-]+|llamaindex)(?:\/[\w./-]+)?/.source;
-/** Deno's and the CDNs' spellings of a package (`npm:openai@4`, `https://esm.sh/openai@4.28.0`), see package-name.ts. */
-const PACKAGE_PREFIXES = /npm:|jsr:|https?:\/\/(?:esm\.sh\/(?:v\d+\/)?|cdn\.skypack\.dev\/|esm\.run\/|cdn\.jsdelivr\.net\/npm\/|unpkg\.com\/)/.source;
 
+/** AI SDKs imported as a package, or the Deno and CDN way (`npm:openai@4`, `https://esm.sh/openai@4.28.0`); provider hosts. */
 const AI_MARKERS = new RegExp(
   `['"](?:${AI_PACKAGES})['"]|['"](?:${PACKAGE_PREFIXES})(?:${AI_PACKAGES}|@openai\\/openai)(?:@[^'"/]*)?(?:\\/[^'"]*)?['"]|` +
     /['"`]@(?:cf|hf)\/|\.AI\.run\(|api\.openai\.com|api\.anthropic\.com|generativelanguage\.googleapis\.com|aiplatform\.googleapis\.com|api\.mistral\.ai|api\.cohere\.(?:com|ai)|api\.groq\.com|api\.together\.(?:xyz|ai)|api\.replicate\.com|bedrock-runtime[\w.${}-]*\.amazonaws\.com|codestral\.mistral\.ai|\.cognitiveservices\.azure\.com|\.services\.ai\.azure\.com|openrouter\.ai|api\.deepseek\.com|api\.x\.ai|api\.fireworks\.ai|api\.perplexity\.ai|\.openai\.azure\.com/.source,
