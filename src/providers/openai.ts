@@ -6,7 +6,7 @@ import { objectProperty, propertyValue } from '../analysis/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import { isLocalModelUrl, providerHost, urlText } from './hosts.js';
 import type { Provider, SdkMethod } from './types.js';
-import { clientConstruction, literalOption, matchClientMethod, optionsObject } from './types.js';
+import { clientConstruction, literalOption, matchClientMethod, methodOptions, optionsObject } from './types.js';
 
 const CHAT: SdkMethod = { inputs: ['messages'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
 const RESPONSES: SdkMethod = { inputs: ['input', 'instructions'], outputCaps: ['max_output_tokens'] };
@@ -63,7 +63,7 @@ export const openaiProvider: Provider = {
     if (!matched) return undefined;
     const host = hostedBy(callee, resolver);
     if (host === 'local') return undefined;
-    const options = optionsObject(call.arguments[matched.method.optionsArgument ?? 0], resolver);
+    const options = methodOptions(call, matched.method, resolver);
     return {
       provider: host,
       api: matched.api,

@@ -132,7 +132,7 @@ export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
     matchCall(call, callee, resolver) {
       const matched = matchClientMethod(callee, sdk.modules, sdk.classNames, sdk.methods);
       if (!matched) return undefined;
-      const options = optionsObject(call.arguments[matched.method.optionsArgument ?? 0], resolver);
+      const options = methodOptions(call, matched.method, resolver);
       return {
         provider: sdk.provider,
         api: matched.api,
@@ -144,6 +144,11 @@ export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
       };
     },
   };
+}
+
+/** The options object of a call to an SDK method, from the argument the method takes them in. */
+export function methodOptions(call: ts.CallExpression, method: SdkMethod, resolver: Resolver): ts.ObjectLiteralExpression | undefined {
+  return optionsObject(call.arguments[method.optionsArgument ?? 0], resolver);
 }
 
 /** The `new Client(...)` expression a resolved callee was built from, when the code shows it. */
