@@ -6,7 +6,9 @@
  * - `findings`: reported findings (not suppressed);
  * - `suppressed`: findings that stay in the results with a `suppressed` field (inline suppression or a
  *   declared public route), with the suppression kind;
- * - `diagnostics`: the `suppression` entries of `errors[]` (a suppression without a reason).
+ * - `diagnostics`: the `suppression` entries of `errors[]` (a suppression without a reason);
+ * - `endpoints`: the AI endpoint inventory (method, path, framework, file), exactly; a fixture without the key
+ *   fails, so a scanner that finds no endpoint cannot pass by reporting nothing.
  */
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +42,15 @@ interface Expected {
   findings?: Located[];
   suppressed?: (Located & { kind: string })[];
   diagnostics?: { file: string; line: number }[];
+  /** The endpoint inventory: every AI endpoint the scan must report, nothing more. */
+  endpoints?: ExpectedEndpoint[];
+}
+
+interface ExpectedEndpoint {
+  method: string;
+  path: string;
+  framework: string;
+  file: string;
 }
 
 function fixtureProjects(): string[] {
@@ -55,6 +66,7 @@ function fixtureProjects(): string[] {
 }
 
 const key = (f: Located) => `${f.rule} ${f.file}:${f.line}`;
+const endpointKey = (e: ExpectedEndpoint) => `${e.method} ${e.path} (${e.framework}) ${e.file}`;
 
 describe('fixtures', () => {
   const projects = fixtureProjects();
@@ -91,6 +103,10 @@ describe('fixtures', () => {
         .map((e) => `${e.file}:${e.line}`)
         .sort();
       expect(diagnostics).toEqual((expected.diagnostics ?? []).map((d) => `${d.file}:${d.line}`).sort());
+
+      expect(expected.endpoints, 'expected.yaml must list the endpoint inventory').toBeDefined();
+      const inventory = result.endpoints.map((e) => endpointKey({ ...e, file: e.location.file })).sort();
+      expect(inventory).toEqual(expected.endpoints!.map(endpointKey).sort());
     });
   }
 });
