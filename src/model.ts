@@ -32,26 +32,12 @@ export interface Evidence {
   description: string;
 }
 
-export type Framework =
-  | 'express'
-  | 'nextjs-app'
-  | 'nextjs-pages'
-  | 'fastify'
-  | 'koa'
-  | 'hono'
-  | 'nestjs'
-  | 'sveltekit'
-  | 'nuxt'
-  | 'remix'
-  | 'astro'
-  | 'nextjs-server-action'
-  | 'trpc'
-  | 'fetch-handler'
-  | 'aws-lambda'
-  | 'firebase-functions'
-  | 'vercel-functions'
-  | 'netlify-functions'
-  | 'cloudflare-pages';
+/**
+ * The name of the framework plugin that found an endpoint (`src/frameworks/`): `express`, `nextjs-app`,
+ * `nextjs-server-action`, `trpc`, `cloudflare-pages`... The registry is the list; a new plugin adds a name.
+ */
+export type Framework = string;
+
 
 /** A paid model call reached from an endpoint. */
 export interface AiCall {

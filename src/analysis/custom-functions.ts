@@ -77,6 +77,8 @@ export function customSpendCapFacts(scope: ProtectionScope): SpendCapFact[] {
 export function customAiProvider(names: readonly string[]): Provider {
   return {
     name: 'custom',
+    // The wrappers' names are the trigger: the deep stage looks for them in the text itself.
+    triggers: { packages: [] },
     sdkModules: [],
     matchCall(call) {
       const name = namesOneOf(call.expression, names);

@@ -31,3 +31,23 @@ export function packageName(specifier: string): string {
   const subpath = (match[2] ?? '').replace(/\/(?:\+esm|mod\.ts)?$/, '');
   return name + subpath;
 }
+
+/**
+ * Packages as plugins declare them: an exact name (`openai`), or a name followed by `/*` for the name and
+ * everything under it (`hono/*`: `hono`, `hono/tiny`; `@ai-sdk/*`: every package of the scope).
+ */
+export type PackageDeclaration = string;
+
+const ESCAPE = /[.*+?^${}()|[\]\\/]/g;
+
+/** A regular-expression source matching any of the declared packages, as an import names them (no quotes). */
+export function packagesSource(declared: readonly PackageDeclaration[]): string {
+  return declared
+    .map((name) => (name.endsWith('/*') ? `${name.slice(0, -2).replace(ESCAPE, '\\$&')}(?:\\/[\\w.@/-]+)?` : name.replace(ESCAPE, '\\$&')))
+    .join('|');
+}
+
+/** Whether a package name (already read by `packageName`) is one of the declared packages. */
+export function isDeclaredPackage(name: string, declared: readonly PackageDeclaration[]): boolean {
+  return declared.some((d) => (d.endsWith('/*') ? name === d.slice(0, -2) || name.startsWith(d.slice(0, -1)) : name === d));
+}

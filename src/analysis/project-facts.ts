@@ -6,6 +6,7 @@ import ts from '../typescript.cjs';
 import type { Evidence, ProjectFacts } from '../model.js';
 import type { IndexedFile, SourceIndex } from '../engine/source-index.js';
 import { objectProperty, propertyValue, unwrap } from './ast.js';
+import { SDK_MODULES } from '../providers/index.js';
 
 /** Key shapes of the paid providers: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter, Google (AIza), Groq, xAI, Replicate. */
 const KEY_PATTERN = /\b(?:sk-(?:proj-|ant-(?:api\d\d-)?|or-v1-|svcacct-)?[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|gsk_[A-Za-z0-9]{40,}|xai-[A-Za-z0-9]{40,}|r8_[A-Za-z0-9]{30,})\b/;
@@ -15,8 +16,6 @@ const PUBLIC_ENV = /\b(?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT
 const AI_KEY_NAME = /(OPENAI|ANTHROPIC|CLAUDE|GEMINI|GOOGLE_(?:GENERATIVE_)?AI|GENAI|MISTRAL|GROQ|COHERE|TOGETHER|REPLICATE|OPENROUTER|DEEPSEEK|XAI|GROK|PERPLEXITY|FIREWORKS|LLM|(?:^|_)AI(?=_))[A-Z0-9_]*(KEY|TOKEN|SECRET)/;
 /** SvelteKit's modules of environment variables that are sent to the browser. */
 const PUBLIC_ENV_MODULES = new Set(['$env/static/public', '$env/dynamic/public']);
-
-const AI_SDK_MODULES = /^(openai|@anthropic-ai\/sdk|@google\/genai|@google\/generative-ai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate)$/;
 
 const USAGE_READ =
   /\.usage\b|\busage\s*[:,})]|\busageMetadata\b|\b(?:prompt|completion|input|output|total)_tokens\b|\b(?:prompt|completion|input|output|total)Tokens\b/;
@@ -102,7 +101,7 @@ function importedSdkNames(sourceFile: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   for (const statement of sourceFile.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
-    if (!AI_SDK_MODULES.test(statement.moduleSpecifier.text)) continue;
+    if (!SDK_MODULES.has(statement.moduleSpecifier.text)) continue;
     const clause = statement.importClause;
     if (clause?.name) names.add(clause.name.text);
     if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) {

@@ -7,7 +7,6 @@ import ts from '../typescript.cjs';
 import type { AiCallMatch, Provider } from '../providers/index.js';
 import { type FunctionNode, unwrap, walk } from './ast.js';
 import { CallContext, type Resolver } from './resolve.js';
-import { mentionsAi } from '../engine/source-index.js';
 import { importedSpecifier } from './bindings.js';
 
 /** One function on the way to a paid call, and the call site in it that leads on (or the paid call itself). */
@@ -96,6 +95,7 @@ function leadsNowhere(call: ts.CallExpression, context: CallContext, resolver: R
 
 /** Whether a value passed to a call may be, or hold, something that calls a model. */
 function mayCarryAi(argument: ts.Expression, context: CallContext, resolver: Resolver): boolean {
+  const mentionsAi = (text: string) => resolver.importGraph!.textPasses(text);
   if (ts.isFunctionLike(argument) || ts.isLiteralExpression(argument)) return mentionsAi(argument.getText());
   if (mentionsAi(argument.getText())) return true;
   let carries = false;
@@ -110,6 +110,7 @@ function mayCarryAi(argument: ts.Expression, context: CallContext, resolver: Res
 }
 
 function identifierMayCarryAi(identifier: ts.Identifier, context: CallContext, resolver: Resolver): boolean {
+  const mentionsAi = (text: string) => resolver.importGraph!.textPasses(text);
   const module = importedModule(identifier, resolver);
   if (module) return module.file === undefined ? mentionsAi(`'${module.specifier}'`) : resolver.importGraph!.reaches(module.file);
   const path = resolver.resolve(identifier, context);

@@ -12,8 +12,10 @@ import type { Endpoint, ScanError } from '../model.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph, importClosure } from './import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from './program.js';
-import { hasOnlyItsOwnRoutes, mayRegisterRoutes, MOUNTING_PACKAGES } from './route-files.js';
-import { mentionsAi, type SourceIndex } from './source-index.js';
+import { hasOnlyItsOwnRoutes, mayRegisterRoutes } from './route-files.js';
+import { importsMountingFramework } from './triggers.js';
+import type { SourceIndex } from './source-index.js';
+import { mentionsAi } from './build-index.js';
 
 export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
 
@@ -58,7 +60,7 @@ export function runDeepStage(
  * no framework, so the index does not mark them.
  */
 function registeringImports(index: SourceIndex, routeFilePaths: readonly string[], project: ParsedProject): string[] {
-  const apps = routeFilePaths.filter((file) => MOUNTING_PACKAGES.test(index.files.get(file)?.text ?? ''));
+  const apps = routeFilePaths.filter((file) => importsMountingFramework(index.files.get(file)?.text ?? ''));
   if (apps.length === 0) return [];
   const closure = importClosure(project, apps, MAX_IMPORT_DEPTH);
   return [...closure].filter((file) => {
@@ -87,7 +89,7 @@ function packageImports(project: ParsedProject): FrameworkContext['mayImport'] {
  */
 function mayCallAi(project: ParsedProject, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
   const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
-  return (fileName, text) => mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || NITRO_SERVER_CODE.test(project.relative(fileName));
+  return (fileName, text) => mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || (fileName !== '' && NITRO_SERVER_CODE.test(project.relative(fileName)));
 }
 
 const NITRO_SERVER_CODE = /(^|\/)server\//;

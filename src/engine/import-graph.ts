@@ -23,6 +23,11 @@ export class ImportGraph {
     private readonly passes: (fileName: string, text: string) => boolean,
   ) {}
 
+  /** Whether a piece of code (not a file) passes the test: an argument, an initializer. */
+  textPasses(text: string): boolean {
+    return this.passes('', text);
+  }
+
   /** Whether any file in the file's import closure, the file included, passes the test. */
   reaches(fileName: string): boolean {
     const known = this.known.get(fileName);

@@ -18,7 +18,8 @@ import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
 import type { AnalyzedEndpoint } from './deep-stage.js';
 import { type Concurrency, runDeepStageInParallel } from './parallel.js';
-import { buildIndex, toPosix } from './source-index.js';
+import { toPosix } from './source-index.js';
+import { buildIndex } from './build-index.js';
 import { projectFacts } from '../analysis/project-facts.js';
 
 export interface ScanOptions {

@@ -1,17 +1,16 @@
 /**
- * Stage 2, index: read every discovered file once and note, with cheap regular expressions,
- * whether it can matter. Only files that can matter go to the deep (AST) stage.
+ * Stage 2, index: reading source files defensively (never through a link, never past the size limit, never
+ * outside the root). `build-index.ts` marks what each file can matter for.
  */
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';
 import type { ProjectLayout } from './discover.js';
-import { isWithin, RootGuard } from './root-guard.js';
-import { PACKAGE_PREFIXES } from '../analysis/package-name.js';
+import { isWithin, type RootGuard } from './root-guard.js';
+import { MAX_FILE_BYTES } from './file-limits.js';
 
-/** Files larger than this are not parsed: generated bundles, fixtures, data. */
-export const MAX_FILE_BYTES = 1_000_000;
+export { MAX_FILE_BYTES } from './file-limits.js';
 
 export interface IndexedFile {
   /** Absolute path. */
@@ -33,79 +32,6 @@ export interface SourceIndex {
   errors: ScanError[];
   /** The folders discovery listed and the compiler configs in them, when the index comes from a discovery. */
   layout?: ProjectLayout;
-}
-
-/** AI SDK packages, as an import names them. */
-const AI_PACKAGES =
-  /openai|@openai\/agents(?:-core|-openai)?|@anthropic-ai\/sdk|ai|@ai-sdk\/[\w-]+|@google\/gen(?:erative-)?ai|@google-cloud\/vertexai|@mistralai\/mistralai|cohere-ai|groq-sdk|together-ai|replicate|@aws-sdk\/client-bedrock-runtime|@azure\/openai|@cloudflare\/ai|@mastra\/core(?:\/[\w-]+)?|genkit|(?:@langchain\/[\w-]+|langchain|@llamaindex\/[\w-]+|llamaindex)(?:\/[\w./-]+)?/.source;
-
-/** AI SDKs imported as a package, or the Deno and CDN way (`npm:openai@4`, `https://esm.sh/openai@4.28.0`); provider hosts. */
-const AI_MARKERS = new RegExp(
-  `['"](?:${AI_PACKAGES})['"]|['"](?:${PACKAGE_PREFIXES})(?:${AI_PACKAGES}|@openai\\/openai)(?:@[^'"/]*)?(?:\\/[^'"]*)?['"]|` +
-    /['"`]@(?:cf|hf)\/|\.AI\.run\(|api\.openai\.com|api\.anthropic\.com|generativelanguage\.googleapis\.com|aiplatform\.googleapis\.com|api\.mistral\.ai|api\.cohere\.(?:com|ai)|api\.groq\.com|api\.together\.(?:xyz|ai)|api\.replicate\.com|bedrock-runtime[\w.${}-]*\.amazonaws\.com|codestral\.mistral\.ai|\.cognitiveservices\.azure\.com|\.services\.ai\.azure\.com|openrouter\.ai|api\.deepseek\.com|api\.x\.ai|api\.fireworks\.ai|api\.perplexity\.ai|\.openai\.azure\.com/.source,
-);
-
-const ROUTE_MARKERS =
-  /['"](?:express|next\/server|next|next-connect|fastify|fastify-plugin|koa|@koa\/router|koa-router|hono(?:\/[\w-]+)?|@nestjs\/(?:common|core))['"]|NextApiRequest|NextRequest|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b|\bfastify\.(?:get|post|put|patch|delete|all|route|register|addHook)\(/;
-
-/** Meta-frameworks, RPC layers, server actions and function platforms: imports, directives, entry shapes. */
-const PLATFORM_ROUTE_MARKERS = new RegExp(
-  [
-    /['"](?:@sveltejs\/kit(?:\/[\w-]+)?|h3|nitropack(?:\/[\w-]+)?|#imports|@remix-run\/[\w-]+|react-router|@react-router\/[\w-]+|astro(?::|\/)middleware|astro|@trpc\/server(?:\/[\w-]+)?|next-safe-action|firebase-functions(?:\/[\w/-]+)?|aws-lambda|@middy\/core|@vercel\/node|@netlify\/(?:functions|edge-functions)|@cloudflare\/workers-types)['"]/.source,
-    /['"]use server['"]/.source,
-    /\b(?:defineEventHandler|eventHandler)\s*\(|\b(?:Deno|Bun)\.serve\s*\(|\b(?:createTRPCRouter|publicProcedure|protectedProcedure)\b/.source,
-    /export\s+default\s+\{[\s\S]{0,4000}?\bfetch\b|\b(?:module\.)?exports\.handler\b/.source,
-    /export\s+(?:async\s+)?(?:function|const|let)\s+(?:\w*[hH]andler|onRequest\w*|action|loader|ALL|fallback)\b/.source,
-    /\b(?:module\.)?exports\.\w+\s*=\s*(?:async\b|function\b|\()/.source,
-  ].join('|'),
-);
-
-export function isRouteFileByConvention(relative: string): boolean {
-  return (
-    /(^|\/)app\/(.+\/)?route\.(ts|tsx|js|jsx|mjs|cjs)$/.test(relative) ||
-    /(^|\/)pages\/api\//.test(relative) ||
-    /(^|\/)(middleware|proxy)\.(ts|js|mjs)$/.test(relative) ||
-    isPlatformRouteFile(relative)
-  );
-}
-
-/** SvelteKit, Nuxt/Nitro, Remix/React Router, Astro, and function platforms' route folders. */
-function isPlatformRouteFile(relative: string): boolean {
-  return (
-    /(^|\/)src\/routes\/(.+\/)?\+(server|page\.server|layout\.server)\.(ts|js|mjs)$/.test(relative) ||
-    /(^|\/)src\/(hooks\.server|middleware)(\/index)?\.(ts|js|mjs)$/.test(relative) ||
-    /(^|\/)server\/(api|routes|middleware|utils)\//.test(relative) ||
-    /(^|\/)app\/routes(\/|\.(ts|js|mts)$)/.test(relative) ||
-    /(^|\/)src\/pages\/.+\.(ts|js|mjs)$/.test(relative) ||
-    /(^|\/)(api|functions|netlify\/functions|netlify\/edge-functions)\//.test(relative)
-  );
-}
-
-export function buildIndex(root: string, files: string[], layout?: ProjectLayout): SourceIndex {
-  const guard = new RootGuard(root);
-  const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [], ...(layout ? { layout } : {}) };
-  for (const file of files) {
-    const relative = toPosix(path.relative(root, file));
-    const text = readSource(file, relative, guard, index.errors);
-    if (text === undefined) index.skipped.add(file);
-    else index.files.set(file, indexedFile(file, relative, text));
-  }
-  return index;
-}
-
-/** Whether a text names an AI SDK package or a model provider's host. */
-export function mentionsAi(text: string): boolean {
-  return AI_MARKERS.test(text);
-}
-
-export function indexedFile(file: string, relative: string, text: string): IndexedFile {
-  return {
-    path: file,
-    relative,
-    text,
-    mentionsAi: AI_MARKERS.test(text),
-    mentionsRoutes: ROUTE_MARKERS.test(text) || PLATFORM_ROUTE_MARKERS.test(text) || isRouteFileByConvention(relative),
-  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ts from '../typescript.cjs';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
-import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, joinRoute, moduleExports } from './module-exports.js';
+import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, exportsEntry, joinRoute, moduleExports } from './module-exports.js';
 
 const ENDPOINT_FILE = /^(?:(.*)\/)?src\/pages\/(.+)\.(?:ts|js|mjs)$/;
 const MIDDLEWARE_FILE = /^(?:(.*)\/)?src\/middleware(?:\/index)?\.(?:ts|js|mjs)$/;
@@ -22,6 +22,13 @@ const ASTRO_SEQUENCE: Definer[] = [{ module: /^astro(:|\/)middleware$/, signatur
 
 export const astroFramework: FrameworkPlugin = {
   name: 'astro',
+  triggers: {
+    packages: ['astro', 'astro:middleware', 'astro/middleware'],
+    markers: [exportsEntry('ALL')],
+    routeFiles: /(^|\/)src\/(pages\/.+|middleware(\/index)?)\.(ts|js|mjs)$/,
+    ownRouteFiles: /(^|\/)src\/pages\/.+\.(ts|js|mjs)$/,
+    layerFiles: /(^|\/)src\/middleware(\/index)?\.(ts|js|mjs)$/,
+  },
   findRoutes(context) {
     const middleware = middlewareLayers(context);
     const routes: RouteEntry[] = [];

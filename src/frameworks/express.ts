@@ -45,6 +45,7 @@ type CallSites = Map<FunctionNode, ts.CallExpression>;
 
 export const expressFramework: FrameworkPlugin = {
   name: 'express',
+  triggers: { packages: EXPRESS_PACKAGES, crossFile: { packages: EXPRESS_PACKAGES, mounts: true } },
   findRoutes(context) {
     const receivers = collectRegistrations(context);
     const mounted = new Set<ts.Node>();

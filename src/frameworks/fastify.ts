@@ -61,6 +61,11 @@ interface Scope {
 
 export const fastifyFramework: FrameworkPlugin = {
   name: 'fastify',
+  triggers: {
+    packages: ['fastify', 'fastify-plugin'],
+    markers: [/\bfastify\.(?:get|post|put|patch|delete|all|route|register|addHook)\(/],
+    crossFile: { packages: ['fastify', 'fastify-plugin'], mounts: true },
+  },
   findRoutes(context) {
     return new FastifyRoutes(context).find();
   },

@@ -17,7 +17,7 @@ import type { Evidence } from '../model.js';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
-import { type ModuleExport, bracketSegment, definedHandlerChain, joinRoute, moduleExports, singleMethod } from './module-exports.js';
+import { type ModuleExport, bracketSegment, definedHandlerChain, exportsEntry, joinRoute, moduleExports, singleMethod } from './module-exports.js';
 import { type DeployedFunction, deployedFunctions } from './platform-config.js';
 
 const SOURCE_EXTENSION = /\.(?:ts|mts|js|mjs|cjs)$/;
@@ -30,6 +30,7 @@ const MIDDY_MODULE = /^@middy\/core$/;
 
 export const lambdaFramework: FrameworkPlugin = {
   name: 'aws-lambda',
+  triggers: { packages: ['aws-lambda', '@middy/core'], markers: [/\b(?:module\.)?exports\.handler\b/, exportsEntry('\\w*[hH]andler')] },
   findRoutes(context) {
     const files = context.routeFiles.filter((f) => !isPlatformFile(context.project.relative(f.fileName), context.project));
     const deployed = deployedFunctions(context.project.root, files.map((f) => f.fileName));
@@ -159,6 +160,7 @@ const FIREBASE_MODULE = /^firebase-functions(\/.*)?$/;
 
 export const firebaseFramework: FrameworkPlugin = {
   name: 'firebase-functions',
+  triggers: { packages: ['firebase-functions/*'], markers: [/\b(?:module\.)?exports\.\w+\s*=\s*(?:async\b|function\b|\()/] },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {
@@ -225,6 +227,7 @@ const VERCEL_FILE = /^(?:(.*)\/)?api\/(.+)\.(?:ts|mts|js|mjs|cjs)$/;
 
 export const vercelFramework: FrameworkPlugin = {
   name: 'vercel-functions',
+  triggers: { packages: ['@vercel/node'], routeFiles: /(^|\/)api\// },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {
@@ -266,6 +269,7 @@ const NETLIFY_FILE = /^(?:(.*?)\/)?netlify\/(functions|edge-functions)\/(.+)\.(?
 
 export const netlifyFramework: FrameworkPlugin = {
   name: 'netlify-functions',
+  triggers: { packages: ['@netlify/functions', '@netlify/edge-functions'], routeFiles: /(^|\/)netlify\/(functions|edge-functions)\// },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const customFolders = netlifyFunctionFolders(context.project.root);

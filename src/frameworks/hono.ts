@@ -35,6 +35,7 @@ interface AppRef {
 
 export const honoFramework: FrameworkPlugin = {
   name: 'hono',
+  triggers: { packages: ['hono/*', '@hono/zod-openapi'], crossFile: { packages: ['hono/*'], mounts: true } },
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {
       name: 'hono',

@@ -1,4 +1,7 @@
-/** Every supported framework. Adding one is a file plus a line here. */
+/**
+ * Every supported framework. Adding one is a module that declares its `triggers` and finds its routes, plus a
+ * line here: the index's pre-filters and route-file tests are built from these declarations.
+ */
 import { expressFramework } from './express.js';
 import { fastifyFramework } from './fastify.js';
 import { honoFramework } from './hono.js';

@@ -26,6 +26,7 @@ const CHAINABLE = new Set([...ROUTE_METHODS, 'use', 'prefix', 'param']);
 
 export const koaFramework: FrameworkPlugin = {
   name: 'koa',
+  triggers: { packages: KOA_PACKAGES, crossFile: { packages: ['koa', '@koa/*', 'koa-router'], mounts: true } },
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {
       name: 'koa',

@@ -184,3 +184,8 @@ export function singleMethod(fn: ts.Node, methodProperties: readonly string[] = 
   });
   return methods.size === 1 ? [...methods][0] : 'ALL';
 }
+
+/** Text of an exported entry point whose name matches `names` (a regular-expression source): `export async function POST`. */
+export function exportsEntry(names: string): RegExp {
+  return new RegExp(`export\\s+(?:async\\s+)?(?:function|const|let)\\s+(?:${names})\\b`);
+}

@@ -49,6 +49,7 @@ interface Middleware {
 
 export const nestFramework: FrameworkPlugin = {
   name: 'nestjs',
+  triggers: { packages: ['@nestjs/common', '@nestjs/core'], crossFile: { packages: ['@nestjs/*'] } },
   findRoutes(context) {
     return new NestRoutes(context).find();
   },

@@ -15,6 +15,7 @@ import { nextMiddlewareLinks, nextMiddlewareRoots } from './nextjs-middleware.js
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
 
 const SAFE_ACTION_MODULE = /^next-safe-action$/;
+const USE_SERVER = /['"]use server['"]/;
 
 const SAFE_ACTION_BUILDER: BuilderMethods = {
   terminals: new Set(['action', 'stateAction']),
@@ -25,6 +26,7 @@ const SAFE_ACTION_BUILDER: BuilderMethods = {
 
 export const nextServerActionsFramework: FrameworkPlugin = {
   name: 'nextjs-server-action',
+  triggers: { packages: ['next-safe-action'], markers: [USE_SERVER], crossFile: { packages: [], markers: [USE_SERVER] } },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const layersOf = everyPathMiddleware(context);

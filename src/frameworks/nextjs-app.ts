@@ -12,6 +12,13 @@ const ROUTE_FILE = /(?:^|\/)app\/((?:.+\/)?)route\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
 
 export const nextAppFramework: FrameworkPlugin = {
   name: 'nextjs-app',
+  triggers: {
+    packages: ['next', 'next/server'],
+    markers: [/\bNextRequest\b|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b/],
+    routeFiles: /(^|\/)(app\/(.+\/)?route\.(ts|tsx|js|jsx|mjs|cjs)|(middleware|proxy)\.(ts|js|mjs))$/,
+    ownRouteFiles: /(^|\/)app\/(.+\/)?route\.(ts|tsx|js|jsx|mjs|cjs)$/,
+    layerFiles: /(^|\/)(middleware|proxy)\.(ts|js|mjs)$/,
+  },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const middleware = nextMiddlewareLinks(context);

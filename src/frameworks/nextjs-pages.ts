@@ -9,6 +9,13 @@ const API_FILE = /(?:^|\/)pages\/(api\/.*)\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
 
 export const nextPagesFramework: FrameworkPlugin = {
   name: 'nextjs-pages',
+  triggers: {
+    packages: ['next', 'next-connect'],
+    markers: [/\bNextApiRequest\b/],
+    routeFiles: /(^|\/)pages\/api\//,
+    ownRouteFiles: /(^|\/)pages\/api\//,
+    crossFile: { packages: ['next-connect'] },
+  },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const middleware = nextMiddlewareLinks(context);

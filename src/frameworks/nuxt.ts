@@ -31,6 +31,13 @@ interface ServerFile {
 
 export const nuxtFramework: FrameworkPlugin = {
   name: 'nuxt',
+  triggers: {
+    packages: ['h3', 'nitropack/*', '#imports'],
+    markers: [/\b(?:defineEventHandler|eventHandler)\s*\(/],
+    routeFiles: /(^|\/)server\/(api|routes|middleware|utils)\//,
+    ownRouteFiles: /(^|\/)server\/(api|routes)\//,
+    layerFiles: /(^|\/)server\/middleware\//,
+  },
   findRoutes(context) {
     const files = serverFiles(context);
     const middleware = new Map<string, RouteLink[]>();

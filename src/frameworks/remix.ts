@@ -7,7 +7,7 @@
 import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
-import { definedHandlerChain, exportNamed, joinRoute } from './module-exports.js';
+import { definedHandlerChain, exportNamed, exportsEntry, joinRoute } from './module-exports.js';
 
 const ROUTE_MODULE = /^(?:(.*)\/)?app\/(routes\/.+)\.(?:ts|tsx|js|jsx)$/;
 const ROUTES_CONFIG = /^(?:(.*)\/)?app\/routes\.(?:ts|js|mts)$/;
@@ -25,6 +25,12 @@ interface RouteConfig {
 
 export const remixFramework: FrameworkPlugin = {
   name: 'remix',
+  triggers: {
+    packages: ['@remix-run/*', 'react-router', '@react-router/*'],
+    markers: [exportsEntry('action|loader')],
+    routeFiles: /(^|\/)app\/routes(\/|\.(ts|js|mts)$)/,
+    ownRouteFiles: /(^|\/)app\/routes\//,
+  },
   findRoutes(context) {
     const configs = routeConfigs(context);
     const routes: RouteEntry[] = [];

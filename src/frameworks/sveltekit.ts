@@ -7,7 +7,7 @@
 import ts from '../typescript.cjs';
 import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
-import { type Definer, bracketSegment, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, joinRoute, moduleExports } from './module-exports.js';
+import { type Definer, bracketSegment, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, exportsEntry, joinRoute, moduleExports } from './module-exports.js';
 
 const ROUTE_FILE = /^(?:(.*)\/)?src\/routes\/((?:.+\/)?)\+(server|page\.server|layout\.server)\.(?:ts|js|mjs)$/;
 const HOOKS_FILE = /^(?:(.*)\/)?src\/hooks\.server(?:\/index)?\.(?:ts|js|mjs)$/;
@@ -16,6 +16,13 @@ const SEQUENCE: Definer[] = [{ module: /^@sveltejs\/kit(\/hooks)?$/, signature: 
 
 export const svelteKitFramework: FrameworkPlugin = {
   name: 'sveltekit',
+  triggers: {
+    packages: ['@sveltejs/kit/*'],
+    markers: [exportsEntry('fallback')],
+    routeFiles: /(^|\/)src\/(routes\/(.+\/)?\+(server|page\.server|layout\.server)|hooks\.server(\/index)?)\.(ts|js|mjs)$/,
+    ownRouteFiles: /(^|\/)src\/routes\/(.+\/)?\+server\.(ts|js|mjs)$/,
+    layerFiles: /(^|\/)src\/hooks\.server\.(ts|js|mjs)$/,
+  },
   findRoutes(context) {
     const hooks = hookLayers(context);
     const routes: RouteEntry[] = [];

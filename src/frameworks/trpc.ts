@@ -11,6 +11,8 @@ import { type Definer, initializerOf, isDefinerCall } from './module-exports.js'
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
 
 const TRPC_MODULE = /^@trpc\/server(\/.*)?$/;
+/** Procedure builders that name the package nowhere in the file (create-t3-app's `createTRPCRouter`). */
+const TRPC_BUILDERS = /\b(?:createTRPCRouter|publicProcedure|protectedProcedure)\b/;
 const ROUTER: Definer[] = [{ module: TRPC_MODULE, signature: /(^|\.)(router|createRouter)$/ }];
 const MERGE: Definer[] = [{ module: TRPC_MODULE, signature: /(^|\.)mergeRouters$/ }];
 
@@ -28,6 +30,11 @@ export const TRPC_BUILDER: BuilderMethods = {
 
 export const trpcFramework: FrameworkPlugin = {
   name: 'trpc',
+  triggers: {
+    packages: ['@trpc/server/*'],
+    markers: [TRPC_BUILDERS],
+    crossFile: { packages: ['@trpc/*'], markers: [TRPC_BUILDERS], mounts: true },
+  },
   findRoutes(context) {
     const routers = findRouters(context);
     const nested = new Set<ts.Node>();

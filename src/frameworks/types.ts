@@ -4,6 +4,7 @@
  */
 import type ts from '../typescript.cjs';
 import type { Evidence, Framework } from '../model.js';
+import type { PackageDeclaration } from '../analysis/package-name.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { CallContext, Resolver, Segment } from '../analysis/resolve.js';
 
@@ -70,8 +71,35 @@ export interface FrameworkContext {
   mayImport(file: ts.SourceFile, packages: readonly string[]): boolean;
 }
 
+/**
+ * What a framework is switched on by, for the index's cheap pre-filters: which files can hold its routes, which
+ * change what runs before other files' routes, and which register routes that other files' apps mount. The
+ * index's route markers and the route-file tests are built from every framework's triggers.
+ */
+export interface FrameworkTriggers {
+  /** Packages whose import marks a file that can hold routes (`x/*` is `x` and everything under it). */
+  packages?: readonly PackageDeclaration[];
+  /** Other text that marks one: an entry-point export, a directive, a call on the framework's object. */
+  markers?: readonly RegExp[];
+  /** Route files by folder convention (a POSIX path relative to the scanned root). */
+  routeFiles?: RegExp;
+  /** Of those, the files whose routes are their own, and that no other route depends on. */
+  ownRouteFiles?: RegExp;
+  /** Middleware and hooks files that run before other files' routes. */
+  layerFiles?: RegExp;
+  /** Routes and middleware registered in one file and mounted or used by others. */
+  crossFile?: {
+    /** Packages whose import shows it (matched with any suffix: `express` also covers `express-rate-limit`). */
+    packages: readonly PackageDeclaration[];
+    markers?: readonly RegExp[];
+    /** Apps and routers are created in one file and given routes in files they import. */
+    mounts?: boolean;
+  };
+}
+
 export interface FrameworkPlugin {
   name: Framework;
+  triggers: FrameworkTriggers;
   findRoutes(context: FrameworkContext): RouteEntry[];
 }
 

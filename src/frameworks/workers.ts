@@ -9,7 +9,7 @@ import ts from '../typescript.cjs';
 import { callsIn, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { Segment } from '../analysis/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
-import { bracketSegment, definedHandlerChain, exportNamed, joinRoute, moduleExports } from './module-exports.js';
+import { bracketSegment, definedHandlerChain, exportNamed, exportsEntry, joinRoute, moduleExports } from './module-exports.js';
 import { isPlatformFile } from './functions.js';
 
 const ALL_PATHS = '/*';
@@ -19,6 +19,7 @@ const REQUEST_AND_PEER = new Map<number, Segment[]>([[0, []], [1, []]]);
 
 export const fetchHandlerFramework: FrameworkPlugin = {
   name: 'fetch-handler',
+  triggers: { packages: ['@cloudflare/workers-types'], markers: [/\b(?:Deno|Bun)\.serve\s*\(/, /export\s+default\s+\{[\s\S]{0,4000}?\bfetch\b/] },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {
@@ -117,6 +118,7 @@ interface PagesFile {
 
 export const cloudflarePagesFramework: FrameworkPlugin = {
   name: 'cloudflare-pages',
+  triggers: { markers: [exportsEntry('onRequest\\w*')], routeFiles: /(^|\/)functions\// },
   findRoutes(context) {
     const files: PagesFile[] = [];
     for (const sourceFile of context.routeFiles) {

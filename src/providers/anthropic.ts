@@ -14,6 +14,7 @@ const METHODS: Record<string, SdkMethod> = {
 
 export const anthropicProvider: Provider = {
   name: 'anthropic',
+  triggers: { packages: ['@anthropic-ai/sdk'] },
   sdkModules: ['@anthropic-ai/sdk'],
   matchCall(call, callee, resolver) {
     const matched = matchClientMethod(callee, ['@anthropic-ai/sdk'], ['Anthropic'], METHODS);

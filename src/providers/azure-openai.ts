@@ -29,6 +29,7 @@ const TABLE = Object.fromEntries(Object.keys(METHODS).map((name) => [name, { inp
 
 export const azureOpenaiProvider: Provider = {
   name: 'azure-openai',
+  triggers: { packages: ['@azure/openai'] },
   sdkModules: ['@azure/openai'],
   matchCall(call, callee, resolver) {
     const matched = matchClientMethod(callee, ['@azure/openai'], ['OpenAIClient'], TABLE);

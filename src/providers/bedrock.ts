@@ -30,6 +30,7 @@ const CONVERSE = { inputs: ['messages', 'system'], outputCaps: ['inferenceConfig
 
 export const bedrockProvider: Provider = {
   name: 'bedrock',
+  triggers: { packages: [MODULE] },
   sdkModules: [MODULE],
   matchCall(call, callee, resolver) {
     const viaSend = calleeName(call) === 'send' ? commandOf(call.arguments[0], callee, resolver) : undefined;

@@ -13,6 +13,7 @@ const GENERATE = new Set(['generate', 'generateStream']);
 
 export const genkitProvider: Provider = {
   name: 'genkit',
+  triggers: { packages: ['genkit/*'] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module' || callee.root.module !== 'genkit' || call.arguments.length === 0) return undefined;

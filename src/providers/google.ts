@@ -27,6 +27,7 @@ const LEGACY_MODEL_METHODS = new Set(['generateContent', 'generateContentStream'
 
 export const googleProvider: Provider = {
   name: 'google',
+  triggers: { packages: [GENAI, ...LEGACY_MODULES] },
   sdkModules: [GENAI, ...LEGACY_MODULES],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module') return undefined;

@@ -9,8 +9,12 @@ import { constantString } from './types.js';
 
 export interface ProviderHost {
   provider: string;
-  /** Exact host names, or patterns for hosts with a region or resource name in them. */
-  hosts: (string | RegExp)[];
+  /**
+   * Host names: a name also covers its subdomains; `*` stands for a region or resource name, which code
+   * often interpolates (`*.openai.azure.com`, `bedrock-runtime*.amazonaws.com`, `*aiplatform.googleapis.com`
+   * for Vertex AI's regional `us-central1-aiplatform.googleapis.com`).
+   */
+  hosts: string[];
   /** What the provider's JSON bodies call model input. */
   inputs: string[];
   /** What they call the output cap; a dotted name is nested (`generationConfig.maxOutputTokens`). */
@@ -22,11 +26,11 @@ const OPENAI_COMPATIBLE_BODY = { inputs: ['messages', 'prompt', 'input'], output
 
 export const PROVIDER_HOSTS: readonly ProviderHost[] = [
   { provider: 'openai', hosts: ['api.openai.com'], ...OPENAI_BODY },
-  { provider: 'azure-openai', hosts: [/\.openai\.azure\.com$/, /\.cognitiveservices\.azure\.com$/, /\.services\.ai\.azure\.com$/], ...OPENAI_BODY },
+  { provider: 'azure-openai', hosts: ['*.openai.azure.com', '*.cognitiveservices.azure.com', '*.services.ai.azure.com'], ...OPENAI_BODY },
   { provider: 'anthropic', hosts: ['api.anthropic.com'], inputs: ['messages', 'system', 'prompt'], outputCaps: ['max_tokens'] },
   {
     provider: 'google',
-    hosts: ['generativelanguage.googleapis.com', /(^|\.)aiplatform\.googleapis\.com$/],
+    hosts: ['generativelanguage.googleapis.com', '*aiplatform.googleapis.com'],
     inputs: ['contents', 'systemInstruction', 'messages'],
     outputCaps: ['generationConfig.maxOutputTokens', 'max_tokens'],
   },
@@ -47,7 +51,7 @@ export const PROVIDER_HOSTS: readonly ProviderHost[] = [
   { provider: 'replicate', hosts: ['api.replicate.com'], inputs: ['input'], outputCaps: ['input.max_tokens', 'input.max_new_tokens'] },
   {
     provider: 'bedrock',
-    hosts: [/^bedrock-runtime(-fips)?\.[^.]+\.amazonaws\.com$/],
+    hosts: ['bedrock-runtime*.amazonaws.com'],
     inputs: ['messages', 'system', 'prompt', 'inputText'],
     outputCaps: ['max_tokens', 'max_gen_len', 'inferenceConfig.maxTokens', 'textGenerationConfig.maxTokenCount'],
   },
@@ -70,7 +74,26 @@ export function hostOf(url: string): { host: string; port?: string } | undefined
 export function providerHost(url: string): ProviderHost | undefined {
   const parsed = hostOf(url);
   if (!parsed) return undefined;
-  return PROVIDER_HOSTS.find((p) => p.hosts.some((h) => (typeof h === 'string' ? parsed.host === h || parsed.host.endsWith('.' + h) : h.test(parsed.host))));
+  return PROVIDER_HOSTS.find((p) => p.hosts.some((h) => hostMatches(parsed.host, h)));
+}
+
+const ESCAPE = /[.+?^${}()|[\]\\/]/g;
+
+const hostPatterns = new Map<string, RegExp>();
+
+function hostMatches(host: string, declared: string): boolean {
+  if (!declared.includes('*')) return host === declared || host.endsWith('.' + declared);
+  let pattern = hostPatterns.get(declared);
+  if (!pattern) hostPatterns.set(declared, (pattern = new RegExp(`^${declared.replace(ESCAPE, '\\$&').replace(/\*/g, '[^/]*')}$`)));
+  return pattern.test(host);
+}
+
+/**
+ * A declared host as it may appear in source text: a URL literal or a template whose region or resource is
+ * an interpolation (`https://bedrock-runtime.${region}.amazonaws.com`). A regular-expression source.
+ */
+export function hostTextSource(declared: string): string {
+  return declared.replace(/^\*/, '').replace(ESCAPE, '\\$&').replace(/\*/g, '[\\w.${}-]*');
 }
 
 /** A model served on the developer's own machine or network (Ollama, LM Studio, vLLM on localhost). */

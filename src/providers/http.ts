@@ -3,7 +3,7 @@ import ts from '../typescript.cjs';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { Provider } from './types.js';
-import { providerHost, urlText } from './hosts.js';
+import { PROVIDER_HOSTS, providerHost, urlText } from './hosts.js';
 import { callAtMember, constantString, optionsObject } from './types.js';
 
 const FETCH_MODULES = ['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch'];
@@ -24,6 +24,7 @@ interface HttpRequest {
 
 export const httpProvider: Provider = {
   name: 'http',
+  triggers: { packages: [], hosts: PROVIDER_HOSTS },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     const request = fetchRequest(call, callee, resolver) ?? clientRequest(call, callee, resolver);

@@ -1,4 +1,7 @@
-/** Every supported AI provider. Adding an SDK family is one file plus a line here. */
+/**
+ * Every supported AI provider. Adding an SDK family is a module that declares its `triggers` (packages, hosts,
+ * other markers) and matches its paid calls, plus a line here: the index's AI markers are built from them.
+ */
 import { anthropicProvider } from './anthropic.js';
 import { azureOpenaiProvider } from './azure-openai.js';
 import { bedrockProvider } from './bedrock.js';

@@ -35,6 +35,7 @@ interface FoundModel {
 
 export const langchainProvider: Provider = {
   name: 'langchain',
+  triggers: { packages: ['langchain/*', '@langchain/*'] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module' || !isLangChainModule(callee.root.module)) return undefined;

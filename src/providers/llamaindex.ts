@@ -28,6 +28,7 @@ const NOT_A_MODEL = /(Store|Index|Reader|Parser|Splitter|Retriever|Tool|Document
 
 export const llamaindexProvider: Provider = {
   name: 'llamaindex',
+  triggers: { packages: ['llamaindex/*', '@llamaindex/*'] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module' || !isLlamaIndexModule(callee.root.module)) return undefined;

@@ -15,6 +15,7 @@ const AGENT_RUNS = new Set(['generate', 'stream', 'generateVNext', 'streamVNext'
 
 export const mastraProvider: Provider = {
   name: 'mastra',
+  triggers: { packages: ['@mastra/core/*'] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module' || !MASTRA_MODULES.test(callee.root.module) || call.arguments.length === 0) return undefined;

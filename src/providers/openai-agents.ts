@@ -13,6 +13,7 @@ const AGENTS_MODULES = /^@openai\/agents(?:-core|-openai)?$/;
 
 export const openaiAgentsProvider: Provider = {
   name: 'openai-agents',
+  triggers: { packages: ['@openai/agents', '@openai/agents-core', '@openai/agents-openai'] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module' || !AGENTS_MODULES.test(callee.root.module) || call.arguments.length < 2) return undefined;

@@ -57,6 +57,7 @@ const METHODS: Record<string, SdkMethod> = {
 
 export const openaiProvider: Provider = {
   name: 'openai',
+  triggers: { packages: ['openai', '@openai/openai'] },
   sdkModules: ['openai'],
   matchCall(call, callee, resolver) {
     const matched = matchClientMethod(callee, ['openai'], ['OpenAI', 'AzureOpenAI', 'OpenAIApi'], METHODS);

@@ -21,6 +21,7 @@ const METHODS: Record<string, { optionsIndex: number; model: (call: ts.CallExpre
 
 export const replicateProvider: Provider = {
   name: 'replicate',
+  triggers: { packages: ['replicate'] },
   sdkModules: ['replicate'],
   matchCall(call, callee, resolver) {
     if (!callee || callee.root.kind !== 'module' || callee.root.module !== 'replicate') return undefined;

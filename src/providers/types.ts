@@ -5,6 +5,8 @@ import ts from '../typescript.cjs';
 import type { AccessPath, Resolver } from '../analysis/resolve.js';
 import { constantString, memberNames, segmentSignature } from '../analysis/resolve.js';
 import { calleeName, objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
+import type { PackageDeclaration } from '../analysis/package-name.js';
+import type { ProviderHost } from './hosts.js';
 
 export { constantString } from '../analysis/resolve.js';
 
@@ -47,8 +49,22 @@ export interface InputArgument {
   anchor?: ts.Node;
 }
 
+/**
+ * What switches a provider on, for the index's cheap pre-filter: a file that shows none of it cannot make the
+ * provider's paid calls itself. The index's AI markers are built from every provider's triggers.
+ */
+export interface ProviderTriggers {
+  /** The packages it is imported from (see `PackageDeclaration`: `x/*` is `x` and everything under it). */
+  packages: readonly PackageDeclaration[];
+  /** Other text that shows it is used without an import: a platform binding's call, a model-id prefix. */
+  markers?: readonly RegExp[];
+  /** REST hosts whose raw HTTP calls are paid calls. */
+  hosts?: readonly ProviderHost[];
+}
+
 export interface Provider {
   name: string;
+  triggers: ProviderTriggers;
   /** Packages whose client classes, used as a type (`client: OpenAI`), stand for an instance. */
   sdkModules: readonly string[];
   /** Cheap test on the resolved callee before the provider's own matching. */
@@ -128,6 +144,7 @@ export interface ClientSdk {
 export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
   return {
     name,
+    triggers: { packages: sdk.modules },
     sdkModules: sdk.modules,
     matchCall(call, callee, resolver) {
       const matched = matchClientMethod(callee, sdk.modules, sdk.classNames, sdk.methods);

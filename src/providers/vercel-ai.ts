@@ -15,6 +15,7 @@ const AGENT_STREAM_FUNCTIONS = ['createAgentUIStreamResponse', 'pipeAgentUIStrea
 
 export const vercelAiProvider: Provider = {
   name: 'vercel-ai',
+  triggers: { packages: ['ai', '@ai-sdk/*'] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     const agentRun = matchClientMethod(callee, ['ai'], AGENT_CLASSES, AGENT_RUNS);

@@ -12,6 +12,7 @@ const WORKERS_AI_MODEL = /^@(?:cf|hf)\//;
 
 export const workersAiProvider: Provider = {
   name: 'workers-ai',
+  triggers: { packages: ['@cloudflare/ai'], markers: [/['"`]@(?:cf|hf)\//, /\.AI\.run\(/] },
   sdkModules: [],
   matchCall(call, callee, resolver) {
     if (!callee || call.arguments.length < 2) return undefined;

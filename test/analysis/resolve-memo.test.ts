@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import ts from '../../src/typescript.cjs';
 import { CallContext, Resolver, type AccessPath } from '../../src/analysis/resolve.js';
 import { createParsedProject } from '../../src/engine/program.js';
-import { buildIndex } from '../../src/engine/source-index.js';
+import { buildIndex } from '../../src/engine/build-index.js';
 import { discover } from '../../src/engine/discover.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { partition } from '../../src/engine/parallel.js';
-import { indexedFile } from '../../src/engine/source-index.js';
+import { indexedFile } from '../../src/engine/build-index.js';
 import { FIXTURES, runCli } from './helpers.js';
 
 const file = (relative: string, text: string) => indexedFile(`/p/${relative}`, relative, text);

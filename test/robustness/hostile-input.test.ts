@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan, ScanUsageError } from '../../src/index.js';
 import { discover } from '../../src/engine/discover.js';
-import { buildIndex } from '../../src/engine/source-index.js';
+import { buildIndex } from '../../src/engine/build-index.js';
 import type { ScanError, ScanResult } from '../../src/model.js';
 import { hasVulnerableRouteFinding, makeProject, removeProjects, VULNERABLE_ROUTE } from './project.js';
 

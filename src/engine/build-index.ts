@@ -1,0 +1,36 @@
+/**
+ * Stage 2, index: read every discovered file once and mark, with the plugins' cheap pre-filters, the files
+ * that can matter. Only those go to the deep (AST) stage.
+ */
+import path from 'node:path';
+import type { ProjectLayout } from './discover.js';
+import { RootGuard } from './root-guard.js';
+import { type IndexedFile, readSource, type SourceIndex, toPosix } from './source-index.js';
+import { isRouteFileByConvention, mentionsAiText, mentionsRoutesText } from './triggers.js';
+
+export function buildIndex(root: string, files: string[], layout?: ProjectLayout): SourceIndex {
+  const guard = new RootGuard(root);
+  const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [], ...(layout ? { layout } : {}) };
+  for (const file of files) {
+    const relative = toPosix(path.relative(root, file));
+    const text = readSource(file, relative, guard, index.errors);
+    if (text === undefined) index.skipped.add(file);
+    else index.files.set(file, indexedFile(file, relative, text));
+  }
+  return index;
+}
+
+/** Whether a text names an AI SDK package or a model provider's host. */
+export function mentionsAi(text: string): boolean {
+  return mentionsAiText(text);
+}
+
+export function indexedFile(file: string, relative: string, text: string): IndexedFile {
+  return {
+    path: file,
+    relative,
+    text,
+    mentionsAi: mentionsAiText(text),
+    mentionsRoutes: mentionsRoutesText(text) || isRouteFileByConvention(relative),
+  };
+}
