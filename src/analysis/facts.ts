@@ -110,7 +110,9 @@ function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, context: Cal
   if (!graph) return true;
   const files = [handler.getSourceFile(), route.anchor.getSourceFile()];
   for (let frame: CallContext | undefined = context; frame?.call; frame = frame.parent) files.push(frame.call.getSourceFile());
-  return files.some((file) => graph.reaches(file.fileName));
+  if (files.some((file) => graph.reaches(file.fileName))) return true;
+  // A client attached to a shared object in another file (a decoration, a context key) is read by name.
+  return files.some((file) => resolver.fields?.readsAttachedAiValue(file.text) === true);
 }
 
 function weakest(perCall: EndpointFacts[]): EndpointFacts {

@@ -5,8 +5,8 @@
  */
 import ts from '../typescript.cjs';
 import type { AiCallMatch, Provider } from '../providers/index.js';
-import { type FunctionNode, unwrap, walk } from './ast.js';
-import { CallContext, type Resolver } from './resolve.js';
+import { type FunctionNode, stringValue, unwrap, walk } from './ast.js';
+import { type AccessPath, CallContext, member, memberNames, type Resolver } from './resolve.js';
 import { importedSpecifier } from './bindings.js';
 
 /** One function on the way to a paid call, and the call site in it that leads on (or the paid call itself). */
@@ -46,6 +46,7 @@ export function reachAiCalls(
         }
         const target = resolver.resolveFunction(call.expression, ctx);
         if (target) visit(target.fn, ctx.enter(target.fn, call), [...steps, step]);
+        else for (const fn of approximateCallees(call, ctx, resolver)) visit(fn, ctx.enter(fn, call), [...steps, step]);
       }
       // Functions passed by reference run too: `withRetry(callModel)`, `items.map(summarize)`.
       for (const argument of call.arguments) {
@@ -75,7 +76,106 @@ export function matchAiCall(
     const match = provider.matchCall(call, callee, resolver);
     if (match) return match;
   }
+  for (const attached of attachedClients(call, callee, resolver)) {
+    for (const provider of providers) {
+      const match = provider.matchCall(call, attached, resolver);
+      if (match) return match;
+    }
+  }
   return undefined;
+}
+
+/**
+ * Where `x.m(...)` resolves to no function (a method of an injected service, a container's instance, a
+ * decorated object), the functions stored under `m` in files that can reach a paid call, a few at most.
+ */
+function approximateCallees(call: ts.CallExpression, context: CallContext, resolver: Resolver): FunctionNode[] {
+  const callee = unwrap(call.expression);
+  if (!resolver.fields || !ts.isPropertyAccessExpression(callee) || isGlobal(callee.expression, resolver)) return [];
+  if (!mayHoldProjectObject(resolver.resolve(callee.expression, context))) return [];
+  return resolver.fields.functionsNamed(callee.name.text);
+}
+
+/**
+ * Whether a value the resolver could not follow to its definition may be a project object: something the
+ * framework or a container hands in (a parameter, an injected field), or a value it could not resolve at
+ * all. A package's own objects (`db.select()`, `res`, `JSON`) have the package's methods, not the project's.
+ */
+function mayHoldProjectObject(receiver: AccessPath | undefined): boolean {
+  if (!receiver) return true;
+  if (receiver.root.kind === 'param') return true;
+  if (receiver.root.kind !== 'local') return false;
+  const node = receiver.root.node;
+  return ts.isParameter(node) || ts.isPropertyDeclaration(node) || ts.isClassLike(node) || node.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+/**
+ * A client reached through a name the code attached it to elsewhere (`fastify.decorate('openai', client)`
+ * then `request.server.openai.chat.completions.create(...)`, Hono's `c.set('ai', client)` then `c.var.ai`):
+ * the callee read as the stored value followed by the rest of the access.
+ */
+function attachedClients(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): AccessPath[] {
+  const fields = resolver.fields;
+  if (!fields || !mayHoldProjectObject(callee) || isGlobal(chainRoot(call.expression), resolver)) return [];
+  const found: AccessPath[] = [];
+  // As written (`c.get('ai').chat...`), and as resolved through locals (`const ai = event.context.ai; ai.chat...`).
+  const chains = [memberChain(call.expression)];
+  if (callee?.root.kind === 'param' && callee.segments.every((s) => s.kind === 'member')) chains.push(['param', ...memberNames(callee.segments)]);
+  for (const names of chains) {
+    // The chain's first name is a variable, not a field: stop before it.
+    for (let i = names.length - 2; i >= 1; i--) {
+      for (const value of fields.valuesNamed(names[i])) {
+        const stored = resolver.resolve(value);
+        if (stored?.root.kind !== 'module') continue;
+        found.push({ ...stored, segments: [...stored.segments, ...names.slice(i + 1).map(member)] });
+      }
+    }
+  }
+  return found;
+}
+
+/** A name no declaration binds: a global of the runtime (`Date`, `Math`, `console`, `fetch`). */
+function isGlobal(expression: ts.Expression, resolver: Resolver): boolean {
+  const e = unwrap(expression);
+  return ts.isIdentifier(e) && resolver.declarationOf(e) === undefined;
+}
+
+/** `a` in `a.b.c`; the expression itself when it is not an access chain. */
+function chainRoot(expression: ts.Expression): ts.Expression {
+  let current = unwrap(expression);
+  while (ts.isPropertyAccessExpression(current)) current = unwrap(current.expression);
+  return current;
+}
+
+/**
+ * The names of an access chain, its root first: `request.server.openai.chat.completions.create` gives six,
+ * `this.openai.chat...` starts with `this`; a context read by key (`c.get('ai')`) reads as the member `ai`.
+ */
+function memberChain(expression: ts.Expression): string[] {
+  const names: string[] = [];
+  let current = unwrap(expression);
+  for (;;) {
+    if (ts.isPropertyAccessExpression(current)) {
+      names.unshift(current.name.text);
+      current = unwrap(current.expression);
+    } else if (isKeyedRead(current)) {
+      names.unshift(stringValue(current.arguments[0])!);
+      current = unwrap((current.expression as ts.PropertyAccessExpression).expression);
+    } else break;
+  }
+  names.unshift(ts.isIdentifier(current) ? current.text : 'this');
+  return names;
+}
+
+/** `c.get('ai')`: Hono's and similar context objects' read of a value stored with `set('ai', ...)`. */
+function isKeyedRead(node: ts.Expression): node is ts.CallExpression {
+  return (
+    ts.isCallExpression(node) &&
+    ts.isPropertyAccessExpression(node.expression) &&
+    node.expression.name.text === 'get' &&
+    node.arguments.length === 1 &&
+    stringValue(node.arguments[0]) !== undefined
+  );
 }
 
 /**

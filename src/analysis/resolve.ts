@@ -12,6 +12,7 @@ import ts from '../typescript.cjs';
 import type { ParsedProject } from '../engine/program.js';
 import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwrap } from './ast.js';
 import { Bindings } from './bindings.js';
+import { FieldGraph } from './field-graph.js';
 import type { ImportGraph } from '../engine/import-graph.js';
 import { ProjectAutoImports, accessorOf, autoImportOf, mayBeAccessor, passedThrough } from './accessors.js';
 import { packageName } from './package-name.js';
@@ -102,6 +103,12 @@ export class Resolver {
 
   readonly bindings: Bindings;
   private autoImports?: ProjectAutoImports;
+  private fieldGraph?: FieldGraph;
+
+  /** The approximate, name-based call graph, where the import graph is known (it bounds the files looked at). */
+  get fields(): FieldGraph | undefined {
+    return this.importGraph && (this.fieldGraph ??= new FieldGraph(this.project, this.importGraph));
+  }
 
   private get projectAutoImports(): ProjectAutoImports {
     return (this.autoImports ??= new ProjectAutoImports(this.project));

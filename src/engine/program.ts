@@ -6,7 +6,7 @@
  * nothing outside the scanned root or under node_modules is read, and tsconfig files are read as data.
  */
 import ts from '../typescript.cjs';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError } from '../model.js';
 import { RootGuard } from './root-guard.js';
@@ -165,9 +165,10 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     if (indexed) return indexed.text;
     if (index.skipped.has(absolute) || !SOURCE_FILE.test(absolute)) return undefined;
     // A project file reached through an import but not discovered (e.g. under an ignored folder): read once.
+    // A probe for a file that does not exist (a config beside an app) is an answer, not a read error.
     let text = unindexedTexts.get(absolute);
     if (text === undefined) {
-      text = guard.reallyInside(absolute) ? readSource(absolute, relative(absolute), guard, errors) ?? null : null;
+      text = guard.reallyInside(absolute) && existsSync(absolute) ? readSource(absolute, relative(absolute), guard, errors) ?? null : null;
       unindexedTexts.set(absolute, text);
     }
     return text ?? undefined;

@@ -9,6 +9,9 @@ const METHODS: Record<string, SdkMethod> = {
   'messages.stream': MESSAGES,
   'beta.messages.create': MESSAGES,
   'beta.messages.stream': MESSAGES,
+  // Prompt caching's beta namespace in the 0.2x SDKs.
+  'beta.promptCaching.messages.create': MESSAGES,
+  'beta.promptCaching.messages.stream': MESSAGES,
   'completions.create': { inputs: ['prompt'], outputCaps: ['max_tokens_to_sample'] },
 };
 
