@@ -233,4 +233,9 @@ export interface ScanResult {
   stats: ScanStats;
   /** Every rule that ran, for reporters that list rules (SARIF). */
   rules: RuleMeta[];
+  /**
+   * Paid call sites in application code that no endpoint the scan found reaches (scripts, tests and mocks
+   * excluded): what the tool could not connect to a route, shown instead of left out.
+   */
+  unlinkedAiCalls?: AiCall[];
 }

@@ -8,7 +8,8 @@ import { analyzeRoute } from '../analysis/facts.js';
 import { customAiProvider, type CustomFunctions } from '../analysis/custom-functions.js';
 import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
-import type { Endpoint, ScanError } from '../model.js';
+import type { AiCall, Endpoint, ScanError } from '../model.js';
+import { paidCallSites } from '../analysis/paid-call-sites.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph, importClosure } from './import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from './program.js';
@@ -24,6 +25,8 @@ export interface DeepStageResult {
   errors: ScanError[];
   /** Absolute paths of every file parsed, route files and the helpers reached from them. */
   parsedFiles: string[];
+  /** Every paid call site in application code, when asked for (one part of a parallel scan lists them). */
+  paidCalls?: AiCall[];
 }
 
 export function runDeepStage(
@@ -31,6 +34,7 @@ export function runDeepStage(
   routeFilePaths: readonly string[],
   custom: CustomFunctions,
   onRouteAnalysed: () => void = () => undefined,
+  listPaidCalls = false,
 ): DeepStageResult {
   const errors: ScanError[] = [];
   const project = createParsedProject(index, errors);
@@ -39,10 +43,10 @@ export function runDeepStage(
   // A file-routed route file whose imports reach no AI SDK or provider host has no endpoint to report.
   const routeFiles = project.filesWhere((f) => wanted.has(f.path) && (!hasOnlyItsOwnRoutes(f) || graph.reaches(f.path)));
   const endpoints: AnalyzedEndpoint[] = [];
+  const resolver = new Resolver(project, SDK_MODULES, graph);
+  const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
   if (routeFiles.length > 0) {
-    const resolver = new Resolver(project, SDK_MODULES, graph);
     const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };
-    const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
         const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, custom), errors, `${route.method} ${route.path}`);
@@ -51,7 +55,8 @@ export function runDeepStage(
       }
     }
   }
-  return { endpoints, errors, parsedFiles: project.parsedFilePaths() };
+  const paidCalls = listPaidCalls ? safely(() => paidCallSites(project, resolver, providers), errors, 'paid call sites') ?? [] : undefined;
+  return { endpoints, errors, parsedFiles: project.parsedFilePaths(), ...(paidCalls ? { paidCalls } : {}) };
 }
 
 /**

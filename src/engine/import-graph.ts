@@ -64,7 +64,7 @@ export class ImportGraph {
 }
 
 /** The project files a file's text imports, resolved. */
-function importsOf(project: Pick<ParsedProject, 'resolveImport'>, file: string, text: string): string[] {
+export function importsOf(project: Pick<ParsedProject, 'resolveImport'>, file: string, text: string): string[] {
   const targets: string[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) {
     const target = project.resolveImport(match[2], file);

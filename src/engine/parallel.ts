@@ -51,7 +51,7 @@ export async function runDeepStageInParallel(
   const [own, ...others] = parts;
   // Threads start first, so they work while this thread does its part.
   const remote = others.map((part) => runInWorker(index, part, custom).catch(() => runDeepStage(index, part, custom)));
-  const results = [runDeepStage(index, own, custom, onRouteAnalysed), ...(await Promise.all(remote))];
+  const results = [runDeepStage(index, own, custom, onRouteAnalysed, true), ...(await Promise.all(remote))];
   return merge(results);
 }
 
@@ -105,5 +105,6 @@ function merge(results: DeepStageResult[]): DeepStageResult {
     endpoints: results.flatMap((r) => r.endpoints),
     errors: [...errors.values()],
     parsedFiles: [...new Set(results.flatMap((r) => r.parsedFiles))],
+    paidCalls: results.flatMap((r) => r.paidCalls ?? []),
   };
 }

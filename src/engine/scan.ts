@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
 import { NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
-import type { Endpoint, Rule, ScanError, ScanResult } from '../model.js';
+import type { AiCall, Endpoint, Rule, ScanError, ScanResult } from '../model.js';
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/settings.js';
 import { discoveryIgnores } from '../config/ignore.js';
@@ -68,8 +68,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   let endpoints: Endpoint[] = [];
   let analyzedFiles = 0;
+  let unlinkedAiCalls: AiCall[] = [];
   const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes);
-  if (routeFiles.length > 0) {
+  // Paid calls with no route in front of them are listed too: the deep stage runs when there are either.
+  if (routeFiles.length > 0 || [...index.files.values()].some((f) => f.mentionsAi)) {
     progress.filesAnalysed = routeFiles.length;
     options.onProgress?.(progress);
     const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
@@ -80,6 +82,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors.push(...deep.errors);
     endpoints = withIds(deep.endpoints);
     analyzedFiles = deep.parsedFiles.length;
+    unlinkedAiCalls = unlinked(deep.paidCalls ?? [], endpoints);
   }
   // An ignored file may still be parsed as a helper of another file; its own routes are not reported.
   if (ignores.length > 0) endpoints = endpointsInFiles(endpoints, discovery.files, root);
@@ -98,6 +101,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors: errors.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
     stats: { files: discovery.files.length, analyzedFiles, durationMs: Math.round(performance.now() - started) },
     rules: enabledRules,
+    unlinkedAiCalls,
   };
 }
 
@@ -144,4 +148,12 @@ function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
     unique.push({ id: n === 1 ? base : `${base} #${n}`, ...endpoint });
   }
   return unique;
+}
+
+/** Paid call sites that no endpoint reaches, once each. */
+function unlinked(paidCalls: readonly AiCall[], endpoints: readonly Endpoint[]): AiCall[] {
+  const key = (c: AiCall) => `${c.location.file}:${c.location.line}:${c.location.column}`;
+  const reached = new Set(endpoints.flatMap((e) => e.aiCalls.map(key)));
+  const seen = new Set<string>();
+  return paidCalls.filter((c) => !reached.has(key(c)) && !seen.has(key(c)) && seen.add(key(c)));
 }

@@ -120,6 +120,8 @@ export interface JsonReport {
   suppressedFindings: JsonFinding[];
   errors: JsonError[];
   stats: { files: number; analyzedFiles: number; durationMs: number };
+  /** Paid call sites in application code that no endpoint found reaches, with file and line. */
+  unlinkedAiCalls: JsonAiCall[];
 }
 
 function aiCall(call: AiCall): JsonAiCall {
@@ -239,6 +241,7 @@ export function toJsonReport(result: ScanResult): JsonReport {
       analyzedFiles: result.stats.analyzedFiles,
       durationMs: result.stats.durationMs,
     },
+    unlinkedAiCalls: sorted(result.unlinkedAiCalls ?? [], compareByLocation).map(aiCall),
   };
 }
 

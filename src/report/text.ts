@@ -200,6 +200,8 @@ class TextReport {
       `${plural(stats.files, 'file')} scanned, ${stats.analyzedFiles} analyzed`,
     ];
     if (errors.length > 0) parts.push(plural(errors.length, 'problem'));
+    const unlinked = this.result.unlinkedAiCalls?.length ?? 0;
+    if (unlinked > 0) parts.push(`${plural(unlinked, 'paid AI call')} not linked to an endpoint`);
     parts.push(formatDuration(stats.durationMs));
     this.push();
     this.push(parts.join(DOT));
