@@ -45,7 +45,7 @@ describe('renderJson', () => {
   });
 
   it('has the documented top-level shape', () => {
-    expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'suppressedFindings', 'errors', 'stats']);
+    expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'suppressedFindings', 'errors', 'stats', 'unlinkedAiCalls']);
     expect(report.tool).toEqual({ name: 'ai-endpoint-audit', version: '0.1.0' });
     expect(report.root).toBe('/srv/acme-app');
     expect(report.stats).toEqual({ files: 57, analyzedFiles: 12, durationMs: 1234 });
@@ -319,6 +319,7 @@ describe('renderJson', () => {
       suppressedFindings: [],
       errors: [],
       stats: { files: 3, analyzedFiles: 0, durationMs: 42 },
+      unlinkedAiCalls: [],
     });
   });
 
