@@ -31,6 +31,7 @@ const PROLOGUE = String.raw`^(?:\s|//[^\n]*\n|/\*[\s\S]*?\*/)*`;
 const USE_CLIENT = new RegExp(`${PROLOGUE}(?:(['"])use strict\\1;?\\s*)?(['"])use client\\2`);
 const USE_SERVER_MODULE = new RegExp(`${PROLOGUE}(?:(['"])use strict\\1;?\\s*)?(['"])use server\\2`);
 const SERVER_ONLY_IMPORT = /\bimport\s*['"]server-only['"]/;
+const MODULE_LOAD_TEXT = /\b(?:import|require)\s*\(/;
 
 /** A file Next.js serves as a route or runs as middleware: its `'use server'` exports are that, not actions. */
 export function isServerEntry(relative: string): boolean {
@@ -55,28 +56,31 @@ export class ActionExposure {
 
   constructor(private readonly project: ParsedProject) {}
 
-  /** Whether the browser can call the export `name` of the `'use server'` module `moduleFile` (absolute path). */
+  /**
+   * Whether the browser can call the export `name` of the `'use server'` module `moduleFile` (absolute path). An
+   * export no indexed file uses, directly, through a barrel or a namespace, has callers the scan cannot see.
+   */
   isServed(moduleFile: string, name: string): boolean {
     return this.exportReach(moduleFile, name, 0, new Set()) !== 'server';
   }
 
-  private exportReach(moduleFile: string, name: string, depth: number, seen: Set<string>): Reach {
+  /** Where the export ends up, over every importer that uses it; undefined when none does. */
+  private exportReach(moduleFile: string, name: string, depth: number, seen: Set<string>): Reach | undefined {
     const key = `${moduleFile}#${name}`;
-    if (seen.has(key)) return 'server'; // visited in this query: its answer is already in the strongest
+    if (seen.has(key)) return undefined; // visited in this query: its answer is already in the strongest
     if (depth > MAX_IMPORTER_DEPTH) return 'unknown';
     seen.add(key);
-    const reaches = this.importersOf(moduleFile).flatMap((importer) => this.importerReach(importer, moduleFile, name, depth, seen) ?? []);
-    return reaches.length === 0 ? 'unknown' : strongest(reaches);
+    return strongest(this.importersOf(moduleFile).map((importer) => this.importerReach(importer, moduleFile, name, depth, seen)));
   }
 
-  /** Where one importer takes the export; undefined when it does not bind it. */
+  /** Where one importer takes the export; undefined when it does not use it. */
   private importerReach(importer: string, moduleFile: string, name: string, depth: number, seen: Set<string>): Reach | undefined {
     const sourceFile = this.project.sourceFile(importer);
     if (!sourceFile) return 'unknown';
     const use = this.useOf(sourceFile, moduleFile, name);
     const reaches = use.reexports.map((exported) => this.exportReach(importer, exported, depth + 1, seen));
     if (use.binds) reaches.push(this.bindingReach(sourceFile, use, depth, seen));
-    return reaches.length === 0 ? undefined : strongest(reaches);
+    return strongest(reaches);
   }
 
   private bindingReach(sourceFile: ts.SourceFile, use: ImporterUse, depth: number, seen: Set<string>): Reach {
@@ -108,8 +112,7 @@ export class ActionExposure {
   }
 
   private importersReach(file: string, depth: number, seen: Set<string>): Reach {
-    const importers = this.importersOf(file);
-    return importers.length === 0 ? 'unknown' : strongest(importers.map((importer) => this.fileReach(importer, depth + 1, seen)));
+    return strongest(this.importersOf(file).map((importer) => this.fileReach(importer, depth + 1, seen))) ?? 'unknown';
   }
 
   /** How a file binds and uses the export `name` of `moduleFile`. */
@@ -123,13 +126,16 @@ export class ActionExposure {
       if (ts.isImportDeclaration(statement) && fromModule(statement.moduleSpecifier)) bindImport(statement, name, locals, namespaces);
       else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && fromModule(statement.moduleSpecifier)) reexportsOf(statement, name, use);
     }
+    use.binds = locals.size > 0;
+    if (!use.binds && namespaces.size === 0 && !MODULE_LOAD_TEXT.test(sourceFile.text)) return use;
     walk(sourceFile, (node) => {
       if (isModuleLoad(node) && fromModule(node.arguments[0])) use.opaque = use.binds = true;
       if (!ts.isIdentifier(node) || !isReference(node)) return;
       const used = locals.has(node.text) ? node : namespaces.has(node.text) ? namespaceMember(node, name) : undefined;
-      if (used) useReference(used, use);
+      if (!used) return;
+      use.binds = true;
+      useReference(used, use);
     });
-    use.binds ||= locals.size > 0 || namespaces.size > 0;
     return use;
   }
 
@@ -155,8 +161,10 @@ export class ActionExposure {
   }
 }
 
-function strongest(reaches: readonly Reach[]): Reach {
-  return reaches.includes('client') ? 'client' : reaches.includes('unknown') ? 'unknown' : 'server';
+/** The reach that exposes most; undefined when there is none. */
+function strongest(reaches: readonly (Reach | undefined)[]): Reach | undefined {
+  for (const reach of ['client', 'unknown', 'server'] as const) if (reaches.includes(reach)) return reach;
+  return undefined;
 }
 
 /** `./actions.js` → `actions`, `@/app/(chat)/actions` → `actions`. */
