@@ -53,6 +53,7 @@ interface ImporterUse {
 export class ActionExposure {
   private specifiers: Map<string, string[]> | undefined;
   private readonly importers = new Map<string, string[]>();
+  private readonly ownReaches = new Map<string, Reach | undefined>();
 
   constructor(private readonly project: ParsedProject) {}
 
@@ -83,10 +84,10 @@ export class ActionExposure {
     return strongest(reaches);
   }
 
+  /** Client code holds what it imports; code that renders nothing keeps it; elsewhere what is done with it decides. */
   private bindingReach(sourceFile: ts.SourceFile, use: ImporterUse, depth: number, seen: Set<string>): Reach {
-    const relative = this.project.relative(sourceFile.fileName);
-    if (USE_CLIENT.test(sourceFile.text) || PAGES_PAGE.test(relative)) return 'client';
-    if (SERVER_ENTRY.test(relative) || USE_SERVER_MODULE.test(sourceFile.text)) return 'server';
+    if (this.ownReach(sourceFile.fileName) === 'client') return 'client';
+    if (rendersNothing(this.project.relative(sourceFile.fileName), sourceFile.text)) return 'server';
     if (use.opaque) return 'unknown';
     if (use.handsOn) return 'client';
     return this.fileReach(sourceFile.fileName, depth + 1, seen);
@@ -103,12 +104,16 @@ export class ActionExposure {
     return this.ownReach(file) ?? this.importersReach(file, depth, seen);
   }
 
+  /** Client or server by the module's own directive, import or file convention; undefined when its importers decide. */
   private ownReach(file: string): Reach | undefined {
+    if (this.ownReaches.has(file)) return this.ownReaches.get(file);
     const text = this.project.textOf(file) ?? '';
     const relative = this.project.relative(file);
-    if (USE_CLIENT.test(text) || PAGES_PAGE.test(relative)) return 'client';
-    if (SERVER_ENTRY.test(relative) || SERVER_COMPONENT.test(relative) || USE_SERVER_MODULE.test(text) || SERVER_ONLY_IMPORT.test(text)) return 'server';
-    return undefined;
+    let reach: Reach | undefined;
+    if (USE_CLIENT.test(text) || PAGES_PAGE.test(relative)) reach = 'client';
+    else if (rendersNothing(relative, text) || SERVER_COMPONENT.test(relative) || SERVER_ONLY_IMPORT.test(text)) reach = 'server';
+    this.ownReaches.set(file, reach);
+    return reach;
   }
 
   private importersReach(file: string, depth: number, seen: Set<string>): Reach {
@@ -148,7 +153,7 @@ export class ActionExposure {
     const found: string[] = [];
     for (const [importer, specifiers] of this.specifiersByFile()) {
       if (importer === file) continue;
-      const imports = specifiers.some((s) => names.has(lastSegment(s)) && this.project.resolveImport(s, importer) === file);
+      const imports = specifiers.some((s) => mayName(s, names) && this.project.resolveImport(s, importer) === file);
       if (imports) found.push(importer);
     }
     this.importers.set(file, found);
@@ -161,15 +166,24 @@ export class ActionExposure {
   }
 }
 
+/** Route handlers, middleware and `'use server'` modules: server code that hands nothing to a browser. */
+function rendersNothing(relative: string, text: string): boolean {
+  return SERVER_ENTRY.test(relative) || USE_SERVER_MODULE.test(text);
+}
+
 /** The reach that exposes most; undefined when there is none. */
 function strongest(reaches: readonly (Reach | undefined)[]): Reach | undefined {
   for (const reach of ['client', 'unknown', 'server'] as const) if (reaches.includes(reach)) return reach;
   return undefined;
 }
 
-/** `./actions.js` → `actions`, `@/app/(chat)/actions` → `actions`. */
-function lastSegment(specifier: string): string {
-  return (specifier.split('/').pop() ?? '').replace(/\.(?:[cm]?[jt]sx?)$/, '');
+/**
+ * Whether a specifier may name a file with one of these stems: its last segment (`./actions.js`,
+ * `@/app/(chat)/actions`), a folder (`.`, `..`, `./`) or a one-word alias (`@actions`, `#actions`).
+ */
+function mayName(specifier: string, stems: ReadonlySet<string>): boolean {
+  const last = (specifier.split('/').pop() ?? '').replace(/\.(?:[cm]?[jt]sx?)$/, '');
+  return stems.has(last) || last === '' || last === '.' || last === '..' || /^[@#~$][^/]*$/.test(specifier);
 }
 
 function bindImport(statement: ts.ImportDeclaration, name: string, locals: Set<string>, namespaces: Set<string>): void {

@@ -52,6 +52,15 @@ describe("'use server' exports", () => {
     ]);
   });
 
+  it('are found imported by folder (`.`) as well as by name', async () => {
+    const found = await routes({
+      'app/assist/index.ts': actionsModule(2, 'assist'),
+      'app/assist/assist-button.tsx': `'use client';\nimport { assist } from '.';\nexport const AssistButton = () => <button onClick={() => assist('x')}>Assist</button>;\n`,
+      'app/api/assist/route.ts': `import { assist } from '../../assist';\nexport async function POST(req: Request) {\n  return Response.json(await assist(await req.text()));\n}\n`,
+    });
+    expect(found).toEqual(['nextjs-app POST /api/assist app/api/assist/route.ts', 'nextjs-server-action POST action:assist app/assist/index.ts']);
+  });
+
   it('stay endpoints when server code stores them in an object, loads them dynamically or a Pages Router page imports them', async () => {
     const found = await routes({
       'app/actions.ts': actionsModule(1, 'submit', 'legacy', 'called'),
