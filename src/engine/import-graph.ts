@@ -66,11 +66,16 @@ export class ImportGraph {
 /** The project files a file's text imports, resolved. */
 export function importsOf(project: Pick<ParsedProject, 'resolveImport'>, file: string, text: string): string[] {
   const targets: string[] = [];
-  for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-    const target = project.resolveImport(match[2], file);
+  for (const specifier of importSpecifiers(text)) {
+    const target = project.resolveImport(specifier, file);
     if (target !== undefined) targets.push(target);
   }
   return targets;
+}
+
+/** The module specifiers a file's text imports, re-exports or requires, unresolved. */
+export function importSpecifiers(text: string): string[] {
+  return [...text.matchAll(IMPORT_SPECIFIER)].map((match) => match[2]);
 }
 
 /** Every project file the given files import, transitively, at most `maxDepth` imports away; from text alone. */

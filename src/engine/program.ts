@@ -41,6 +41,8 @@ export interface ParsedProject {
   resolveImport(specifier: string, containingFile: string): string | undefined;
   /** The unparsed text of a project file (by absolute path), for a cheap look before parsing it. */
   textOf(fileName: string): string | undefined;
+  /** The absolute paths of every indexed file, parsed or not. */
+  indexedFileNames(): readonly string[];
   /** Notes a chain of re-exports cut short, once per file. */
   noteTooDeep(fileName: string): void;
   /** The absolute paths of the files parsed so far. */
@@ -186,6 +188,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     filesWhere: (test) => [...index.files.values()].filter(test).flatMap((f) => parsedFile(f.path) ?? []),
     resolveImport,
     textOf: readProjectFile,
+    indexedFileNames: () => [...index.files.keys()],
     noteTooDeep(fileName) {
       if (tooDeep.has(fileName)) return;
       tooDeep.add(fileName);

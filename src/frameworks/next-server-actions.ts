@@ -1,15 +1,17 @@
 /**
- * Next.js Server Actions: every exported function of a `'use server'` module, and every function whose body
- * starts with `'use server'` (inline actions in components), is a public POST endpoint: anyone can call it
- * with any arguments. Its arguments are client input. next-safe-action clients (`client.use(mw)
- * .inputSchema(schema).action(fn)`) add their middleware and schema. A Next.js middleware counts only when it
- * runs on every path: an action answers on whatever page posts it.
+ * Next.js Server Actions: every export of a `'use server'` module that client code can reach
+ * (server-action-exposure.ts), and every function whose body starts with `'use server'` (inline actions in
+ * components), is a public POST endpoint: anyone can call it with any arguments. Its arguments are client
+ * input. A route file or middleware that starts with `'use server'` is that route, not actions.
+ * next-safe-action clients (`client.use(mw).inputSchema(schema).action(fn)`) add their middleware and schema.
+ * A Next.js middleware counts only when it runs on every path: an action answers on whatever page posts it.
  */
 import ts from '../typescript.cjs';
 import { type FunctionNode, isFunctionNode, unwrap, walk } from '../analysis/ast.js';
 import { type Segment, member } from '../analysis/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { declarationAnchor, moduleExports } from './module-exports.js';
+import { ActionExposure, isServerEntry } from './server-action-exposure.js';
 import { handlerChain } from './nextjs-app.js';
 import { nextMiddlewareLinks, nextMiddlewareRoots } from './nextjs-middleware.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
@@ -30,10 +32,14 @@ export const nextServerActionsFramework: FrameworkPlugin = {
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const layersOf = everyPathMiddleware(context);
+    const exposure = new ActionExposure(context.project);
     for (const sourceFile of context.routeFiles) {
-      const layers = layersOf(context.project.relative(sourceFile.fileName));
+      const relative = context.project.relative(sourceFile.fileName);
+      const layers = layersOf(relative);
       if (hasUseServer(sourceFile.statements)) {
+        if (isServerEntry(relative)) continue;
         for (const exported of moduleExports(sourceFile)) {
+          if (!exposure.isServed(sourceFile.fileName, exported.name)) continue;
           const chain = actionChain(exported.value, context);
           if (chain) routes.push(action(exported.name, exported.anchor, [...layers, ...chain]));
         }
