@@ -1,28 +1,34 @@
 /**
  * Stage 1, discover: the source files under the scanned root.
- * Skips dependencies, build output, declaration files and minified bundles. Never follows symbolic links
- * (a link is noted and skipped, so a link loop or a link to a folder outside the root is never entered), and
- * notes entries with a source name that are not regular files (a FIFO would block a read forever).
+ * Skips only dependencies and version control, what the project's `.gitignore` files exclude, what the user's
+ * ignore globs exclude, build output at a project root (the scanned root or a folder with a package.json or
+ * another project manifest),
+ * declaration files and bundles by name. Every source file skipped is counted by reason. Never follows symbolic
+ * links (a link is noted and skipped, so a link loop or a link to a folder outside the root is never entered),
+ * and notes entries with a source name that are not regular files (a FIFO would block a read forever).
  *
- * The walk is a plain `readdirSync` per folder: the skipped folders are known by name, so only the user's
- * ignore globs need a matcher, and a glob library's per-entry matching cost most of this stage's time.
+ * The walk is a plain `readdirSync` per folder: a glob library's per-entry matching cost most of this stage's time.
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { ScanError } from '../model.js';
+import type { ScanError, SkipReason } from '../model.js';
+import { ancestorGitignores, type GitignoreStack, isGitignored, withGitignore } from './gitignore.js';
+import { PROJECT_MANIFESTS } from './project-root.js';
 import { isWithin, RootGuard } from './root-guard.js';
 import { toPosix } from './source-index.js';
 
 export const SOURCE_EXTENSION = /\.(?:ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 
-/** Folders never entered, wherever they are: dependencies, version control, build and framework output. */
-export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
-  'node_modules',
-  '.git',
+/** Folders never entered, wherever they are: dependencies and version control. */
+export const DEPENDENCY_FOLDERS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+/** Build output, framework output and tool caches: skipped at a project root only, so `app/api/build/` is scanned. */
+export const BUILD_OUTPUT_FOLDERS: ReadonlySet<string> = new Set([
   'dist',
   'build',
   'out',
+  'coverage',
   '.next',
   '.nuxt',
   '.output',
@@ -30,11 +36,24 @@ export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
   '.vercel',
   '.netlify',
   '.turbo',
-  'coverage',
+  '.cache',
+  '.parcel-cache',
+  '.docusaurus',
+  '.expo',
+  '.wrangler',
+  '.vinxi',
+  '.angular',
+  '.serverless',
+  '.yarn',
+  '.pnpm-store',
+  'storybook-static',
 ]);
 
-/** Source names that are generated: declarations and bundles. */
-export const SKIPPED_FILE = /\.d\.(?:ts|mts|cts)$|\.(?:min|bundle)\.js$/;
+/** Source names that are generated: declarations, bundles, Yarn's Plug'n'Play loaders. */
+export const SKIPPED_FILE = /\.d\.(?:ts|mts|cts)$|\.(?:min|bundle)\.js$|^\.pnp\.(?:c?js|loader\.mjs)$/;
+
+/** Entries in skipped folders counted at most, per scan: a huge ignored folder is not walked to the end. */
+const MAX_COUNTED_ENTRIES = 100_000;
 
 /** Glob patterns, relative to `base` (an absolute folder), whose matches are not scanned. */
 export interface IgnoreGlobs {
@@ -42,10 +61,19 @@ export interface IgnoreGlobs {
   patterns: readonly string[];
 }
 
+/** Source files not scanned: one file, or the source files of a folder (`files` of them). */
+export interface SkippedEntry {
+  /** Relative to the root, POSIX separators. */
+  relative: string;
+  reason: SkipReason;
+  files: number;
+}
+
 export interface Discovery {
   /** Absolute paths, sorted. */
   files: string[];
   errors: ScanError[];
+  skipped: SkippedEntry[];
   /** What else the walk saw, so that later stages need not ask the file system again. */
   layout: ProjectLayout;
 }
@@ -57,16 +85,35 @@ export interface ProjectLayout {
 }
 
 const COMPILER_CONFIG_NAMES = new Set(['tsconfig.json', 'jsconfig.json']);
+const MANIFESTS: ReadonlySet<string> = new Set(PROJECT_MANIFESTS);
 
-/** `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's). */
-export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = []): Promise<Discovery> {
+/**
+ * `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's).
+ * `targets`: absolute paths the user named; they and the folders leading to them are never skipped as
+ * build output or as gitignored (scanning `dist/` scans it).
+ */
+export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = [], targets: readonly string[] = []): Promise<Discovery> {
   const guard = new RootGuard(root);
   const errors: ScanError[] = [];
   const files: string[] = [];
+  const skipped: SkippedEntry[] = [];
   const layout: ProjectLayout = { folders: new Set(), compilerConfigs: new Set() };
   const ignored = ignoreMatcher(guard.root, ignore);
+  const named = namedPaths(guard.root, targets);
+  const counter = sourceFileCounter();
 
-  const walk = (folder: string, relativeFolder: string): void => {
+  const skipReason = (entry: Dirent, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): SkipReason | undefined => {
+    const isFolder = entry.isDirectory();
+    if (!named.has(relative)) {
+      if (isFolder && atProjectRoot && BUILD_OUTPUT_FOLDERS.has(entry.name)) return 'build-output';
+      if (isGitignored(gitignores, relative, isFolder)) return 'gitignored';
+    }
+    if (ignored(relative)) return 'ignored';
+    if (!isFolder && SKIPPED_FILE.test(entry.name)) return entry.name.includes('.d.') ? 'declaration' : 'generated';
+    return undefined;
+  };
+
+  const walk = (folder: string, relativeFolder: string, inherited: GitignoreStack): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(folder, { withFileTypes: true });
@@ -75,33 +122,76 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
       return;
     }
     layout.folders.add(folder);
+    const gitignores = entries.some((e) => e.name === '.gitignore') ? withGitignore(inherited, relativeFolder, path.join(folder, '.gitignore')) : inherited;
+    const atProjectRoot = relativeFolder === '' || entries.some((e) => MANIFESTS.has(e.name));
     for (const entry of entries) {
-      // Hidden entries are skipped, as `**` globs do; skipped folder names also cover links with those names.
-      if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
+      // Dependency folder names also cover links with those names.
+      if (DEPENDENCY_FOLDERS.has(entry.name)) continue;
       const file = path.join(folder, entry.name);
       const relative = relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`;
       if (COMPILER_CONFIG_NAMES.has(entry.name)) layout.compilerConfigs.add(file);
-      if (ignored(relative)) continue;
-      if (entry.isDirectory()) {
-        walk(file, relative);
+      const reason = skipReason(entry, relative, atProjectRoot, gitignores);
+      if (reason !== undefined) {
+        const count = entry.isDirectory() ? counter(file) : SOURCE_EXTENSION.test(entry.name) ? 1 : 0;
+        if (count > 0) skipped.push({ relative, reason, files: count });
         continue;
       }
-      const isSource = SOURCE_EXTENSION.test(entry.name) && !SKIPPED_FILE.test(entry.name);
+      if (entry.isDirectory()) {
+        // A named folder the .gitignore files exclude is scanned with only the .gitignore files inside it.
+        walk(file, relative, named.has(relative) && isGitignored(gitignores, relative, true) ? [] : gitignores);
+        continue;
+      }
+      const isSource = SOURCE_EXTENSION.test(entry.name);
       if (entry.isSymbolicLink()) {
         const note = symlinkNote(file, isSource, guard);
         if (note) errors.push({ file: relative, kind: 'symlink', message: note });
+        if (note && isSource) skipped.push({ relative, reason: 'symlink', files: 1 });
       } else if (!isSource) {
         continue;
       } else if (entry.isFile()) {
         files.push(file);
       } else {
         errors.push({ file: relative, kind: 'unreadable', message: `skipped: not a regular file (${specialKind(entry)})` });
+        skipped.push({ relative, reason: 'unreadable', files: 1 });
       }
     }
   };
-  walk(guard.root, '');
+  walk(guard.root, '', ancestorGitignores(guard.root));
   files.sort();
-  return { files, errors, layout };
+  return { files, errors, skipped, layout };
+}
+
+/** The named paths and the folders leading to them, relative to the root. */
+function namedPaths(root: string, targets: readonly string[]): Set<string> {
+  const named = new Set<string>();
+  for (const target of targets) {
+    const relative = toPosix(path.relative(root, path.resolve(target)));
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    const segments = relative.split('/');
+    for (let i = 1; i <= segments.length; i++) named.add(segments.slice(0, i).join('/'));
+  }
+  return named;
+}
+
+/** Counts the source files under a skipped folder by name (nothing is read, no link followed), within one budget per scan. */
+function sourceFileCounter(): (folder: string) => number {
+  let budget = MAX_COUNTED_ENTRIES;
+  const count = (folder: string): number => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return 0;
+    }
+    let found = 0;
+    for (const entry of entries) {
+      if (--budget < 0) break;
+      if (entry.isDirectory() && !DEPENDENCY_FOLDERS.has(entry.name)) found += count(path.join(folder, entry.name));
+      else if (entry.isFile() && SOURCE_EXTENSION.test(entry.name)) found++;
+    }
+    return found;
+  };
+  return count;
 }
 
 /**

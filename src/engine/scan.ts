@@ -12,12 +12,15 @@ import type { Endpoint, Rule, ScanError, ScanResult } from '../model.js';
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/settings.js';
 import { discoveryIgnores } from '../config/ignore.js';
-import { discover } from './discover.js';
-import { effectiveRules, endpointsInFiles, filterFindings } from './filter.js';
+import { discover, SOURCE_EXTENSION } from './discover.js';
+import { effectiveRules, filterFindings } from './filter.js';
 import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
 import type { AnalyzedEndpoint } from './deep-stage.js';
 import { type Concurrency, runDeepStageInParallel } from './parallel.js';
+import { enclosingProjectRoot, rebaser, underScannedPaths, withFilesRebased } from './project-root.js';
+import { hasOnlyItsOwnRoutes } from './route-files.js';
+import { isSkippingError, skippedFileCounts, withMentions } from './skipped-files.js';
 import { toPosix } from './source-index.js';
 import { buildIndex } from './build-index.js';
 import { projectFacts } from '../analysis/project-facts.js';
@@ -56,19 +59,27 @@ export class ScanUsageError extends Error {}
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = scanRoot(options.paths);
+  const projectRoot = enclosingProjectRoot(root);
+  const targets = (options.paths.length ? options.paths : ['.']).map((p) => path.resolve(p));
+  const scanned = underScannedPaths(targets);
+  const fromProject = (relative: string) => path.join(projectRoot, relative);
+  const rebase = rebaser(projectRoot, root);
   const rules = options.rules ?? RULES;
 
   const configIgnores = options.config?.ignore.length ? [discoveryIgnores(options.config.ignore, path.resolve(options.config.baseDir))] : [];
-  const ignores = [...(options.ignore ?? []), ...configIgnores];
-  const discovery = withinPaths(await discover(root, ignores), options.paths, root);
-  const index = buildIndex(root, discovery.files, discovery.layout);
-  const errors: ScanError[] = [...discovery.errors, ...index.errors];
-  const progress: ScanProgress = { filesIndexed: discovery.files.length, filesAnalysed: 0, routesAnalysed: 0 };
+  const ignores = [...(options.ignore?.length ? [{ base: root, patterns: options.ignore }] : []), ...configIgnores];
+  const discovery = await discover(projectRoot, ignores, targets);
+  const index = buildIndex(projectRoot, discovery.files, discovery.layout);
+  const scannedFiles = discovery.files.filter(scanned);
+  const fileProblems = [...discovery.errors, ...index.errors].filter((e) => e.file === undefined || scanned(fromProject(e.file)));
+  const errors: ScanError[] = fileProblems.map((e) => withFilesRebased(index.skipped.size > 0 ? withMentions(e, projectRoot) : e, rebase));
+  const progress: ScanProgress = { filesIndexed: scannedFiles.length, filesAnalysed: 0, routesAnalysed: 0 };
   options.onProgress?.(progress);
 
   let endpoints: Endpoint[] = [];
   let analyzedFiles = 0;
-  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes);
+  // Outside the scanned paths, only the files that may mount or guard the routes inside them are analysed.
+  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes && (scanned(f.path) || !hasOnlyItsOwnRoutes(f)));
   if (routeFiles.length > 0) {
     progress.filesAnalysed = routeFiles.length;
     options.onProgress?.(progress);
@@ -77,28 +88,48 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       progress.routesAnalysed++;
       options.onProgress?.(progress);
     });
-    errors.push(...deep.errors);
-    endpoints = withIds(deep.endpoints);
+    errors.push(...withFilesRebased(deep.errors, rebase));
+    endpoints = withIds(withFilesRebased(reportedEndpoints(deep.endpoints, discovery.files, scanned, fromProject), rebase));
     analyzedFiles = deep.parsedFiles.length;
   }
-  // An ignored file may still be parsed as a helper of another file; its own routes are not reported.
-  if (ignores.length > 0) endpoints = endpointsInFiles(endpoints, discovery.files, root);
 
   const texts = new FileTexts(root);
   markDeclaredPublic(endpoints, texts, options.config?.publicRoutes);
   const enabledRules = effectiveRules(rules, options.config?.rules);
   const facts = projectFacts(index, (file) => toPosix(path.relative(root, file)));
+  facts.exposedKeys = facts.exposedKeys.filter((key) => scanned(path.join(root, key.location.file)));
   const findings = applySuppressions(filterFindings(applyRules(endpoints, facts, rules, texts), enabledRules), endpoints, texts);
-  errors.push(...reasonlessSuppressions(index.files.values()));
+  errors.push(...reasonlessSuppressions([...index.files.values()].filter((f) => scanned(f.path))).map((e) => withFilesRebased(e, rebase)));
+  const skippedFiles = skippedFileCounts(
+    discovery.skipped.filter((entry) => scanned(fromProject(entry.relative))),
+    fileProblems.filter((e) => e.file !== undefined && index.skipped.has(fromProject(e.file)) && isSkippingError(e)),
+  );
   return {
     tool: TOOL,
     root,
     endpoints,
     findings,
     errors: errors.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
-    stats: { files: discovery.files.length, analyzedFiles, durationMs: Math.round(performance.now() - started) },
+    stats: { files: scannedFiles.length, analyzedFiles, skippedFiles, durationMs: Math.round(performance.now() - started) },
     rules: enabledRules,
   };
+}
+
+/**
+ * The endpoints to report: declared under the scanned paths, in a discovered file. A file the user or the
+ * project's .gitignore excludes may still be parsed as a helper of another file; its own routes are not reported.
+ */
+function reportedEndpoints(
+  endpoints: AnalyzedEndpoint[],
+  discovered: readonly string[],
+  scanned: (file: string) => boolean,
+  fromProject: (relative: string) => string,
+): AnalyzedEndpoint[] {
+  const files = new Set(discovered);
+  return endpoints.filter((endpoint) => {
+    const file = fromProject(endpoint.location.file);
+    return scanned(file) && (files.has(file) || !SOURCE_EXTENSION.test(file));
+  });
 }
 
 /** The folder reports are relative to: the common parent of the scanned paths. */
@@ -113,18 +144,6 @@ export function scanRoot(paths: string[]): string {
     while (!(dir === common || dir.startsWith(common + path.sep))) common = path.dirname(common);
   }
   return common;
-}
-
-/** Several paths are scanned from their common folder: keep only what lies under one of them. */
-function withinPaths(discovery: Awaited<ReturnType<typeof discover>>, paths: string[], root: string): Awaited<ReturnType<typeof discover>> {
-  const targets = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
-  if (targets.some((t) => t === root)) return discovery;
-  const inside = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
-  return {
-    ...discovery,
-    files: discovery.files.filter(inside),
-    errors: discovery.errors.filter((e) => e.file === undefined || inside(path.join(root, e.file))),
-  };
 }
 
 function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
