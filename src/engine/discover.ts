@@ -87,19 +87,24 @@ export interface ProjectLayout {
 const COMPILER_CONFIG_NAMES = new Set(['tsconfig.json', 'jsconfig.json']);
 const MANIFESTS: ReadonlySet<string> = new Set(PROJECT_MANIFESTS);
 
-/**
- * `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's).
- * `targets`: absolute paths the user named; they and the folders leading to them are never skipped as
- * build output or as gitignored (scanning `dist/` scans it).
- */
-export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = [], targets: readonly string[] = []): Promise<Discovery> {
+/** What to walk besides the user's ignore globs. */
+export interface DiscoveryScope {
+  /** Absolute paths the user named: they and the folders leading to them are never skipped as build output or as gitignored (scanning `dist/` scans it). */
+  targets?: readonly string[];
+  /** Absolute folders to walk (the projects of the named paths); the whole root when absent. */
+  within?: readonly string[];
+}
+
+/** `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's). */
+export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = [], scope: DiscoveryScope = {}): Promise<Discovery> {
   const guard = new RootGuard(root);
   const errors: ScanError[] = [];
   const files: string[] = [];
   const skipped: SkippedEntry[] = [];
   const layout: ProjectLayout = { folders: new Set(), compilerConfigs: new Set() };
   const ignored = ignoreMatcher(guard.root, ignore);
-  const named = namedPaths(guard.root, targets);
+  const named = namedPaths(guard.root, scope.targets ?? []);
+  const inScope = scopeTest(guard.root, scope.within);
   const counter = sourceFileCounter();
 
   const skipReason = (entry: Dirent, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): SkipReason | undefined => {
@@ -129,6 +134,8 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
       if (DEPENDENCY_FOLDERS.has(entry.name)) continue;
       const file = path.join(folder, entry.name);
       const relative = relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`;
+      const place = inScope(relative);
+      if (place === 'outside' || (place === 'on-the-way' && !entry.isDirectory())) continue;
       if (COMPILER_CONFIG_NAMES.has(entry.name)) layout.compilerConfigs.add(file);
       const reason = skipReason(entry, relative, atProjectRoot, gitignores);
       if (reason !== undefined) {
@@ -163,14 +170,30 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
 
 /** The named paths and the folders leading to them, relative to the root. */
 function namedPaths(root: string, targets: readonly string[]): Set<string> {
-  const named = new Set<string>();
-  for (const target of targets) {
-    const relative = toPosix(path.relative(root, path.resolve(target)));
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
-    const segments = relative.split('/');
-    for (let i = 1; i <= segments.length; i++) named.add(segments.slice(0, i).join('/'));
-  }
-  return named;
+  return new Set(relativePaths(root, targets).flatMap(withAncestors));
+}
+
+/** Whether a path relative to the root is inside one of the folders to walk, on the way to one, or outside them all. */
+function scopeTest(root: string, within: readonly string[] | undefined): (relative: string) => 'inside' | 'on-the-way' | 'outside' {
+  const folders = within === undefined ? [''] : relativePaths(root, within);
+  if (folders.includes('')) return () => 'inside';
+  const onTheWay = new Set(folders.flatMap(withAncestors));
+  return (relative) => {
+    if (folders.some((folder) => relative === folder || relative.startsWith(`${folder}/`))) return 'inside';
+    return onTheWay.has(relative) ? 'on-the-way' : 'outside';
+  };
+}
+
+/** Absolute paths inside the root, relative to it ('' for the root itself). */
+function relativePaths(root: string, paths: readonly string[]): string[] {
+  return paths.map((p) => toPosix(path.relative(root, path.resolve(p)))).filter((relative) => !relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** `a/b/c` → `a`, `a/b`, `a/b/c`. */
+function withAncestors(relative: string): string[] {
+  if (relative === '') return [];
+  const segments = relative.split('/');
+  return segments.map((_, i) => segments.slice(0, i + 1).join('/'));
 }
 
 /** Counts the source files under a skipped folder by name (nothing is read, no link followed), within one budget per scan. */

@@ -3,7 +3,7 @@
  * tsconfig, middleware and framework layout sit above the scanned path. The analysis runs from the enclosing
  * project root and reports only what lies under the scanned paths, with paths relative to the scanned folder.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isWithin } from './root-guard.js';
 import { toPosix } from './source-index.js';
@@ -31,6 +31,28 @@ export function enclosingProjectRoot(folder: string): string {
     const parent = path.dirname(current);
     if (parent === current) return path.resolve(folder);
     current = parent;
+  }
+}
+
+/**
+ * The folder a scan is analysed from, and the projects in it to read: the project of each scanned path (its
+ * enclosing project root). The folder is the scanned folder when every such project lies inside it, otherwise
+ * the folder that holds them.
+ */
+export function analysisScope(scannedRoot: string, targets: readonly string[]): { root: string; projects: string[] } {
+  const projects = targets.map((target) => enclosingProjectRoot(isFolder(target) ? target : path.dirname(target)));
+  let root = scannedRoot;
+  for (const project of projects) {
+    while (!isWithin(root, project)) root = path.dirname(root);
+  }
+  return { root, projects };
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
   }
 }
 

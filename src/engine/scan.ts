@@ -18,7 +18,7 @@ import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
 import type { AnalyzedEndpoint } from './deep-stage.js';
 import { type Concurrency, runDeepStageInParallel } from './parallel.js';
-import { enclosingProjectRoot, rebaser, underScannedPaths, withFilesRebased } from './project-root.js';
+import { analysisScope, rebaser, underScannedPaths, withFilesRebased } from './project-root.js';
 import { hasOnlyItsOwnRoutes } from './route-files.js';
 import { isSkippingError, skippedFileCounts, withMentions } from './skipped-files.js';
 import { toPosix } from './source-index.js';
@@ -59,8 +59,8 @@ export class ScanUsageError extends Error {}
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = scanRoot(options.paths);
-  const projectRoot = enclosingProjectRoot(root);
   const targets = (options.paths.length ? options.paths : ['.']).map((p) => path.resolve(p));
+  const { root: projectRoot, projects } = analysisScope(root, targets);
   const scanned = underScannedPaths(targets);
   const fromProject = (relative: string) => path.join(projectRoot, relative);
   const rebase = rebaser(projectRoot, root);
@@ -68,7 +68,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   const configIgnores = options.config?.ignore.length ? [discoveryIgnores(options.config.ignore, path.resolve(options.config.baseDir))] : [];
   const ignores = [...(options.ignore?.length ? [{ base: root, patterns: options.ignore }] : []), ...configIgnores];
-  const discovery = await discover(projectRoot, ignores, targets);
+  const discovery = await discover(projectRoot, ignores, { targets, within: projects });
   const index = buildIndex(projectRoot, discovery.files, discovery.layout);
   const scannedFiles = discovery.files.filter(scanned);
   const fileProblems = [...discovery.errors, ...index.errors].filter((e) => e.file === undefined || scanned(fromProject(e.file)));

@@ -100,7 +100,7 @@ describe('discover', () => {
 
   it('never skips a named path as build output or gitignored: scanning dist/ scans it', async () => {
     const root = makeProject({ '.gitignore': 'dist/\n', 'dist/server.js': '', 'build/x.js': '' }, false);
-    expect((await discover(root, [], [path.join(root, 'dist')])).files.map((file) => path.relative(root, file))).toEqual([path.join('dist', 'server.js')]);
+    expect((await discover(root, [], { targets: [path.join(root, 'dist')] })).files.map((file) => path.relative(root, file))).toEqual([path.join('dist', 'server.js')]);
   });
 
   it('ignore globs relative to the root skip files and whole folders', async () => {
