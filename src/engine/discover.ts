@@ -135,8 +135,10 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
       const file = path.join(folder, entry.name);
       const relative = relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`;
       const place = inScope(relative);
-      if (place === 'outside' || (place === 'on-the-way' && !entry.isDirectory())) continue;
+      if (place === 'outside') continue;
+      // A tsconfig on the way to a project may be the one its files use (module resolution looks upwards).
       if (COMPILER_CONFIG_NAMES.has(entry.name)) layout.compilerConfigs.add(file);
+      if (place === 'on-the-way' && !entry.isDirectory()) continue;
       const reason = skipReason(entry, relative, atProjectRoot, gitignores);
       if (reason !== undefined) {
         const count = entry.isDirectory() ? counter(file) : SOURCE_EXTENSION.test(entry.name) ? 1 : 0;

@@ -3,9 +3,10 @@
  * file overrides a shallower one, and the files between the repository's top level and the scanned root apply
  * too. Matched with `ignore`, the gitignore matcher ESLint and globby use.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readRegularFile } from './read-regular.js';
 
 /** A `.gitignore` larger than this is not read: real ones are a few kilobytes. */
 const MAX_GITIGNORE_BYTES = 256 * 1024;
@@ -54,21 +55,6 @@ export function isGitignored(stack: GitignoreStack, relative: string, isFolder: 
 
 /** A `.gitignore`'s patterns; undefined when it is missing, not a regular file (never follows a link), or too large. */
 function readGitignore(file: string): Ignore | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > MAX_GITIGNORE_BYTES) return undefined;
-    const buffer = Buffer.alloc(stats.size);
-    const length = readSync(fd, buffer, 0, stats.size, 0);
-    return ignore().add(buffer.subarray(0, length).toString('utf8'));
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const read = readRegularFile(file, MAX_GITIGNORE_BYTES);
+  return read === undefined || read.size > MAX_GITIGNORE_BYTES ? undefined : ignore().add(read.bytes.toString('utf8'));
 }

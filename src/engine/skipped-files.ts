@@ -3,12 +3,12 @@
  * their content (minified, too large) that mention a route or an AI SDK are marked, so the report can say that
  * an endpoint may have gone unanalysed instead of staying silent about it.
  */
-import { closeSync, constants, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanError, SkippedFileMention, SkipReason } from '../model.js';
 import type { SkippedEntry } from './discover.js';
 import { indexedFile } from './build-index.js';
 import { MAX_FILE_BYTES } from './file-limits.js';
+import { readRegularFile } from './read-regular.js';
 
 /** Index problems that mean the file was not analysed at all, and the reason they count under. */
 const SKIPPING_KINDS: Partial<Record<ScanError['kind'], SkipReason>> = {
@@ -43,28 +43,9 @@ export function isSkippingError(error: ScanError): boolean {
 export function withMentions(error: ScanError, root: string): ScanError {
   if (error.file === undefined || (error.kind !== 'minified' && error.kind !== 'too-large')) return error;
   const absolute = path.join(root, error.file);
-  const text = readPrefix(absolute);
-  if (text === undefined) return error;
-  const indexed = indexedFile(absolute, error.file, text);
+  const read = readRegularFile(absolute, MAX_FILE_BYTES);
+  if (read === undefined) return error;
+  const indexed = indexedFile(absolute, error.file, read.bytes.toString('utf8'));
   const mentions: SkippedFileMention[] = [...(indexed.mentionsRoutes ? ['route' as const] : []), ...(indexed.mentionsAi ? ['ai-sdk' as const] : [])];
   return mentions.length > 0 ? { ...error, mentions } : error;
-}
-
-/** The first `MAX_FILE_BYTES` of a regular file, never following a link or blocking on a special file. */
-function readPrefix(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return undefined;
-  }
-  try {
-    const buffer = Buffer.alloc(MAX_FILE_BYTES);
-    const length = readSync(fd, buffer, 0, MAX_FILE_BYTES, 0);
-    return buffer.subarray(0, length).toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
