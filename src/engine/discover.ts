@@ -97,77 +97,91 @@ export interface DiscoveryScope {
 
 /** `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's). */
 export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = [], scope: DiscoveryScope = {}): Promise<Discovery> {
-  const guard = new RootGuard(root);
-  const errors: ScanError[] = [];
-  const files: string[] = [];
-  const skipped: SkippedEntry[] = [];
-  const layout: ProjectLayout = { folders: new Set(), compilerConfigs: new Set() };
-  const ignored = ignoreMatcher(guard.root, ignore);
-  const named = namedPaths(guard.root, scope.targets ?? []);
-  const inScope = scopeTest(guard.root, scope.within);
-  const counter = sourceFileCounter();
+  const walk = new Walk(new RootGuard(root), ignore, scope);
+  walk.folder(walk.guard.root, '', ancestorGitignores(walk.guard.root));
+  walk.found.files.sort();
+  return walk.found;
+}
 
-  const skipReason = (entry: Dirent, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): SkipReason | undefined => {
-    const isFolder = entry.isDirectory();
-    if (!named.has(relative)) {
-      if (isFolder && atProjectRoot && BUILD_OUTPUT_FOLDERS.has(entry.name)) return 'build-output';
-      if (isGitignored(gitignores, relative, isFolder)) return 'gitignored';
-    }
-    if (ignored(relative)) return 'ignored';
-    if (!isFolder && SKIPPED_FILE.test(entry.name)) return entry.name.includes('.d.') ? 'declaration' : 'generated';
-    return undefined;
-  };
+/** One discovery walk: what it has found so far, and the tests each entry goes through. */
+class Walk {
+  readonly found: Discovery = { files: [], errors: [], skipped: [], layout: { folders: new Set(), compilerConfigs: new Set() } };
+  private readonly ignored: (relative: string) => boolean;
+  private readonly named: Set<string>;
+  private readonly inScope: ReturnType<typeof scopeTest>;
+  private readonly countSources = sourceFileCounter();
 
-  const walk = (folder: string, relativeFolder: string, inherited: GitignoreStack): void => {
+  constructor(
+    readonly guard: RootGuard,
+    ignore: ReadonlyArray<string | IgnoreGlobs>,
+    scope: DiscoveryScope,
+  ) {
+    this.ignored = ignoreMatcher(guard.root, ignore);
+    this.named = namedPaths(guard.root, scope.targets ?? []);
+    this.inScope = scopeTest(guard.root, scope.within);
+  }
+
+  folder(folder: string, relativeFolder: string, inherited: GitignoreStack): void {
     let entries: Dirent[];
     try {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
-      if (relativeFolder !== '') errors.push({ file: relativeFolder, kind: 'unreadable', message: `folder not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      if (relativeFolder !== '') this.found.errors.push({ file: relativeFolder, kind: 'unreadable', message: `folder not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       return;
     }
-    layout.folders.add(folder);
+    this.found.layout.folders.add(folder);
     const gitignores = entries.some((e) => e.name === '.gitignore') ? withGitignore(inherited, relativeFolder, path.join(folder, '.gitignore')) : inherited;
     const atProjectRoot = relativeFolder === '' || entries.some((e) => MANIFESTS.has(e.name));
     for (const entry of entries) {
       // Dependency folder names also cover links with those names.
       if (DEPENDENCY_FOLDERS.has(entry.name)) continue;
-      const file = path.join(folder, entry.name);
-      const relative = relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`;
-      const place = inScope(relative);
-      if (place === 'outside') continue;
-      // A tsconfig on the way to a project may be the one its files use (module resolution looks upwards).
-      if (COMPILER_CONFIG_NAMES.has(entry.name)) layout.compilerConfigs.add(file);
-      if (place === 'on-the-way' && !entry.isDirectory()) continue;
-      const reason = skipReason(entry, relative, atProjectRoot, gitignores);
-      if (reason !== undefined) {
-        const count = entry.isDirectory() ? counter(file) : SOURCE_EXTENSION.test(entry.name) ? 1 : 0;
-        if (count > 0) skipped.push({ relative, reason, files: count });
-        continue;
-      }
-      if (entry.isDirectory()) {
-        // A named folder the .gitignore files exclude is scanned with only the .gitignore files inside it.
-        walk(file, relative, named.has(relative) && isGitignored(gitignores, relative, true) ? [] : gitignores);
-        continue;
-      }
-      const isSource = SOURCE_EXTENSION.test(entry.name);
-      if (entry.isSymbolicLink()) {
-        const note = symlinkNote(file, isSource, guard);
-        if (note) errors.push({ file: relative, kind: 'symlink', message: note });
-        if (note && isSource) skipped.push({ relative, reason: 'symlink', files: 1 });
-      } else if (!isSource) {
-        continue;
-      } else if (entry.isFile()) {
-        files.push(file);
-      } else {
-        errors.push({ file: relative, kind: 'unreadable', message: `skipped: not a regular file (${specialKind(entry)})` });
-        skipped.push({ relative, reason: 'unreadable', files: 1 });
-      }
+      this.entry(entry, path.join(folder, entry.name), relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`, atProjectRoot, gitignores);
     }
-  };
-  walk(guard.root, '', ancestorGitignores(guard.root));
-  files.sort();
-  return { files, errors, skipped, layout };
+  }
+
+  private entry(entry: Dirent, file: string, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): void {
+    const place = this.inScope(relative);
+    if (place === 'outside') return;
+    // A tsconfig on the way to a project may be the one its files use (module resolution looks upwards).
+    if (COMPILER_CONFIG_NAMES.has(entry.name)) this.found.layout.compilerConfigs.add(file);
+    if (place === 'on-the-way' && !entry.isDirectory()) return;
+    const reason = this.skipReason(entry, relative, atProjectRoot, gitignores);
+    if (reason !== undefined) {
+      const count = entry.isDirectory() ? this.countSources(file) : SOURCE_EXTENSION.test(entry.name) ? 1 : 0;
+      if (count > 0) this.found.skipped.push({ relative, reason, files: count });
+    } else if (entry.isDirectory()) {
+      // A named folder the .gitignore files exclude is scanned with only the .gitignore files inside it.
+      this.folder(file, relative, this.named.has(relative) && isGitignored(gitignores, relative, true) ? [] : gitignores);
+    } else {
+      this.file(entry, file, relative);
+    }
+  }
+
+  private skipReason(entry: Dirent, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): SkipReason | undefined {
+    const isFolder = entry.isDirectory();
+    if (!this.named.has(relative)) {
+      if (isFolder && atProjectRoot && BUILD_OUTPUT_FOLDERS.has(entry.name)) return 'build-output';
+      if (isGitignored(gitignores, relative, isFolder)) return 'gitignored';
+    }
+    if (this.ignored(relative)) return 'ignored';
+    if (!isFolder && SKIPPED_FILE.test(entry.name)) return entry.name.includes('.d.') ? 'declaration' : 'generated';
+    return undefined;
+  }
+
+  private file(entry: Dirent, file: string, relative: string): void {
+    const isSource = SOURCE_EXTENSION.test(entry.name);
+    const { errors, skipped } = this.found;
+    if (entry.isSymbolicLink()) {
+      const note = symlinkNote(file, isSource, this.guard);
+      if (note) errors.push({ file: relative, kind: 'symlink', message: note });
+      if (note && isSource) skipped.push({ relative, reason: 'symlink', files: 1 });
+    } else if (isSource && entry.isFile()) {
+      this.found.files.push(file);
+    } else if (isSource) {
+      errors.push({ file: relative, kind: 'unreadable', message: `skipped: not a regular file (${specialKind(entry)})` });
+      skipped.push({ relative, reason: 'unreadable', files: 1 });
+    }
+  }
 }
 
 /** The named paths and the folders leading to them, relative to the root. */
