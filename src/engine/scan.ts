@@ -16,12 +16,12 @@ import { discover, SOURCE_EXTENSION } from './discover.js';
 import { effectiveRules, filterFindings } from './filter.js';
 import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
-import type { AnalyzedEndpoint } from './deep-stage.js';
+import type { AnalyzedEndpoint, DeepStageResult } from './deep-stage.js';
 import { type Concurrency, runDeepStageInParallel } from './parallel.js';
 import { analysisScope, rebaser, underScannedPaths, withFilesRebased } from './project-root.js';
 import { hasOnlyItsOwnRoutes } from './route-files.js';
 import { isSkippingError, skippedFileCounts, withMentions } from './skipped-files.js';
-import { toPosix } from './source-index.js';
+import { type SourceIndex, toPosix } from './source-index.js';
 import { buildIndex } from './build-index.js';
 import { projectFacts } from '../analysis/project-facts.js';
 
@@ -58,40 +58,23 @@ export class ScanUsageError extends Error {}
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const root = scanRoot(options.paths);
-  const targets = (options.paths.length ? options.paths : ['.']).map((p) => path.resolve(p));
-  const { root: projectRoot, projects } = analysisScope(root, targets);
-  const scanned = underScannedPaths(targets);
-  const fromProject = (relative: string) => path.join(projectRoot, relative);
-  const rebase = rebaser(projectRoot, root);
+  const paths = scanPaths(options.paths);
+  const { root, scanned, fromProject, rebase } = paths;
   const rules = options.rules ?? RULES;
 
   const configIgnores = options.config?.ignore.length ? [discoveryIgnores(options.config.ignore, path.resolve(options.config.baseDir))] : [];
   const ignores = [...(options.ignore?.length ? [{ base: root, patterns: options.ignore }] : []), ...configIgnores];
-  const discovery = await discover(projectRoot, ignores, { targets, within: projects });
-  const index = buildIndex(projectRoot, discovery.files, discovery.layout);
+  const discovery = await discover(paths.projectRoot, ignores, { targets: paths.targets, within: paths.projects });
+  const index = buildIndex(paths.projectRoot, discovery.files, discovery.layout);
   const scannedFiles = discovery.files.filter(scanned);
   const fileProblems = [...discovery.errors, ...index.errors].filter((e) => e.file === undefined || scanned(fromProject(e.file)));
-  const errors: ScanError[] = fileProblems.map((e) => withFilesRebased(index.skipped.size > 0 ? withMentions(e, projectRoot) : e, rebase));
+  const errors: ScanError[] = fileProblems.map((e) => withFilesRebased(index.skipped.size > 0 ? withMentions(e, paths.projectRoot) : e, rebase));
   const progress: ScanProgress = { filesIndexed: scannedFiles.length, filesAnalysed: 0, routesAnalysed: 0 };
   options.onProgress?.(progress);
 
-  let endpoints: Endpoint[] = [];
-  let analyzedFiles = 0;
-  // Outside the scanned paths, only the files that may mount or guard the routes inside them are analysed.
-  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes && (scanned(f.path) || !hasOnlyItsOwnRoutes(f)));
-  if (routeFiles.length > 0) {
-    progress.filesAnalysed = routeFiles.length;
-    options.onProgress?.(progress);
-    const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
-    const deep = await runDeepStageInParallel(index, routeFiles, custom, options.concurrency ?? 1, () => {
-      progress.routesAnalysed++;
-      options.onProgress?.(progress);
-    });
-    errors.push(...withFilesRebased(deep.errors, rebase));
-    endpoints = withIds(withFilesRebased(reportedEndpoints(deep.endpoints, discovery.files, scanned, fromProject), rebase));
-    analyzedFiles = deep.parsedFiles.length;
-  }
+  const deep = await analyseRoutes(index, paths, options, progress);
+  errors.push(...withFilesRebased(deep.errors, rebase));
+  const endpoints = withIds(withFilesRebased(reportedEndpoints(deep.endpoints, discovery.files, paths), rebase));
 
   const texts = new FileTexts(root);
   markDeclaredPublic(endpoints, texts, options.config?.publicRoutes);
@@ -110,25 +93,62 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     endpoints,
     findings,
     errors: errors.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
-    stats: { files: scannedFiles.length, analyzedFiles, skippedFiles, durationMs: Math.round(performance.now() - started) },
+    stats: { files: scannedFiles.length, analyzedFiles: deep.parsedFiles.length, skippedFiles, durationMs: Math.round(performance.now() - started) },
     rules: enabledRules,
   };
+}
+
+/** The scanned paths, the project they are analysed in, and the conversions between the two. */
+interface ScanPaths {
+  /** The folder reports are relative to. */
+  root: string;
+  targets: string[];
+  /** The folder the analysis runs from, and the projects in it that are read. */
+  projectRoot: string;
+  projects: string[];
+  scanned: (file: string) => boolean;
+  fromProject: (relative: string) => string;
+  /** A path relative to the project root, made relative to the scanned root. */
+  rebase: (relative: string) => string;
+}
+
+function scanPaths(paths: string[]): ScanPaths {
+  const root = scanRoot(paths);
+  const targets = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
+  const { root: projectRoot, projects } = analysisScope(root, targets);
+  return {
+    root,
+    targets,
+    projectRoot,
+    projects,
+    scanned: underScannedPaths(targets),
+    fromProject: (relative) => path.join(projectRoot, relative),
+    rebase: rebaser(projectRoot, root),
+  };
+}
+
+/** The deep stage on the route files under the scanned paths and, outside them, those that may mount or guard them. */
+async function analyseRoutes(index: SourceIndex, paths: ScanPaths, options: ScanOptions, progress: ScanProgress): Promise<DeepStageResult> {
+  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes && (paths.scanned(f.path) || !hasOnlyItsOwnRoutes(f)));
+  if (routeFiles.length === 0) return { endpoints: [], errors: [], parsedFiles: [] };
+  progress.filesAnalysed = routeFiles.length;
+  options.onProgress?.(progress);
+  const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
+  return runDeepStageInParallel(index, routeFiles, custom, options.concurrency ?? 1, () => {
+    progress.routesAnalysed++;
+    options.onProgress?.(progress);
+  });
 }
 
 /**
  * The endpoints to report: declared under the scanned paths, in a discovered file. A file the user or the
  * project's .gitignore excludes may still be parsed as a helper of another file; its own routes are not reported.
  */
-function reportedEndpoints(
-  endpoints: AnalyzedEndpoint[],
-  discovered: readonly string[],
-  scanned: (file: string) => boolean,
-  fromProject: (relative: string) => string,
-): AnalyzedEndpoint[] {
+function reportedEndpoints(endpoints: AnalyzedEndpoint[], discovered: readonly string[], paths: ScanPaths): AnalyzedEndpoint[] {
   const files = new Set(discovered);
   return endpoints.filter((endpoint) => {
-    const file = fromProject(endpoint.location.file);
-    return scanned(file) && (files.has(file) || !SOURCE_EXTENSION.test(file));
+    const file = paths.fromProject(endpoint.location.file);
+    return paths.scanned(file) && (files.has(file) || !SOURCE_EXTENSION.test(file));
   });
 }
 
