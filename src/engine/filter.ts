@@ -3,7 +3,7 @@
  * and of the rule list; severity overrides change both, so every reporter (SARIF's rule levels included) and
  * the exit code see the project's severities.
  */
-import type { Endpoint, Finding, Rule, RuleMeta } from '../model.js';
+import type { Finding, Rule, RuleMeta } from '../model.js';
 import type { RuleSetting } from '../config/settings.js';
 
 export type RuleSettings = Readonly<Record<string, RuleSetting>>;
