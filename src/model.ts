@@ -213,13 +213,35 @@ export interface ScanError {
     | 'suppression'
     | 'internal';
   message: string;
+  /**
+   * For a source file that was skipped (minified, too large): what its text mentions that could make it an
+   * entry point, so the report can say that routes may have gone unanalysed.
+   */
+  mentions?: SkippedFileMention[];
 }
+
+export type SkippedFileMention = 'route' | 'ai-sdk';
+
+/** Why a source file was not analysed. */
+export type SkipReason =
+  | 'gitignored'
+  | 'build-output'
+  | 'ignored'
+  | 'declaration'
+  | 'generated'
+  | 'minified'
+  | 'too-large'
+  | 'binary'
+  | 'unreadable'
+  | 'symlink';
 
 export interface ScanStats {
   /** Source files discovered. */
   files: number;
   /** Files that went through the deep (AST) stage. */
   analyzedFiles: number;
+  /** Source files under the scanned paths that were not analysed, by reason (reasons with none are left out). */
+  skippedFiles?: Partial<Record<SkipReason, number>>;
   durationMs: number;
 }
 

@@ -75,6 +75,8 @@ export class CallContext {
 
 const VALIDATOR_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateSync', 'cast']);
 const MAX_DEPTH = 40;
+/** `=`, and the logical assignments that set a variable only once (`??=`, `||=`). */
+const ASSIGNMENTS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken]);
 
 export const member = (name: string): Segment => ({ kind: 'member', name });
 
@@ -124,6 +126,7 @@ export class Resolver {
   }
 
   private readonly declarations = new WeakMap<ts.Node, ts.Declaration | null>();
+  private readonly assignedValues = new WeakMap<ts.VariableDeclaration, ts.Expression | null>();
 
   private findDeclaration(identifier: ts.Node): ts.Declaration | undefined {
     return this.bindings.declarationOf(identifier);
@@ -386,27 +389,25 @@ export class Resolver {
     return this.bindings.exportOf(sourceFile, name);
   }
 
-  /** The first value assigned to a variable declared without one, in the scope that declares it. */
+  /**
+   * The first value assigned to a variable declared without one (`openai = new OpenAI()`, `openai ??= ...`), in
+   * the scope that declares it. Found in the syntax tree, however the assignment is spaced; remembered per variable.
+   */
   private assignedValue(declaration: ts.VariableDeclaration): ts.Expression | undefined {
+    if (this.assignedValues.has(declaration)) return this.assignedValues.get(declaration) ?? undefined;
     const name = (declaration.name as ts.Identifier).text;
     const scope = declaration.parent.parent.parent; // declaration list → statement → block or source file
-    if (!scope || !scope.getText().includes(`${name} =`)) return undefined;
     let found: ts.Expression | undefined;
     const visit = (node: ts.Node): void => {
       if (found) return;
-      if (
-        ts.isBinaryExpression(node) &&
-        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-        ts.isIdentifier(node.left) &&
-        node.left.text === name &&
-        this.declarationOf(node.left) === declaration
-      ) {
+      if (ts.isBinaryExpression(node) && ASSIGNMENTS.has(node.operatorToken.kind) && ts.isIdentifier(node.left) && node.left.text === name && this.declarationOf(node.left) === declaration) {
         found = node.right;
         return;
       }
       ts.forEachChild(node, visit);
     };
-    ts.forEachChild(scope, visit);
+    if (scope) ts.forEachChild(scope, visit);
+    this.assignedValues.set(declaration, found ?? null);
     return found;
   }
 

@@ -1,28 +1,34 @@
 /**
  * Stage 1, discover: the source files under the scanned root.
- * Skips dependencies, build output, declaration files and minified bundles. Never follows symbolic links
- * (a link is noted and skipped, so a link loop or a link to a folder outside the root is never entered), and
- * notes entries with a source name that are not regular files (a FIFO would block a read forever).
+ * Skips only dependencies and version control, what the project's `.gitignore` files exclude, what the user's
+ * ignore globs exclude, build output at a project root (the scanned root or a folder with a package.json or
+ * another project manifest),
+ * declaration files and bundles by name. Every source file skipped is counted by reason. Never follows symbolic
+ * links (a link is noted and skipped, so a link loop or a link to a folder outside the root is never entered),
+ * and notes entries with a source name that are not regular files (a FIFO would block a read forever).
  *
- * The walk is a plain `readdirSync` per folder: the skipped folders are known by name, so only the user's
- * ignore globs need a matcher, and a glob library's per-entry matching cost most of this stage's time.
+ * The walk is a plain `readdirSync` per folder: a glob library's per-entry matching cost most of this stage's time.
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { ScanError } from '../model.js';
+import type { ScanError, SkipReason } from '../model.js';
+import { ancestorGitignores, type GitignoreStack, isGitignored, withGitignore } from './gitignore.js';
+import { PROJECT_MANIFESTS } from './project-root.js';
 import { isWithin, RootGuard } from './root-guard.js';
 import { toPosix } from './source-index.js';
 
 export const SOURCE_EXTENSION = /\.(?:ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 
-/** Folders never entered, wherever they are: dependencies, version control, build and framework output. */
-export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
-  'node_modules',
-  '.git',
+/** Folders never entered, wherever they are: dependencies and version control. */
+export const DEPENDENCY_FOLDERS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+/** Build output, framework output and tool caches: skipped at a project root only, so `app/api/build/` is scanned. */
+export const BUILD_OUTPUT_FOLDERS: ReadonlySet<string> = new Set([
   'dist',
   'build',
   'out',
+  'coverage',
   '.next',
   '.nuxt',
   '.output',
@@ -30,11 +36,24 @@ export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
   '.vercel',
   '.netlify',
   '.turbo',
-  'coverage',
+  '.cache',
+  '.parcel-cache',
+  '.docusaurus',
+  '.expo',
+  '.wrangler',
+  '.vinxi',
+  '.angular',
+  '.serverless',
+  '.yarn',
+  '.pnpm-store',
+  'storybook-static',
 ]);
 
-/** Source names that are generated: declarations and bundles. */
-export const SKIPPED_FILE = /\.d\.(?:ts|mts|cts)$|\.(?:min|bundle)\.js$/;
+/** Source names that are generated: declarations, bundles, Yarn's Plug'n'Play loaders. */
+export const SKIPPED_FILE = /\.d\.(?:ts|mts|cts)$|\.(?:min|bundle)\.js$|^\.pnp\.(?:c?js|loader\.mjs)$/;
+
+/** Entries in skipped folders counted at most, per scan: a huge ignored folder is not walked to the end. */
+const MAX_COUNTED_ENTRIES = 100_000;
 
 /** Glob patterns, relative to `base` (an absolute folder), whose matches are not scanned. */
 export interface IgnoreGlobs {
@@ -42,10 +61,19 @@ export interface IgnoreGlobs {
   patterns: readonly string[];
 }
 
+/** Source files not scanned: one file, or the source files of a folder (`files` of them). */
+export interface SkippedEntry {
+  /** Relative to the root, POSIX separators. */
+  relative: string;
+  reason: SkipReason;
+  files: number;
+}
+
 export interface Discovery {
   /** Absolute paths, sorted. */
   files: string[];
   errors: ScanError[];
+  skipped: SkippedEntry[];
   /** What else the walk saw, so that later stages need not ask the file system again. */
   layout: ProjectLayout;
 }
@@ -57,51 +85,152 @@ export interface ProjectLayout {
 }
 
 const COMPILER_CONFIG_NAMES = new Set(['tsconfig.json', 'jsconfig.json']);
+const MANIFESTS: ReadonlySet<string> = new Set(PROJECT_MANIFESTS);
+
+/** What to walk besides the user's ignore globs. */
+export interface DiscoveryScope {
+  /** Absolute paths the user named: they and the folders leading to them are never skipped as build output or as gitignored (scanning `dist/` scans it). */
+  targets?: readonly string[];
+  /** Absolute folders to walk (the projects of the named paths); the whole root when absent. */
+  within?: readonly string[];
+}
 
 /** `ignore`: globs relative to the root, or sets of globs relative to another folder (a config file's). */
-export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = []): Promise<Discovery> {
-  const guard = new RootGuard(root);
-  const errors: ScanError[] = [];
-  const files: string[] = [];
-  const layout: ProjectLayout = { folders: new Set(), compilerConfigs: new Set() };
-  const ignored = ignoreMatcher(guard.root, ignore);
+export async function discover(root: string, ignore: ReadonlyArray<string | IgnoreGlobs> = [], scope: DiscoveryScope = {}): Promise<Discovery> {
+  const walk = new Walk(new RootGuard(root), ignore, scope);
+  walk.folder(walk.guard.root, '', ancestorGitignores(walk.guard.root));
+  walk.found.files.sort();
+  return walk.found;
+}
 
-  const walk = (folder: string, relativeFolder: string): void => {
+/** One discovery walk: what it has found so far, and the tests each entry goes through. */
+class Walk {
+  readonly found: Discovery = { files: [], errors: [], skipped: [], layout: { folders: new Set(), compilerConfigs: new Set() } };
+  private readonly ignored: (relative: string) => boolean;
+  private readonly named: Set<string>;
+  private readonly inScope: ReturnType<typeof scopeTest>;
+  private readonly countSources = sourceFileCounter();
+
+  constructor(
+    readonly guard: RootGuard,
+    ignore: ReadonlyArray<string | IgnoreGlobs>,
+    scope: DiscoveryScope,
+  ) {
+    this.ignored = ignoreMatcher(guard.root, ignore);
+    this.named = namedPaths(guard.root, scope.targets ?? []);
+    this.inScope = scopeTest(guard.root, scope.within);
+  }
+
+  folder(folder: string, relativeFolder: string, inherited: GitignoreStack): void {
     let entries: Dirent[];
     try {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
-      if (relativeFolder !== '') errors.push({ file: relativeFolder, kind: 'unreadable', message: `folder not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      if (relativeFolder !== '') this.found.errors.push({ file: relativeFolder, kind: 'unreadable', message: `folder not read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       return;
     }
-    layout.folders.add(folder);
+    this.found.layout.folders.add(folder);
+    const gitignores = entries.some((e) => e.name === '.gitignore') ? withGitignore(inherited, relativeFolder, path.join(folder, '.gitignore')) : inherited;
+    const atProjectRoot = relativeFolder === '' || entries.some((e) => MANIFESTS.has(e.name));
     for (const entry of entries) {
-      // Hidden entries are skipped, as `**` globs do; skipped folder names also cover links with those names.
-      if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
-      const file = path.join(folder, entry.name);
-      const relative = relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`;
-      if (COMPILER_CONFIG_NAMES.has(entry.name)) layout.compilerConfigs.add(file);
-      if (ignored(relative)) continue;
-      if (entry.isDirectory()) {
-        walk(file, relative);
-        continue;
-      }
-      const isSource = SOURCE_EXTENSION.test(entry.name) && !SKIPPED_FILE.test(entry.name);
-      if (entry.isSymbolicLink()) {
-        const note = symlinkNote(file, isSource, guard);
-        if (note) errors.push({ file: relative, kind: 'symlink', message: note });
-      } else if (!isSource) {
-        continue;
-      } else if (entry.isFile()) {
-        files.push(file);
-      } else {
-        errors.push({ file: relative, kind: 'unreadable', message: `skipped: not a regular file (${specialKind(entry)})` });
-      }
+      // Dependency folder names also cover links with those names.
+      if (DEPENDENCY_FOLDERS.has(entry.name)) continue;
+      this.entry(entry, path.join(folder, entry.name), relativeFolder === '' ? entry.name : `${relativeFolder}/${entry.name}`, atProjectRoot, gitignores);
     }
+  }
+
+  private entry(entry: Dirent, file: string, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): void {
+    const place = this.inScope(relative);
+    if (place === 'outside') return;
+    // A tsconfig on the way to a project may be the one its files use (module resolution looks upwards).
+    if (COMPILER_CONFIG_NAMES.has(entry.name)) this.found.layout.compilerConfigs.add(file);
+    if (place === 'on-the-way' && !entry.isDirectory()) return;
+    const reason = this.skipReason(entry, relative, atProjectRoot, gitignores);
+    if (reason !== undefined) {
+      const count = entry.isDirectory() ? this.countSources(file) : SOURCE_EXTENSION.test(entry.name) ? 1 : 0;
+      if (count > 0) this.found.skipped.push({ relative, reason, files: count });
+    } else if (entry.isDirectory()) {
+      // A named folder the .gitignore files exclude is scanned with only the .gitignore files inside it.
+      this.folder(file, relative, this.named.has(relative) && isGitignored(gitignores, relative, true) ? [] : gitignores);
+    } else {
+      this.file(entry, file, relative);
+    }
+  }
+
+  private skipReason(entry: Dirent, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): SkipReason | undefined {
+    const isFolder = entry.isDirectory();
+    if (!this.named.has(relative)) {
+      if (isFolder && atProjectRoot && BUILD_OUTPUT_FOLDERS.has(entry.name)) return 'build-output';
+      if (isGitignored(gitignores, relative, isFolder)) return 'gitignored';
+    }
+    if (this.ignored(relative)) return 'ignored';
+    if (!isFolder && SKIPPED_FILE.test(entry.name)) return entry.name.includes('.d.') ? 'declaration' : 'generated';
+    return undefined;
+  }
+
+  private file(entry: Dirent, file: string, relative: string): void {
+    const isSource = SOURCE_EXTENSION.test(entry.name);
+    const { errors, skipped } = this.found;
+    if (entry.isSymbolicLink()) {
+      const note = symlinkNote(file, isSource, this.guard);
+      if (note) errors.push({ file: relative, kind: 'symlink', message: note });
+      if (note && isSource) skipped.push({ relative, reason: 'symlink', files: 1 });
+    } else if (isSource && entry.isFile()) {
+      this.found.files.push(file);
+    } else if (isSource) {
+      errors.push({ file: relative, kind: 'unreadable', message: `skipped: not a regular file (${specialKind(entry)})` });
+      skipped.push({ relative, reason: 'unreadable', files: 1 });
+    }
+  }
+}
+
+/** The named paths and the folders leading to them, relative to the root. */
+function namedPaths(root: string, targets: readonly string[]): Set<string> {
+  return new Set(relativePaths(root, targets).flatMap(withAncestors));
+}
+
+/** Whether a path relative to the root is inside one of the folders to walk, on the way to one, or outside them all. */
+function scopeTest(root: string, within: readonly string[] | undefined): (relative: string) => 'inside' | 'on-the-way' | 'outside' {
+  const folders = within === undefined ? [''] : relativePaths(root, within);
+  if (folders.includes('')) return () => 'inside';
+  const onTheWay = new Set(folders.flatMap(withAncestors));
+  return (relative) => {
+    if (folders.some((folder) => relative === folder || relative.startsWith(`${folder}/`))) return 'inside';
+    return onTheWay.has(relative) ? 'on-the-way' : 'outside';
   };
-  walk(guard.root, '');
-  files.sort();
-  return { files, errors, layout };
+}
+
+/** Absolute paths inside the root, relative to it ('' for the root itself). */
+function relativePaths(root: string, paths: readonly string[]): string[] {
+  return paths.map((p) => toPosix(path.relative(root, path.resolve(p)))).filter((relative) => !relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** `a/b/c` → `a`, `a/b`, `a/b/c`. */
+function withAncestors(relative: string): string[] {
+  if (relative === '') return [];
+  const segments = relative.split('/');
+  return segments.map((_, i) => segments.slice(0, i + 1).join('/'));
+}
+
+/** Counts the source files under a skipped folder by name (nothing is read, no link followed), within one budget per scan. */
+function sourceFileCounter(): (folder: string) => number {
+  let budget = MAX_COUNTED_ENTRIES;
+  const count = (folder: string): number => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return 0;
+    }
+    let found = 0;
+    for (const entry of entries) {
+      if (--budget < 0) break;
+      if (entry.isDirectory() && !DEPENDENCY_FOLDERS.has(entry.name)) found += count(path.join(folder, entry.name));
+      else if (entry.isFile() && SOURCE_EXTENSION.test(entry.name)) found++;
+    }
+    return found;
+  };
+  return count;
 }
 
 /**

@@ -1,10 +1,9 @@
 /**
  * Stage 9, filter: the project's settings applied to the results. Rules turned off drop out of the findings
  * and of the rule list; severity overrides change both, so every reporter (SARIF's rule levels included) and
- * the exit code see the project's severities. Routes declared in ignored files are left out.
+ * the exit code see the project's severities.
  */
-import path from 'node:path';
-import type { Endpoint, Finding, Rule, RuleMeta } from '../model.js';
+import type { Finding, Rule, RuleMeta } from '../model.js';
 import type { RuleSetting } from '../config/settings.js';
 
 export type RuleSettings = Readonly<Record<string, RuleSetting>>;
@@ -30,10 +29,4 @@ export function filterFindings(findings: readonly Finding[], enabled: readonly R
     kept.push(severity === finding.severity ? finding : { ...finding, severity });
   }
   return kept;
-}
-
-/** Endpoints declared in one of `files` (absolute paths): routes in ignored files drop out. */
-export function endpointsInFiles(endpoints: readonly Endpoint[], files: readonly string[], root: string): Endpoint[] {
-  const kept = new Set(files.map((file) => path.relative(root, file).split(path.sep).join('/')));
-  return endpoints.filter((endpoint) => kept.has(endpoint.location.file));
 }

@@ -12,13 +12,16 @@ import type { AiCall, Endpoint, Rule, ScanError, ScanResult } from '../model.js'
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/settings.js';
 import { discoveryIgnores } from '../config/ignore.js';
-import { discover } from './discover.js';
-import { effectiveRules, endpointsInFiles, filterFindings } from './filter.js';
+import { discover, SOURCE_EXTENSION } from './discover.js';
+import { effectiveRules, filterFindings } from './filter.js';
 import { applyRules, FileTexts } from './apply-rules.js';
 import { applySuppressions, markDeclaredPublic, reasonlessSuppressions } from './declarations.js';
-import type { AnalyzedEndpoint } from './deep-stage.js';
+import type { AnalyzedEndpoint, DeepStageResult } from './deep-stage.js';
 import { type Concurrency, runDeepStageInParallel } from './parallel.js';
-import { toPosix } from './source-index.js';
+import { analysisScope, rebaser, underScannedPaths, withFilesRebased } from './project-root.js';
+import { hasOnlyItsOwnRoutes } from './route-files.js';
+import { isSkippingError, skippedFileCounts, withMentions } from './skipped-files.js';
+import { type SourceIndex, toPosix } from './source-index.js';
 import { buildIndex } from './build-index.js';
 import { projectFacts } from '../analysis/project-facts.js';
 
@@ -55,54 +58,103 @@ export class ScanUsageError extends Error {}
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const root = scanRoot(options.paths);
+  const paths = scanPaths(options.paths);
+  const { root, scanned, fromProject, rebase } = paths;
   const rules = options.rules ?? RULES;
 
   const configIgnores = options.config?.ignore.length ? [discoveryIgnores(options.config.ignore, path.resolve(options.config.baseDir))] : [];
-  const ignores = [...(options.ignore ?? []), ...configIgnores];
-  const discovery = withinPaths(await discover(root, ignores), options.paths, root);
-  const index = buildIndex(root, discovery.files, discovery.layout);
-  const errors: ScanError[] = [...discovery.errors, ...index.errors];
-  const progress: ScanProgress = { filesIndexed: discovery.files.length, filesAnalysed: 0, routesAnalysed: 0 };
+  const ignores = [...(options.ignore?.length ? [{ base: root, patterns: options.ignore }] : []), ...configIgnores];
+  const discovery = await discover(paths.projectRoot, ignores, { targets: paths.targets, within: paths.projects });
+  const index = buildIndex(paths.projectRoot, discovery.files, discovery.layout);
+  const scannedFiles = discovery.files.filter(scanned);
+  const fileProblems = [...discovery.errors, ...index.errors].filter((e) => e.file === undefined || scanned(fromProject(e.file)));
+  const errors: ScanError[] = fileProblems.map((e) => withFilesRebased(index.skipped.size > 0 ? withMentions(e, paths.projectRoot) : e, rebase));
+  const progress: ScanProgress = { filesIndexed: scannedFiles.length, filesAnalysed: 0, routesAnalysed: 0 };
   options.onProgress?.(progress);
 
-  let endpoints: Endpoint[] = [];
-  let analyzedFiles = 0;
-  let unlinkedAiCalls: AiCall[] = [];
-  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes);
-  // Paid calls with no route in front of them are listed too: the deep stage runs when there are either.
-  if (routeFiles.length > 0 || [...index.files.values()].some((f) => f.mentionsAi)) {
-    progress.filesAnalysed = routeFiles.length;
-    options.onProgress?.(progress);
-    const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
-    const deep = await runDeepStageInParallel(index, routeFiles, custom, options.concurrency ?? 1, () => {
-      progress.routesAnalysed++;
-      options.onProgress?.(progress);
-    });
-    errors.push(...deep.errors);
-    endpoints = withIds(deep.endpoints);
-    analyzedFiles = deep.parsedFiles.length;
-    unlinkedAiCalls = unlinked(deep.paidCalls ?? [], endpoints);
-  }
-  // An ignored file may still be parsed as a helper of another file; its own routes are not reported.
-  if (ignores.length > 0) endpoints = endpointsInFiles(endpoints, discovery.files, root);
+  const deep = await analyseRoutes(index, paths, options, progress);
+  errors.push(...withFilesRebased(deep.errors, rebase));
+  const endpoints = withIds(withFilesRebased(reportedEndpoints(deep.endpoints, discovery.files, paths), rebase));
+  const unlinkedAiCalls = withFilesRebased(unlinked(deep.paidCalls ?? [], deep.endpoints).filter((c) => scanned(fromProject(c.location.file))), rebase);
 
   const texts = new FileTexts(root);
   markDeclaredPublic(endpoints, texts, options.config?.publicRoutes);
   const enabledRules = effectiveRules(rules, options.config?.rules);
   const facts = projectFacts(index, (file) => toPosix(path.relative(root, file)));
+  facts.exposedKeys = facts.exposedKeys.filter((key) => scanned(path.join(root, key.location.file)));
   const findings = applySuppressions(filterFindings(applyRules(endpoints, facts, rules, texts), enabledRules), endpoints, texts);
-  errors.push(...reasonlessSuppressions(index.files.values()));
+  errors.push(...reasonlessSuppressions([...index.files.values()].filter((f) => scanned(f.path))).map((e) => withFilesRebased(e, rebase)));
+  const skippedFiles = skippedFileCounts(
+    discovery.skipped.filter((entry) => scanned(fromProject(entry.relative))),
+    fileProblems.filter((e) => e.file !== undefined && index.skipped.has(fromProject(e.file)) && isSkippingError(e)),
+  );
   return {
     tool: TOOL,
     root,
     endpoints,
     findings,
     errors: errors.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
-    stats: { files: discovery.files.length, analyzedFiles, durationMs: Math.round(performance.now() - started) },
+    stats: { files: scannedFiles.length, analyzedFiles: deep.parsedFiles.length, skippedFiles, durationMs: Math.round(performance.now() - started) },
     rules: enabledRules,
     unlinkedAiCalls,
   };
+}
+
+/** The scanned paths, the project they are analysed in, and the conversions between the two. */
+interface ScanPaths {
+  /** The folder reports are relative to. */
+  root: string;
+  targets: string[];
+  /** The folder the analysis runs from, and the projects in it that are read. */
+  projectRoot: string;
+  projects: string[];
+  scanned: (file: string) => boolean;
+  fromProject: (relative: string) => string;
+  /** A path relative to the project root, made relative to the scanned root. */
+  rebase: (relative: string) => string;
+}
+
+function scanPaths(paths: string[]): ScanPaths {
+  const root = scanRoot(paths);
+  const targets = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
+  const { root: projectRoot, projects } = analysisScope(root, targets);
+  return {
+    root,
+    targets,
+    projectRoot,
+    projects,
+    scanned: underScannedPaths(targets),
+    fromProject: (relative) => path.join(projectRoot, relative),
+    rebase: rebaser(projectRoot, root),
+  };
+}
+
+/** The deep stage on the route files under the scanned paths and, outside them, those that may mount or guard them. */
+async function analyseRoutes(index: SourceIndex, paths: ScanPaths, options: ScanOptions, progress: ScanProgress): Promise<DeepStageResult> {
+  const routeFiles = [...index.files.values()].filter((f) => f.mentionsRoutes && (paths.scanned(f.path) || !hasOnlyItsOwnRoutes(f)));
+  // Paid calls with no route in front of them are listed too: the deep stage runs when there are either.
+  if (routeFiles.length === 0 && ![...index.files.values()].some((f) => f.mentionsAi && paths.scanned(f.path))) {
+    return { endpoints: [], errors: [], parsedFiles: [] };
+  }
+  progress.filesAnalysed = routeFiles.length;
+  options.onProgress?.(progress);
+  const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
+  return runDeepStageInParallel(index, routeFiles, custom, options.concurrency ?? 1, () => {
+    progress.routesAnalysed++;
+    options.onProgress?.(progress);
+  });
+}
+
+/**
+ * The endpoints to report: declared under the scanned paths, in a discovered file. A file the user or the
+ * project's .gitignore excludes may still be parsed as a helper of another file; its own routes are not reported.
+ */
+function reportedEndpoints(endpoints: AnalyzedEndpoint[], discovered: readonly string[], paths: ScanPaths): AnalyzedEndpoint[] {
+  const files = new Set(discovered);
+  return endpoints.filter((endpoint) => {
+    const file = paths.fromProject(endpoint.location.file);
+    return paths.scanned(file) && (files.has(file) || !SOURCE_EXTENSION.test(file));
+  });
 }
 
 /** The folder reports are relative to: the common parent of the scanned paths. */
@@ -117,18 +169,6 @@ export function scanRoot(paths: string[]): string {
     while (!(dir === common || dir.startsWith(common + path.sep))) common = path.dirname(common);
   }
   return common;
-}
-
-/** Several paths are scanned from their common folder: keep only what lies under one of them. */
-function withinPaths(discovery: Awaited<ReturnType<typeof discover>>, paths: string[], root: string): Awaited<ReturnType<typeof discover>> {
-  const targets = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
-  if (targets.some((t) => t === root)) return discovery;
-  const inside = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
-  return {
-    ...discovery,
-    files: discovery.files.filter(inside),
-    errors: discovery.errors.filter((e) => e.file === undefined || inside(path.join(root, e.file))),
-  };
 }
 
 function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
@@ -151,7 +191,7 @@ function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
 }
 
 /** Paid call sites that no endpoint reaches, once each. */
-function unlinked(paidCalls: readonly AiCall[], endpoints: readonly Endpoint[]): AiCall[] {
+function unlinked(paidCalls: readonly AiCall[], endpoints: readonly AnalyzedEndpoint[]): AiCall[] {
   const key = (c: AiCall) => `${c.location.file}:${c.location.line}:${c.location.column}`;
   const reached = new Set(endpoints.flatMap((e) => e.aiCalls.map(key)));
   const seen = new Set<string>();

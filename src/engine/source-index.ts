@@ -128,7 +128,11 @@ export function decode(buffer: Buffer): Decoded {
 const MINIFIED_MIN_LENGTH = 4096;
 const MINIFIED_AVERAGE_LINE = 300;
 
-/** Minified bundles have few, very long lines; hand-written code averages well under 100 characters a line. */
+/**
+ * Minified bundles have few, very long lines of code; hand-written code averages well under 100 characters a
+ * line. The text of string and template literals does not count: a route whose one long line is a prompt is
+ * hand-written code.
+ */
 export function looksMinified(text: string): boolean {
   if (text.length < MINIFIED_MIN_LENGTH) return false;
   let lines = 1;
@@ -136,7 +140,96 @@ export function looksMinified(text: string): boolean {
     lines++;
     if (text.length / lines <= MINIFIED_AVERAGE_LINE) return false;
   }
-  return true;
+  return (text.length - literalTextLength(text)) / lines > MINIFIED_AVERAGE_LINE;
+}
+
+/**
+ * How many characters of a JavaScript text are inside string and template literals, from a one-pass lexer
+ * (comments and regular expressions are stepped over, `${...}` in templates is code). An estimate for
+ * `looksMinified`, run only on texts with very long lines.
+ */
+export function literalTextLength(text: string): number {
+  let literal = 0;
+  let braces = 0;
+  let previous = '';
+  const openTemplates: number[] = []; // the brace depth at which each template's `${` was opened
+  const templateFrom = (start: number): number => {
+    const span = templateSpan(text, start);
+    literal += span.end - start;
+    if (span.opensExpression) openTemplates.push(braces);
+    return span.end;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '/' && text[i + 1] === '/') i = endOfLine(text, i);
+    else if (c === '/' && text[i + 1] === '*') i = endOf(text, '*/', i + 2);
+    else if (c === '"' || c === "'") {
+      const end = stringEnd(text, i + 1, c);
+      literal += end - i;
+      i = end;
+    } else if (c === '`') i = templateFrom(i);
+    else if (c === '}' && openTemplates.length > 0 && openTemplates[openTemplates.length - 1] === braces) {
+      openTemplates.pop();
+      i = templateFrom(i);
+    } else if (c === '/' && REGEX_MAY_FOLLOW.test(previous)) i = regexEnd(text, i + 1);
+    else {
+      if (c === '{') braces++;
+      else if (c === '}') braces--;
+      i++;
+    }
+    if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') previous = c;
+  }
+  return literal;
+}
+
+/** After these, or at the start, `/` opens a regular expression rather than a division. */
+const REGEX_MAY_FOLLOW = /^$|[(,=:[!&|?{};+\-*%<>~^]/;
+
+function endOfLine(text: string, from: number): number {
+  const end = text.indexOf('\n', from);
+  return end === -1 ? text.length : end;
+}
+
+function endOf(text: string, closing: string, from: number): number {
+  const end = text.indexOf(closing, from);
+  return end === -1 ? text.length : end + closing.length;
+}
+
+/** Past the closing quote, or at the end of the line of an unterminated string. */
+function stringEnd(text: string, from: number, quote: string): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === quote) return i + 1;
+    else if (c === '\n') return i;
+  }
+  return text.length;
+}
+
+/** From a template's opening backtick or the `}` closing one of its expressions: past the next `` ` `` or `${`. */
+function templateSpan(text: string, from: number): { end: number; opensExpression: boolean } {
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '`') return { end: i + 1, opensExpression: false };
+    else if (c === '$' && text[i + 1] === '{') return { end: i + 2, opensExpression: true };
+  }
+  return { end: text.length, opensExpression: false };
+}
+
+/** Past a regular expression's closing slash (a `/` inside a character class does not close it). */
+function regexEnd(text: string, from: number): number {
+  let inClass = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    else if (c === '/' && !inClass) return i + 1;
+    else if (c === '\n') return i;
+  }
+  return text.length;
 }
 
 export function toPosix(p: string): string {

@@ -15,6 +15,8 @@ import type {
   RateLimitKey,
   ScanError,
   ScanResult,
+  SkippedFileMention,
+  SkipReason,
   Exposure,
   Severity,
 } from '../model.js';
@@ -109,6 +111,7 @@ export interface JsonError {
   line?: number;
   kind: ScanError['kind'];
   message: string;
+  mentions?: SkippedFileMention[];
 }
 
 export interface JsonReport {
@@ -119,7 +122,7 @@ export interface JsonReport {
   /** Findings silenced by an inline suppression or a public-route declaration, with the justification. */
   suppressedFindings: JsonFinding[];
   errors: JsonError[];
-  stats: { files: number; analyzedFiles: number; durationMs: number };
+  stats: { files: number; analyzedFiles: number; skippedFiles: Partial<Record<SkipReason, number>>; durationMs: number };
   /** Paid call sites in application code that no endpoint found reaches, with file and line. */
   unlinkedAiCalls: JsonAiCall[];
 }
@@ -224,6 +227,7 @@ function error(e: ScanError): JsonError {
     ...(e.line !== undefined ? { line: e.line } : {}),
     kind: e.kind,
     message: e.message,
+    ...(e.mentions ? { mentions: e.mentions } : {}),
   };
 }
 
@@ -239,6 +243,7 @@ export function toJsonReport(result: ScanResult): JsonReport {
     stats: {
       files: result.stats.files,
       analyzedFiles: result.stats.analyzedFiles,
+      skippedFiles: result.stats.skippedFiles ?? {},
       durationMs: result.stats.durationMs,
     },
     unlinkedAiCalls: sorted(result.unlinkedAiCalls ?? [], compareByLocation).map(aiCall),

@@ -9,7 +9,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 
-import { SEVERITIES, type Endpoint, type Finding, type RateLimitKey, type ScanResult, type Severity } from '../model.js';
+import { SEVERITIES, type Endpoint, type Finding, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
 import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
 
 export interface TextOptions {
@@ -50,6 +50,8 @@ const KEY_LABEL: Record<RateLimitKey, string> = {
   client: 'client-keyed',
   unknown: 'key unknown',
 };
+
+const MENTION_LABEL: Record<SkippedFileMention, string> = { route: 'a route', 'ai-sdk': 'an AI SDK' };
 
 class TextReport {
   private readonly lines: string[] = [];
@@ -191,6 +193,17 @@ class TextReport {
     }
   }
 
+  /** Files skipped for their content that mention a route or an AI SDK: endpoints may have gone unanalysed. */
+  private skippedWarnings(): void {
+    const skipped = sorted(this.result.errors, compareErrors).filter((e) => e.file !== undefined && e.mentions?.length);
+    if (skipped.length === 0) return;
+    this.push();
+    for (const error of skipped) {
+      const what = error.mentions!.map((m) => MENTION_LABEL[m]).join(' and ');
+      this.push(`${this.c.bold.yellow('Warning:')} ${clean(error.file!)} was skipped (${error.kind}) but mentions ${what}: its endpoints, if any, were not analysed`);
+    }
+  }
+
   private summary(endpoints: Endpoint[], findings: Finding[]): void {
     const counts = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`).join(', ');
     const findingsPart = findings.length === 0 ? plural(0, 'finding') : `${plural(findings.length, 'finding')} (${counts})`;
@@ -199,6 +212,8 @@ class TextReport {
       `${plural(endpoints.length, 'endpoint')}, ${findingsPart}`,
       `${plural(stats.files, 'file')} scanned, ${stats.analyzedFiles} analyzed`,
     ];
+    const skipped = Object.values(stats.skippedFiles ?? {}).reduce((sum, n) => sum + n, 0);
+    if (skipped > 0) parts.push(`${skipped} skipped`);
     if (errors.length > 0) parts.push(plural(errors.length, 'problem'));
     const unlinked = this.result.unlinkedAiCalls?.length ?? 0;
     if (unlinked > 0) parts.push(`${plural(unlinked, 'paid AI call')} not linked to an endpoint`);
@@ -215,6 +230,7 @@ class TextReport {
     this.inventory(endpoints);
     this.findings(endpoints, findings);
     this.problems();
+    this.skippedWarnings();
     this.summary(endpoints, findings);
     return `${this.lines.join('\n')}\n`;
   }

@@ -2,7 +2,7 @@
  * The command line as users run it: exit codes, report formats, --output, --fail-on, usage errors, the rules and
  * explain subcommands, init, and the progress line staying off when stderr is not a terminal.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -107,6 +107,60 @@ describe('scan exit codes and formats', () => {
   it('prints no progress line when stderr is not a terminal', async () => {
     const run = await runCli([VULNERABLE, '--format', 'json'], { env: cleanEnv() });
     expect(run.stderr).not.toContain('files indexed');
+  });
+});
+
+describe('a sub-folder or one file of a project', () => {
+  const chat = path.join(FIXTURES, 'next-app-chatbot', 'vulnerable', 'app', 'api', 'chat');
+
+  for (const scanned of [chat, path.join(chat, 'route.ts')]) {
+    it(`finds the endpoint when given ${path.relative(FIXTURES, scanned)}`, async () => {
+      const run = await runCli([scanned, '--no-color', '--fail-on', 'none']);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).not.toContain('No HTTP endpoints');
+      expect(run.stdout).toContain('POST /api/chat  route.ts:');
+      expect(run.stdout).toContain('no-auth');
+    });
+  }
+});
+
+describe('skipped files', () => {
+  /** A Next.js route shipped minified: its code is one long line. */
+  const minifiedRoute = `import OpenAI from"openai";const o=new OpenAI;${'var a=function(b){return b+1};'.repeat(200)}export async function POST(r){const{p}=await r.json();return Response.json(await o.chat.completions.create({model:"gpt-4o",messages:[{role:"user",content:p}]}))}`;
+
+  function project(): string {
+    const dir = scratch();
+    const files: Record<string, string> = {
+      'package.json': '{}',
+      '.gitignore': 'generated/\n',
+      'generated/client.ts': 'export const x = 1;\n',
+      'dist/server.js': 'export const y = 1;\n',
+      'app/api/build/route.ts': readFileSync(path.join(FIXTURES, 'next-app-chatbot', 'vulnerable', 'app', 'api', 'chat', 'route.ts'), 'utf8'),
+      'app/api/fast/route.js': minifiedRoute,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  }
+
+  it('are counted by reason in the JSON stats, and a skipped route is marked with what it mentions', async () => {
+    const report = JSON.parse((await runCli([project(), '--format', 'json', '--fail-on', 'none'])).stdout) as {
+      stats: { skippedFiles: Record<string, number> };
+      errors: { file: string; kind: string; mentions?: string[] }[];
+    };
+    expect(report.stats.skippedFiles).toEqual({ 'build-output': 1, gitignored: 1, minified: 1 });
+    expect(report.errors).toContainEqual(expect.objectContaining({ file: 'app/api/fast/route.js', kind: 'minified', mentions: ['route', 'ai-sdk'] }));
+  });
+
+  it('name a skipped route in a warning line, and fail --strict', async () => {
+    const dir = project();
+    const run = await runCli([dir, '--no-color', '--fail-on', 'none']);
+    expect(run.stdout).toContain('Warning: app/api/fast/route.js was skipped (minified) but mentions a route and an AI SDK');
+    // A folder named build below the project root is source: its route is analysed.
+    expect(run.stdout).toContain('POST /api/build');
+    expect((await runCli([dir, '--format', 'json', '--fail-on', 'none', '--strict'])).status).toBe(2);
   });
 });
 

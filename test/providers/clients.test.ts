@@ -105,3 +105,22 @@ const replicate = new Replicate({ auth: process.env.REPLICATE_API_TOKEN });`;
     ]);
   });
 });
+
+group('a client assigned after its declaration', () => {
+  const call = `  res.json(await openai.chat.completions.create({ model: 'gpt-4o', messages: req.body.messages }));`;
+
+  for (const assignment of ['openai = new OpenAI();', 'openai=new OpenAI();', 'openai\n  = new OpenAI();', 'openai ??= new OpenAI();']) {
+    it(`is found from \`${assignment.replace(/\s+/g, ' ')}\`, however it is spaced`, async () => {
+      expect(await callsIn(`import OpenAI from 'openai';\nlet openai: OpenAI;\n${assignment}`, call)).toEqual(['openai chat.completions.create gpt-4o']);
+    });
+  }
+
+  it('is found when a function assigns it on first use', async () => {
+    expect(
+      await callsIn(
+        `import OpenAI from 'openai';\nlet openai;\nfunction client() {\n  if (!openai) openai=new OpenAI();\n  return openai;\n}`,
+        `  res.json(await client().chat.completions.create({ model: 'gpt-4o', messages: req.body.messages }));`,
+      ),
+    ).toEqual(['openai chat.completions.create gpt-4o']);
+  });
+});

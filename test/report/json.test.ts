@@ -48,7 +48,7 @@ describe('renderJson', () => {
     expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'suppressedFindings', 'errors', 'stats', 'unlinkedAiCalls']);
     expect(report.tool).toEqual({ name: 'ai-endpoint-audit', version: '0.1.0' });
     expect(report.root).toBe('/srv/acme-app');
-    expect(report.stats).toEqual({ files: 57, analyzedFiles: 12, durationMs: 1234 });
+    expect(report.stats).toEqual({ files: 57, analyzedFiles: 12, skippedFiles: { 'build-output': 40, minified: 1 }, durationMs: 1234 });
   });
 
   it('lists endpoints by file, line, then method, with their protections', () => {
@@ -318,7 +318,7 @@ describe('renderJson', () => {
       findings: [],
       suppressedFindings: [],
       errors: [],
-      stats: { files: 3, analyzedFiles: 0, durationMs: 42 },
+      stats: { files: 3, analyzedFiles: 0, skippedFiles: {}, durationMs: 42 },
       unlinkedAiCalls: [],
     });
   });

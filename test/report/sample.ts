@@ -354,7 +354,7 @@ export function sampleResult(root = '/srv/acme-app'): ScanResult {
       { file: 'public/vendor/bundle.min.js', kind: 'too-large', message: 'Skipped: 4.2 MB exceeds the 1 MB limit.' },
       { file: 'app/legacy/broken.ts', line: 3, kind: 'syntax', message: "';' expected." },
     ],
-    stats: { files: 57, analyzedFiles: 12, durationMs: 1234 },
+    stats: { files: 57, analyzedFiles: 12, skippedFiles: { 'build-output': 40, minified: 1 }, durationMs: 1234 },
     rules: RULES,
   };
 }

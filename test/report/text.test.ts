@@ -53,7 +53,7 @@ describe('renderText', () => {
         "  app/legacy/broken.ts:3  syntax  ';' expected.",
         '  public/vendor/bundle.min.js  too-large  Skipped: 4.2 MB exceeds the 1 MB limit.',
         '',
-        '3 endpoints, 6 findings (1 critical, 1 high, 3 medium, 1 low) · 57 files scanned, 12 analyzed · 2 problems · 1.2 s',
+        '3 endpoints, 6 findings (1 critical, 1 high, 3 medium, 1 low) · 57 files scanned, 12 analyzed · 41 skipped · 2 problems · 1.2 s',
         '',
       ].join('\n'),
     );
@@ -86,6 +86,18 @@ describe('renderText', () => {
     expect(text).toContain('No findings.');
     expect(text).not.toContain('Problems');
     expect(text.trimEnd().split('\n').at(-1)).toBe('0 endpoints, 0 findings · 3 files scanned, 0 analyzed · 42 ms');
+  });
+
+  it('warns, by name, about a skipped file that mentions a route or an AI SDK', () => {
+    const result: ScanResult = {
+      ...emptyResult(),
+      errors: [
+        { file: 'app/api/chat/route.js', kind: 'minified', message: 'skipped: minified or generated code (very long lines)', mentions: ['route', 'ai-sdk'] },
+        { file: 'public/vendor.js', kind: 'minified', message: 'skipped: minified or generated code (very long lines)' },
+      ],
+    };
+    const warnings = renderText(result, { color: false }).split('\n').filter((line) => line.startsWith('Warning:'));
+    expect(warnings).toEqual(['Warning: app/api/chat/route.js was skipped (minified) but mentions a route and an AI SDK: its endpoints, if any, were not analysed']);
   });
 
   it('summarises rate limiters by key', () => {
