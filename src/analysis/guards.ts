@@ -34,6 +34,8 @@ export interface Guard {
   /** Lower-case words from the condition, the values it reads, and the refusal's messages. */
   words: Set<string>;
   region: Region;
+  /** The condition reads what a verifier handed its callback: `jwt.verify(token, key, (err) => ...)`. */
+  verification?: boolean;
 }
 
 export const AUTH_WORDS = new Set([
@@ -62,6 +64,8 @@ export function intersects(words: Set<string>, vocabulary: Set<string>): boolean
 
 export function isAuthGuard(guard: Guard): boolean {
   if (guard.statuses.includes(401)) return true;
+  // Whatever the status, refusing when the verifier reports a failure is the verification taking effect.
+  if (guard.verification && (guard.statuses.some((s) => s < 500) || guard.refusal === 'throw' || guard.refusal === 'next-error')) return true;
   if (guard.refusal === 'redirect' && (intersects(guard.words, AUTH_WORDS) || guard.words.has('sign') || guard.words.has('signin'))) return true;
   // A limiter keyed on the user reads the user too: its refusal is the limit, not authentication.
   if (!intersects(guard.words, AUTH_WORDS) || isSpendGuard(guard) || isRateGuard(guard) || guard.statuses.includes(429)) return false;
@@ -139,7 +143,7 @@ export function findGuards(region: Region, resolver: Resolver): Guard[] {
       for (const branch of [node.thenStatement, node.elseStatement]) {
         const refusal = branch && refusalOf(branch);
         if (refusal) {
-          guards.push({ node, condition: node.expression, ...refusal, words: conditionWords(node.expression, refusal.words, resolver), region });
+          guards.push({ node, condition: node.expression, ...refusal, words: conditionWords(node.expression, refusal.words, resolver), region, verification: readsVerifierResult(node.expression, resolver) });
           break;
         }
       }
@@ -182,6 +186,7 @@ function enclosingPreconditions(region: Region, resolver: Resolver): Guard[] {
         refusal: refusal?.refusal ?? 'precondition',
         words: conditionWords(parent.expression, refusal?.words ?? new Set(), resolver),
         region,
+        verification: readsVerifierResult(parent.expression, resolver),
       });
     }
   }
@@ -322,6 +327,26 @@ export function conditionWords(condition: ts.Expression, extra: Set<string>, res
   };
   visit(condition, 0);
   return words;
+}
+
+/** Callees that hand their callback the outcome of a credential check: `jwt.verify`, `passport.authenticate`. */
+const VERIFIER_CALLEE = /verify|authenticate/i;
+
+/** Does the condition read a parameter of a callback given to a verifier (`err`, `user`, `decoded`)? */
+function readsVerifierResult(condition: ts.Expression, resolver: Resolver): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node)) {
+      const declaration = resolver.declarationOf(node);
+      const callback = declaration && ts.isParameter(declaration) ? declaration.parent : undefined;
+      const call = callback?.parent;
+      if (call && ts.isCallExpression(call) && call.arguments.includes(callback as ts.Expression) && VERIFIER_CALLEE.test(calleeName(call) ?? '')) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 function initializerOf(declaration: ts.Node): ts.Expression | undefined {
