@@ -149,7 +149,8 @@ class TextReport {
     );
     if (finding.help) this.push(`      ${this.c.dim('fix:')} ${clean(finding.help)}`);
     if (finding.confidence && finding.confidence !== 'high') {
-      this.push(`      ${this.c.dim(`${finding.confidence} confidence:`)} ${clean(finding.confidenceReason ?? '')}`);
+      // The message already names what was not seen into.
+      this.push(`      ${this.c.yellow(`${finding.confidence} confidence`)}`);
     }
   }
 
