@@ -2,7 +2,8 @@
  * Next.js Server Actions: every exported function of a `'use server'` module, and every function whose body
  * starts with `'use server'` (inline actions in components), is a public POST endpoint: anyone can call it
  * with any arguments. Its arguments are client input. next-safe-action clients (`client.use(mw)
- * .inputSchema(schema).action(fn)`) add their middleware and schema. A Next.js middleware counts only when it
+ * .inputSchema(schema).action(fn)`) and zsa procedures (`procedure.createServerAction().handler(fn)`) add their
+ * middleware and schema. A Next.js middleware counts only when it
  * runs on every path: an action answers on whatever page posts it.
  */
 import ts from '../typescript.cjs';
@@ -13,6 +14,7 @@ import { declarationAnchor, moduleExports } from './module-exports.js';
 import { handlerChain } from './nextjs-app.js';
 import { nextMiddlewareLinks, nextMiddlewareRoots } from './nextjs-middleware.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
+import { zsaActionChain } from './zsa.js';
 
 const SAFE_ACTION_MODULE = /^next-safe-action$/;
 const USE_SERVER = /['"]use server['"]/;
@@ -66,6 +68,8 @@ function actionChain(value: ts.Expression, context: FrameworkContext): RouteLink
         { role: 'handler', expression: procedure.handler, validates: procedure.schemas.map((schema) => ({ part: 'body', schema })) },
       ];
     }
+    const zsa = zsaActionChain(e, context);
+    if (zsa) return zsa;
   }
   const chain = handlerChain(value, context);
   const handler = chain[chain.length - 1];
