@@ -49,3 +49,21 @@ app.post('/chat', async (req, res) => {
     expect(found).toEqual([]);
   });
 });
+
+describe('values that do not resolve', () => {
+  it('a middleware handed in from outside the scan is unseen and may provide anything', async () => {
+    const found = await unseenOf({
+      'src/server.ts': `${EXPRESS}const platform = (globalThis as any).platform;\napp.post('/chat', platform.gate, ${handler});\n`,
+    });
+    expect(found.map((u) => [u.name, u.mayProvide.length, u.named])).toEqual([['platform.gate', 3, false]]);
+  });
+});
+
+describe('wrappers', () => {
+  it('a Next.js handler wrapped by a function from an unknown package is behind an unseen element', async () => {
+    const found = await unseenOf({
+      'app/api/chat/route.ts': `import { withTeamAuth } from '@acme/next-kit';\nimport { openai } from '../../../lib/openai';\nexport const POST = withTeamAuth(async (req: Request) => {\n  const { prompt } = await req.json();\n  return Response.json(${chatCall('String(prompt).slice(0, 500)')});\n});\n`,
+    });
+    expect(found.map((u) => [u.name, u.mayProvide, u.line])).toEqual([['withTeamAuth()', ['auth'], 3]]);
+  });
+});
