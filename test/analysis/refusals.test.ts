@@ -95,3 +95,63 @@ ${route}`,
     expect(at(found, 'POST /api/chat').auth).toBe(true);
   });
 });
+
+describe('assertions', () => {
+  const ROUTE = `import { openai } from '../../lib/openai';\nimport { getSessionUserId } from '../session';\n`;
+  const SESSION = `export async function getSessionUserId(request: Request) { const id = request.headers.get('cookie'); return id && id === process.env.SESSION ? 'u1' : null; }\n`;
+  const action = (check: string, imports = '') => `${imports}${ROUTE}export async function action({ request }: { request: Request }) {
+  const userId = await getSessionUserId(request);
+  ${check};
+  const { prompt } = await request.json();
+  return Response.json(${chatCall('String(prompt).slice(0, 500)')});
+}
+`;
+
+  it("a project assertion helper refuses on what the caller passes it: invariantResponse(userId, '...')", async () => {
+    const found = await summaries({
+      'app/session.ts': SESSION,
+      'app/utils/invariant.ts': `export function invariantResponse(condition: unknown, message: string): asserts condition {\n  if (!condition) throw new Response(message, { status: 400 });\n}\n`,
+      'app/routes/api.prompt.ts': action(`invariantResponse(userId, 'Must be logged in')`, `import { invariantResponse } from '../utils/invariant';\n`),
+    });
+    expect(at(found, 'POST /api/prompt').auth).toBe(true);
+  });
+
+  it('the same helper asserting the prompt is not authentication', async () => {
+    const found = await summaries({
+      'app/session.ts': SESSION,
+      'app/utils/invariant.ts': `export function invariantResponse(condition: unknown, message: string): asserts condition {\n  if (!condition) throw new Response(message, { status: 400 });\n}\n`,
+      'app/routes/api.prompt.ts': action(`invariantResponse(request.headers.get('content-type'), 'Send JSON')`, `import { invariantResponse } from '../utils/invariant';\n`),
+    });
+    expect(at(found, 'POST /api/prompt').auth).toBe(false);
+  });
+
+  it('tiny-invariant throws when the session is missing', async () => {
+    const found = await summaries({
+      'app/session.ts': SESSION,
+      'app/routes/api.prompt.ts': action(`invariant(userId, 'sign in first')`, `import invariant from 'tiny-invariant';\n`),
+    });
+    expect(at(found, 'POST /api/prompt').auth).toBe(true);
+  });
+
+  it('a server error refused when the session is missing is authentication; one in a catch is not', async () => {
+    const handler = (body: string) => `import type { NextApiRequest, NextApiResponse } from 'next';
+import { openai } from '../../lib/openai';
+import { getSession } from '../../lib/session';
+export default async function handler(req: NextApiRequest, res: NextApiResponse) {
+${body}
+  return res.json(${chatCall('String(req.body.prompt).slice(0, 500)')});
+}
+`;
+    const session = `export async function getSession(req: any) { return req.cookies.sid === process.env.SID ? { user: { id: 1 } } : null; }\n`;
+    const refused = await summaries({
+      'lib/session.ts': session,
+      'pages/api/generate.ts': handler(`  const session = await getSession(req);\n  if (!session || !session.user) return res.status(500).json('Login to upload.');`),
+    });
+    expect(at(refused, 'ALL /api/generate').auth).toBe(true);
+    const caught = await summaries({
+      'lib/session.ts': session,
+      'pages/api/generate.ts': handler(`  try { await getSession(req); } catch { return res.status(500).json('session store down'); }`),
+    });
+    expect(at(caught, 'ALL /api/generate').auth).toBe(false);
+  });
+});
