@@ -28,7 +28,7 @@ const SAFE_ACTION_BUILDER: BuilderMethods = {
 
 export const nextServerActionsFramework: FrameworkPlugin = {
   name: 'nextjs-server-action',
-  triggers: { packages: ['next-safe-action'], markers: [USE_SERVER], crossFile: { packages: [], markers: [USE_SERVER] } },
+  triggers: { packages: ['next-safe-action', 'zsa'], markers: [USE_SERVER], crossFile: { packages: [], markers: [USE_SERVER] } },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const layersOf = everyPathMiddleware(context);
