@@ -361,7 +361,8 @@ function argumentWords(condition: ts.Expression, region: Region, resolver: Resol
   const call = region.context.call;
   if (!call || region.context.fn !== region.fn) return words;
   const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node)) {
+    // The parameter's own value (`!condition`), not a member of it (`route.public`): the assertion-helper shape.
+    if (ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node.parent)) {
       const declaration = resolver.declarationOf(node);
       const index = declaration && ts.isParameter(declaration) && declaration.parent === region.fn ? region.fn.parameters.indexOf(declaration) : -1;
       const argument = index >= 0 ? call.arguments?.[index] : undefined;
