@@ -25,6 +25,8 @@ const NOT_PROTECTIONS: { module: RegExp; signature?: RegExp }[] = [
   // Verifiers the analysis models (a refusal on their result, a throw it sees), and plugins that only decorate
   // the request with a verifier (`request.jwtVerify()`), which counts where it is called.
   { module: /^(jsonwebtoken|jose|firebase-admin(\/auth)?|@fastify\/jwt|fastify-jwt)$/ },
+  // Dependency injection per request.
+  { module: /^awilix-express$/, signature: /^scopePerRequest(\.\(\))?$/ },
   // Passport's setup middleware; `passport.authenticate()` is in the authentication table.
   { module: /^passport$/, signature: /^(initialize|session)\.\(\)$/ },
   // Clerk's middleware attaches the session and refuses nobody unless the callback calls `auth.protect()`.
