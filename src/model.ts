@@ -86,6 +86,22 @@ export interface ClientParamFact extends Evidence {
   parameter: string;
 }
 
+/** A protection an element on the route's path may provide. */
+export type ProtectionKind = 'auth' | 'rateLimit' | 'spendCap';
+
+/**
+ * Something before the paid call the analysis could not see into: a middleware or wrapper from a package it
+ * does not know, a value it could not resolve, a call into such a package whose name speaks of a protection.
+ */
+export interface UnseenElement extends Evidence {
+  /** As written in the code, e.g. `requireAuth()` or `withTeamAccess`. */
+  name: string;
+  /** What it may provide: what its name says, or every protection when the name says nothing. */
+  mayProvide: ProtectionKind[];
+  /** The name says it provides these (`requireAuth` → auth), rather than nothing in particular. */
+  named: boolean;
+}
+
 export interface EndpointFacts {
   auth: AuthFact[];
   rateLimits: RateLimitFact[];
@@ -96,6 +112,8 @@ export interface EndpointFacts {
   clientParams: ClientParamFact[];
   /** Paid calls that set no output-token limit where the provider does not require one. */
   uncappedOutputs: Evidence[];
+  /** Elements before the paid call the analysis could not see into: a missing protection may be there. */
+  unseen: UnseenElement[];
 }
 
 /** What an abuser can spend through an endpoint in 24 hours, and the assumptions behind the figure. */
@@ -160,7 +178,21 @@ export interface RuleMeta {
   /** Markdown documentation: what, why, how to fix (before/after), how to suppress. */
   helpMarkdown: string;
   tags: string[];
+  /**
+   * The protection whose absence the rule reports: its findings are less confident when an element the
+   * analysis could not see into may provide it.
+   */
+  protection?: ProtectionKind;
 }
+
+/**
+ * How sure a finding is: `high` when the whole path before the paid call was seen, `medium` when an element
+ * the analysis could not see into may provide the protection, `low` when that element's name says it does.
+ */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Confidence order, most confident first. */
+export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 
 /** A finding as a rule produces it, before fingerprints and filtering. */
 export interface FindingDraft {
@@ -168,6 +200,10 @@ export interface FindingDraft {
   message: string;
   endpointId?: string;
   related: Evidence[];
+  /** `high` when absent. */
+  confidence?: Confidence;
+  /** Why the confidence is lower: the elements not seen into. */
+  confidenceReason?: string;
 }
 
 export interface Rule {

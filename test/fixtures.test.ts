@@ -3,7 +3,8 @@
  * with the exact findings the scanner must report: rule, file and line. Nothing more, nothing less,
  * for the rules the file lists under `rules:` (by default every rule).
  *
- * - `findings`: reported findings (not suppressed);
+ * - `findings`: reported findings (not suppressed), with `confidence: medium|low` when the path holds an
+ *   element the scanner cannot see into (every other finding must be `high`);
  * - `suppressed`: findings that stay in the results with a `suppressed` field (inline suppression or a
  *   declared public route), with the suppression kind;
  * - `diagnostics`: the `suppression` entries of `errors[]` (a suppression without a reason);
@@ -34,6 +35,7 @@ interface Located {
   rule: string;
   file: string;
   line: number;
+  confidence?: string;
 }
 
 interface Expected {
@@ -65,7 +67,7 @@ function fixtureProjects(): string[] {
   return found;
 }
 
-const key = (f: Located) => `${f.rule} ${f.file}:${f.line}`;
+const key = (f: Located) => `${f.rule} ${f.file}:${f.line}${f.confidence && f.confidence !== 'high' ? ` (${f.confidence})` : ''}`;
 const endpointKey = (e: ExpectedEndpoint) => `${e.method} ${e.path} (${e.framework}) ${e.file}`;
 
 describe('fixtures', () => {
@@ -85,7 +87,7 @@ describe('fixtures', () => {
       const rules = new Set(expected.rules ?? ALL_RULES);
       const result = await scan({ paths: [dir] });
       const inScope = result.findings.filter((f) => rules.has(f.ruleId));
-      const located = (f: (typeof inScope)[number]) => ({ rule: f.ruleId, file: f.location.file, line: f.location.line });
+      const located = (f: (typeof inScope)[number]) => ({ rule: f.ruleId, file: f.location.file, line: f.location.line, confidence: f.confidence });
 
       const reported = inScope.filter((f) => !f.suppressed).map((f) => key(located(f))).sort();
       const wanted = (expected.findings ?? []).filter((f) => rules.has(f.rule)).map(key).sort();

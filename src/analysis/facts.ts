@@ -21,6 +21,7 @@ import { failOpenSpendCapFacts, spendCapFacts } from './spend-cap.js';
 import { setsOutputCap, type AiCallMatch } from '../providers/index.js';
 import type { Evidence, Exposure } from '../model.js';
 import { exposureOf } from './exposure.js';
+import { unseenElements } from './unseen.js';
 
 export function analyzeRoute(
   route: RouteEntry,
@@ -38,14 +39,18 @@ export function analyzeRoute(
   const exposures: Exposure[] = [];
   const perCall: EndpointFacts[] = reached.map((call) => {
     const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
-    const facts: EndpointFacts = {
+    const protections = {
       auth: [...authFacts(scope), ...customAuthFacts(scope)],
       rateLimits: [...rateLimitFacts(scope), ...customRateLimitFacts(scope)],
       spendCaps: [...spendCapFacts(scope), ...customSpendCapFacts(scope)],
+    };
+    const facts: EndpointFacts = {
+      ...protections,
       failOpenSpendCaps: failOpenSpendCapFacts(scope),
       unboundedInputs: unboundedInputFacts(scope),
       clientParams: clientParamFacts(scope),
       uncappedOutputs: uncappedOutput(call.match, project),
+      unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections)],
     };
     const exposure = exposureOf(scope, facts);
     if (exposure) exposures.push(exposure);
@@ -126,6 +131,7 @@ function weakest(perCall: EndpointFacts[]): EndpointFacts {
     unboundedInputs: unique(perCall.flatMap((f) => f.unboundedInputs)),
     clientParams: unique(perCall.flatMap((f) => f.clientParams)),
     uncappedOutputs: unique(perCall.flatMap((f) => f.uncappedOutputs)),
+    unseen: unique(perCall.flatMap((f) => f.unseen)),
   };
 }
 

@@ -34,6 +34,8 @@ export interface Guard {
   /** Lower-case words from the condition, the values it reads, and the refusal's messages. */
   words: Set<string>;
   region: Region;
+  /** The condition reads what a verifier handed its callback: `jwt.verify(token, key, (err) => ...)`. */
+  verification?: boolean;
 }
 
 export const AUTH_WORDS = new Set([
@@ -62,10 +64,14 @@ export function intersects(words: Set<string>, vocabulary: Set<string>): boolean
 
 export function isAuthGuard(guard: Guard): boolean {
   if (guard.statuses.includes(401)) return true;
+  // Whatever the status, refusing when the verifier reports a failure is the verification taking effect.
+  if (guard.verification && (guard.statuses.some((s) => s < 500) || guard.refusal === 'throw' || guard.refusal === 'next-error')) return true;
   if (guard.refusal === 'redirect' && (intersects(guard.words, AUTH_WORDS) || guard.words.has('sign') || guard.words.has('signin'))) return true;
   // A limiter keyed on the user reads the user too: its refusal is the limit, not authentication.
   if (!intersects(guard.words, AUTH_WORDS) || isSpendGuard(guard) || isRateGuard(guard) || guard.statuses.includes(429)) return false;
-  return guard.statuses.includes(403) || guard.refusal === 'throw' || guard.refusal === 'next-error' || guard.refusal === 'precondition' || guard.refusal === 'redirect';
+  // `if (!session) return res.status(500)...`: a server error is as much a refusal as a 401.
+  const serverError = guard.refusal === 'status' && ts.isIfStatement(guard.node) && guard.statuses.some((s) => s >= 500);
+  return guard.statuses.includes(403) || serverError || guard.refusal === 'throw' || guard.refusal === 'next-error' || guard.refusal === 'precondition' || guard.refusal === 'redirect';
 }
 
 /** A usage quota over a period (`messageCount > maxMessagesPerDay`) bounds spend like a credit balance. */
@@ -139,7 +145,9 @@ export function findGuards(region: Region, resolver: Resolver): Guard[] {
       for (const branch of [node.thenStatement, node.elseStatement]) {
         const refusal = branch && refusalOf(branch);
         if (refusal) {
-          guards.push({ node, condition: node.expression, ...refusal, words: conditionWords(node.expression, refusal.words, resolver), region });
+          const words = conditionWords(node.expression, refusal.words, resolver);
+          for (const w of argumentWords(node.expression, region, resolver)) words.add(w);
+          guards.push({ node, condition: node.expression, ...refusal, words, region, verification: readsVerifierResult(node.expression, resolver) });
           break;
         }
       }
@@ -155,7 +163,7 @@ export function findGuards(region: Region, resolver: Resolver): Guard[] {
     }
   });
   if (region.site) guards.push(...enclosingPreconditions(region, resolver));
-  guards.push(...assertionGuards(region, resolver));
+  guards.push(...assertionGuards(region, resolver), ...invariantGuards(region, resolver));
   if (region.refusesOnFalse) guards.push(...falseReturnGuards(region, resolver));
   return guards;
 }
@@ -182,6 +190,7 @@ function enclosingPreconditions(region: Region, resolver: Resolver): Guard[] {
         refusal: refusal?.refusal ?? 'precondition',
         words: conditionWords(parent.expression, refusal?.words ?? new Set(), resolver),
         region,
+        verification: readsVerifierResult(parent.expression, resolver),
       });
     }
   }
@@ -203,6 +212,25 @@ function assertionGuards(region: Region, resolver: Resolver): Guard[] {
       if (ts.isStringLiteralLike(argument)) for (const w of identifierWords(argument.text)) words.add(w);
     }
     guards.push({ node, condition: call.arguments[0], statuses: [value], refusal: 'throw', words: conditionWords(call.arguments[0], words, resolver), region });
+  });
+  return guards;
+}
+
+/** Assertion packages that throw when their first argument is falsy: `invariant(session, 'sign in first')`. */
+const INVARIANT_MODULES = /^(tiny-invariant|invariant|assert|node:assert)$/;
+
+function invariantGuards(region: Region, resolver: Resolver): Guard[] {
+  const guards: Guard[] = [];
+  regionNodes(region, (node) => {
+    if (!ts.isExpressionStatement(node) || !ts.isCallExpression(node.expression) || !node.expression.arguments[0]) return;
+    const call = node.expression;
+    const path = resolver.resolve(call.expression, region.context);
+    if (path?.root.kind !== 'module' || !INVARIANT_MODULES.test(path.root.module) || path.segments.some((s) => s.kind === 'member' && s.name !== 'default' && s.name !== 'ok')) return;
+    const words = new Set<string>();
+    for (const argument of call.arguments.slice(1)) {
+      if (ts.isStringLiteralLike(argument)) for (const w of identifierWords(argument.text)) words.add(w);
+    }
+    guards.push({ node, condition: call.arguments[0], statuses: [], refusal: 'throw', words: conditionWords(call.arguments[0], words, resolver), region });
   });
   return guards;
 }
@@ -322,6 +350,48 @@ export function conditionWords(condition: ts.Expression, extra: Set<string>, res
   };
   visit(condition, 0);
   return words;
+}
+
+/**
+ * In a helper entered through a call, the words of the arguments its condition reads:
+ * `invariantResponse(userId, '...')` refuses when `userId` is missing, not when `condition` is.
+ */
+function argumentWords(condition: ts.Expression, region: Region, resolver: Resolver): Set<string> {
+  const words = new Set<string>();
+  const call = region.context.call;
+  if (!call || region.context.fn !== region.fn) return words;
+  const visit = (node: ts.Node): void => {
+    // The parameter's own value (`!condition`), not a member of it (`route.public`): the assertion-helper shape.
+    if (ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node.parent)) {
+      const declaration = resolver.declarationOf(node);
+      const index = declaration && ts.isParameter(declaration) && declaration.parent === region.fn ? region.fn.parameters.indexOf(declaration) : -1;
+      const argument = index >= 0 ? call.arguments?.[index] : undefined;
+      if (argument) for (const w of conditionWords(argument, new Set(), resolver)) words.add(w);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return words;
+}
+
+/** Callees that hand their callback the outcome of a credential check: `jwt.verify`, `passport.authenticate`. */
+const VERIFIER_CALLEE = /verify|authenticate/i;
+
+/** Does the condition read a parameter of a callback given to a verifier (`err`, `user`, `decoded`)? */
+function readsVerifierResult(condition: ts.Expression, resolver: Resolver): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node)) {
+      const declaration = resolver.declarationOf(node);
+      const callback = declaration && ts.isParameter(declaration) ? declaration.parent : undefined;
+      const call = callback?.parent;
+      if (call && ts.isCallExpression(call) && call.arguments.includes(callback as ts.Expression) && VERIFIER_CALLEE.test(calleeName(call) ?? '')) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 function initializerOf(declaration: ts.Node): ts.Expression | undefined {

@@ -73,12 +73,14 @@ export function buildScope(
     if (fn) {
       requestParams.add(fn.fn, link.requestParts);
       regions.push({ fn: fn.fn, context: fn.context.enter(fn.fn, undefined), includeNested: true, origin, refusesOnFalse: link.refusesOnFalse });
-    } else {
-      libraryLinks.push({ expression, path: resolver.resolve(expression, registeredIn), origin, link });
     }
-    // Callbacks given to library middleware run as part of it: clerkMiddleware(async (auth, req) => ...).
-    if (!fn && ts.isCallExpression(expression)) {
-      for (const argument of expression.arguments) {
+    const path = fn ? undefined : resolver.resolve(expression, registeredIn);
+    if (!fn) libraryLinks.push({ expression, path, origin, link });
+    // Callbacks given to library middleware run as part of it: clerkMiddleware(async (auth, req) => ...), also
+    // when the middleware was made elsewhere: `export const requireUser = createMiddleware(async (c, next) => ...)`.
+    const creation = ts.isCallExpression(expression) ? expression : creationCall(path);
+    if (!fn && creation) {
+      for (const argument of creation.arguments) {
         const callback = resolver.resolveFunction(argument, registeredIn);
         if (callback) {
           requestParams.add(callback.fn);
@@ -106,6 +108,13 @@ export function buildScope(
   const before = links.slice(0, -1).map((link) => link.expression);
   const platformAuth = links.flatMap((link) => link.platformAuth ?? []);
   return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom };
+}
+
+/** The call that made a library middleware stored in a constant: `createMiddleware(fn)` in `const auth = createMiddleware(fn)`. */
+function creationCall(path: AccessPath | undefined): ts.CallExpression | undefined {
+  const segments = path?.root.kind === 'module' ? path.segments : [];
+  const last = segments[segments.length - 1];
+  return last?.kind === 'call' ? last.call : undefined;
 }
 
 /**

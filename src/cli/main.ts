@@ -10,7 +10,7 @@ import { RULES } from '../../rules/index.js';
 import { ConfigError, findConfigFile } from '../config/find.js';
 import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/settings.js';
 import type * as Engine from '../engine/scan.js';
-import { type Finding, type ScanResult, severityRank } from '../model.js';
+import { type Confidence, CONFIDENCES, type Finding, type ScanResult, severityRank } from '../model.js';
 import { renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -36,6 +36,8 @@ interface CliOptions {
   markdownOutput?: string;
   /** Undefined when the flag is not given: the config's `failOn`, then `high`. */
   failOn?: FailOn;
+  /** Undefined when the flag is not given: the config's `minConfidence`, then `low` (every finding counts). */
+  minConfidence?: Confidence;
   /** A file, or false for --no-config. */
   config?: string | false;
   baseline?: string;
@@ -86,6 +88,11 @@ export function buildProgram(): Command {
         FAIL_ON_VALUES,
       ),
     )
+    .addOption(
+      new Option('--min-confidence <level>', 'count only findings at or above this confidence for the exit code (default: minConfidence from the config, else low: all)').choices(
+        [...CONFIDENCES],
+      ),
+    )
     .option('--config <file>', 'config file (default: the nearest .ai-endpoint-audit.yml, .yaml or .json walking up to the repository root)')
     .option('--no-config', 'ignore config files')
     .option('--baseline <file>', 'report only findings that are not in this baseline file')
@@ -97,7 +104,7 @@ export function buildProgram(): Command {
     .option('--concurrency <threads>', 'analysis threads: off (the default), a number, or auto (several only on 4+ cores and large projects)', parseConcurrency, 1)
     .addHelpText(
       'after',
-      `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error (with --strict, also any file that could not be analysed).`,
+      `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on (and --min-confidence), 2 usage or tool error (with --strict, also any file that could not be analysed).`,
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
@@ -176,7 +183,8 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
     return EXIT.error;
   }
   if (options.writeBaseline) return EXIT.clean;
-  return failing(findings, options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON) ? EXIT.findings : EXIT.clean;
+  const counted = atLeastConfidence(findings, options.minConfidence ?? config.minConfidence ?? 'low');
+  return failing(counted, options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON) ? EXIT.findings : EXIT.clean;
 }
 
 async function loadConfig(options: CliOptions, root: string): Promise<AuditConfig> {
@@ -217,6 +225,12 @@ function useColor(options: CliOptions): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return process.stdout.isTTY === true;
+}
+
+/** Findings the run counts for its exit code: those at least as confident as asked. */
+function atLeastConfidence(findings: readonly Finding[], minimum: Confidence): Finding[] {
+  const rank = (c: Confidence) => CONFIDENCES.length - CONFIDENCES.indexOf(c);
+  return findings.filter((f) => rank(f.confidence ?? 'high') >= rank(minimum));
 }
 
 /** Suppressed findings stay in JSON and SARIF but never fail the run. */

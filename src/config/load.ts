@@ -120,7 +120,7 @@ function describeIssue(issue: z.core.$ZodIssue, rules: readonly RuleInfo[]): Iss
   return [{ path: issue.path, atKey: false, message: `${where}${issue.message}` }];
 }
 
-const TOP_LEVEL_KEYS = ['failOn', 'rules', 'ignore', 'publicRoutes', 'functions'];
+const TOP_LEVEL_KEYS = ['failOn', 'minConfidence', 'rules', 'ignore', 'publicRoutes', 'functions'];
 const FUNCTION_KEYS = ['auth', 'rateLimiters', 'spendCaps', 'aiWrappers'];
 
 function unknownKeyMessage(parent: PropertyKey[], key: string, rules: readonly RuleInfo[]): string {

@@ -5,6 +5,7 @@
  * The schema is built from the rule list, so rule ids are checked (and completed by editors) exactly.
  */
 import { z } from 'zod';
+import { CONFIDENCES, type Confidence } from '../model.js';
 import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn, RULE_SETTING_VALUES, type RuleInfo, type RuleSetting, SCHEMA_ID } from './settings.js';
 
 export * from './settings.js';
@@ -47,6 +48,10 @@ export function configFileSchema(rules: readonly RuleInfo[]) {
         .enum(FAIL_ON_VALUES as [FailOn, ...FailOn[]], { error: `expected one of ${FAIL_ON_VALUES.join(', ')}` })
         .optional()
         .meta({ description: 'Exit with status 1 when a finding is at or above this severity (default: high). The --fail-on flag wins.' }),
+      minConfidence: z
+        .enum(CONFIDENCES as [Confidence, ...Confidence[]], { error: `expected one of ${CONFIDENCES.join(', ')}` })
+        .optional()
+        .meta({ description: 'Count only findings at or above this confidence for the exit status (default: low, every finding). The --min-confidence flag wins.' }),
       rules: z
         .strictObject(ruleShape, { error: 'expected a mapping of rule ids to off, on or a severity' })
         .nullable()
@@ -118,6 +123,7 @@ export function resolveConfig(file: ConfigFile, location: { file?: string; baseD
     aiWrappers: file.functions?.aiWrappers ?? [],
   };
   if (file.failOn !== undefined) config.failOn = file.failOn;
+  if (file.minConfidence !== undefined) config.minConfidence = file.minConfidence;
   return config;
 }
 

@@ -3,7 +3,7 @@
  * the file's schema (schema.ts) so that a scan without a config file never loads the validator.
  */
 import { RULES } from '../../rules/index.js';
-import { SEVERITIES, type Severity } from '../model.js';
+import { type Confidence, SEVERITIES, type Severity } from '../model.js';
 
 export const CONFIG_FILE_NAMES = ['.ai-endpoint-audit.yml', '.ai-endpoint-audit.yaml', '.ai-endpoint-audit.json'] as const;
 
@@ -43,6 +43,8 @@ export interface AuditConfig {
   functions: CustomFunctions;
   /** Severity at which the CLI exits 1, unless `--fail-on` is given. */
   failOn?: FailOn;
+  /** Least confidence a finding needs to count for the exit code, unless `--min-confidence` is given. */
+  minConfidence?: Confidence;
 }
 
 export function defaultConfig(baseDir: string): AuditConfig {

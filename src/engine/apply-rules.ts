@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Endpoint, Finding, FindingDraft, ProjectFacts, Rule } from '../model.js';
 import { lineHashes, stableFingerprint } from '../report/fingerprint.js';
 import { compareFindings } from '../report/order.js';
+import { judgeConfidence } from '../../rules/confidence.js';
 
 export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], texts: FileTexts): Finding[] {
   const findings: Finding[] = [];
@@ -28,7 +29,9 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
   };
   for (const endpoint of endpoints) {
     for (const rule of rules) {
-      for (const draft of rule.checkEndpoint?.(endpoint).slice(0, 1) ?? []) finish(rule, draft, `${endpoint.method} ${endpoint.path}`);
+      for (const draft of rule.checkEndpoint?.(endpoint).slice(0, 1) ?? []) {
+        finish(rule, rule.meta.protection ? judgeConfidence(draft, endpoint, rule.meta.protection) : draft, `${endpoint.method} ${endpoint.path}`);
+      }
     }
   }
   for (const rule of rules) {

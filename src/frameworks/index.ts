@@ -16,12 +16,13 @@ import { nuxtFramework } from './nuxt.js';
 import { remixFramework } from './remix.js';
 import { svelteKitFramework } from './sveltekit.js';
 import { trpcFramework } from './trpc.js';
+import { orpcFramework } from './orpc.js';
 import { cloudflarePagesFramework, fetchHandlerFramework } from './workers.js';
 import type { FrameworkPlugin } from './types.js';
 
 export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
-  nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework,
+  nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework, orpcFramework,
   fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
 ];
 

@@ -3,7 +3,8 @@
  * (server-action-exposure.ts), and every function whose body starts with `'use server'` (inline actions in
  * components), is a public POST endpoint: anyone can call it with any arguments. Its arguments are client
  * input. A route file or middleware that starts with `'use server'` is that route, not actions.
- * next-safe-action clients (`client.use(mw).inputSchema(schema).action(fn)`) add their middleware and schema.
+ * next-safe-action clients (`client.use(mw).inputSchema(schema).action(fn)`) and zsa procedures
+ * (`procedure.createServerAction().handler(fn)`) add their middleware and schema.
  * A Next.js middleware counts only when it runs on every path: an action answers on whatever page posts it.
  */
 import ts from '../typescript.cjs';
@@ -15,6 +16,7 @@ import { ActionExposure, isServerEntry } from './server-action-exposure.js';
 import { handlerChain } from './nextjs-app.js';
 import { nextMiddlewareLinks, nextMiddlewareRoots } from './nextjs-middleware.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';
+import { zsaActionChain } from './zsa.js';
 
 const SAFE_ACTION_MODULE = /^next-safe-action$/;
 const USE_SERVER = /['"]use server['"]/;
@@ -28,7 +30,7 @@ const SAFE_ACTION_BUILDER: BuilderMethods = {
 
 export const nextServerActionsFramework: FrameworkPlugin = {
   name: 'nextjs-server-action',
-  triggers: { packages: ['next-safe-action'], markers: [USE_SERVER], crossFile: { packages: [], markers: [USE_SERVER] } },
+  triggers: { packages: ['next-safe-action', 'zsa'], markers: [USE_SERVER], crossFile: { packages: [], markers: [USE_SERVER] } },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     const layersOf = everyPathMiddleware(context);
@@ -72,6 +74,8 @@ function actionChain(value: ts.Expression, context: FrameworkContext): RouteLink
         { role: 'handler', expression: procedure.handler, validates: procedure.schemas.map((schema) => ({ part: 'body', schema })) },
       ];
     }
+    const zsa = zsaActionChain(e, context);
+    if (zsa) return zsa;
   }
   const chain = handlerChain(value, context);
   const handler = chain[chain.length - 1];

@@ -3,7 +3,7 @@
  * before and as its handler. One file per framework; a framework finds routes and never decides policy.
  */
 import type ts from '../typescript.cjs';
-import type { Evidence, Framework } from '../model.js';
+import type { Evidence, Framework, UnseenElement } from '../model.js';
 import type { PackageDeclaration } from '../analysis/package-name.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { CallContext, Resolver, Segment } from '../analysis/resolve.js';
@@ -57,6 +57,8 @@ export interface RouteEntry {
   anchor: ts.Node;
   /** Ordered: project-wide layers and middleware first, the handler last. */
   chain: RouteLink[];
+  /** Parts of the route's path the framework could not follow (a mount it could not resolve). */
+  unseen?: UnseenElement[];
 }
 
 export interface FrameworkContext {

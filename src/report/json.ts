@@ -8,10 +8,12 @@
 import type {
   AiCall,
   AuthFact,
+  Confidence,
   Endpoint,
   Finding,
   Framework,
   InputBound,
+  ProtectionKind,
   RateLimitKey,
   ScanError,
   ScanResult,
@@ -67,6 +69,20 @@ export interface JsonUnboundedInput {
   line: number;
 }
 
+/** An element before the paid call the scanner could not see into. */
+export interface JsonUnseen {
+  name: string;
+  description: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * `present`: a protection was found; `absent`: the whole path was seen and none is there; `unknown`: none was
+ * found but an element listed in `unseen` may provide it.
+ */
+export type ProtectionStatus = 'present' | 'absent' | 'unknown';
+
 export interface JsonEndpoint {
   id: string;
   framework: Framework;
@@ -76,9 +92,9 @@ export interface JsonEndpoint {
   line: number;
   aiCalls: JsonAiCall[];
   protections: {
-    auth: { present: boolean; via: JsonAuthVia[] };
-    rateLimit: { present: boolean; limiters: JsonRateLimiter[] };
-    spendCap: { present: boolean; checks: JsonSpendCheck[] };
+    auth: { present: boolean; status: ProtectionStatus; via: JsonAuthVia[]; unseen?: JsonUnseen[] };
+    rateLimit: { present: boolean; status: ProtectionStatus; limiters: JsonRateLimiter[]; unseen?: JsonUnseen[] };
+    spendCap: { present: boolean; status: ProtectionStatus; checks: JsonSpendCheck[]; unseen?: JsonUnseen[] };
     inputBounds: { bounded: boolean; unbounded: JsonUnboundedInput[] };
     costParameters: { fixed: boolean; fromRequest: { parameter: string; file: string; line: number }[] };
     outputCap: { capped: boolean; uncapped: { file: string; line: number }[] };
@@ -102,6 +118,10 @@ export interface JsonFinding {
   related: { file: string; line: number; message: string }[];
   fingerprint: string;
   help: string;
+  /** `high` when the whole path before the paid call was seen; lower when an element not seen into may hold the protection. */
+  confidence: Confidence;
+  /** Present when the confidence is not `high`: the elements not seen into. */
+  confidenceReason?: string;
   /** Only in `suppressedFindings`: why the finding does not count. */
   suppressed?: { kind: 'inSource' | 'external'; justification: string };
 }
@@ -176,9 +196,9 @@ function endpoint(e: Endpoint): JsonEndpoint {
     line: e.location.line,
     aiCalls: sorted(e.aiCalls, compareByLocation).map(aiCall),
     protections: {
-      auth: { present: via.length > 0, via },
-      rateLimit: { present: limiters.length > 0, limiters },
-      spendCap: { present: checks.length > 0, checks },
+      auth: { present: via.length > 0, ...protectionStatus(e, 'auth', via.length > 0), via },
+      rateLimit: { present: limiters.length > 0, ...protectionStatus(e, 'rateLimit', limiters.length > 0), limiters },
+      spendCap: { present: checks.length > 0, ...protectionStatus(e, 'spendCap', checks.length > 0), checks },
       inputBounds: { bounded: unbounded.length === 0, unbounded },
       costParameters: {
         fixed: e.facts.clientParams.length === 0,
@@ -202,6 +222,14 @@ function endpoint(e: Endpoint): JsonEndpoint {
   };
 }
 
+/** A protection not found is `unknown` while an element not seen into may provide it; those elements listed. */
+function protectionStatus(e: Endpoint, kind: ProtectionKind, present: boolean): { status: ProtectionStatus; unseen?: JsonUnseen[] } {
+  if (present) return { status: 'present' };
+  const unseen = sorted(e.facts.unseen.filter((u) => u.mayProvide.includes(kind)), compareByLocation);
+  if (unseen.length === 0) return { status: 'absent' };
+  return { status: 'unknown', unseen: unseen.map((u) => ({ name: u.name, description: u.description, file: u.location.file, line: u.location.line })) };
+}
+
 function finding(f: Finding): JsonFinding {
   return {
     ruleId: f.ruleId,
@@ -217,6 +245,8 @@ function finding(f: Finding): JsonFinding {
     related: f.related.map((r) => ({ file: r.location.file, line: r.location.line, message: r.description })),
     fingerprint: f.fingerprint,
     help: f.help,
+    confidence: f.confidence ?? 'high',
+    ...(f.confidenceReason && f.confidence && f.confidence !== 'high' ? { confidenceReason: f.confidenceReason } : {}),
     ...(f.suppressed ? { suppressed: { kind: f.suppressed.kind, justification: f.suppressed.justification } } : {}),
   };
 }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import type { Evidence, Finding, RuleMeta, ScanError, ScanResult, Severity, SourceLocation } from '../model.js';
+import type { Confidence, Evidence, Finding, RuleMeta, ScanError, ScanResult, Severity, SourceLocation } from '../model.js';
 import { lineHashes } from './fingerprint.js';
 import { compareErrors, compareFindings, compareStrings, sorted } from './order.js';
 
@@ -96,6 +96,8 @@ interface SarifResult {
   partialFingerprints?: { primaryLocationLineHash: string };
   fingerprints: Record<string, string>;
   suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string }[];
+  /** `confidence`: high, medium or low; `confidenceReason` when it is not high. */
+  properties: { confidence: Confidence; confidenceReason?: string };
 }
 
 interface SarifNotification {
@@ -295,6 +297,10 @@ export function toSarif(
         : {}),
       ...(lineHash !== undefined ? { partialFingerprints: { primaryLocationLineHash: lineHash } } : {}),
       fingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+      properties: {
+        confidence: finding.confidence ?? 'high',
+        ...(finding.confidenceReason && finding.confidence && finding.confidence !== 'high' ? { confidenceReason: finding.confidenceReason } : {}),
+      },
       ...(finding.suppressed
         ? { suppressions: [{ kind: finding.suppressed.kind, status: 'accepted', justification: finding.suppressed.justification }] }
         : {}),

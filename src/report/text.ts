@@ -9,7 +9,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 
-import { SEVERITIES, type Endpoint, type Finding, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
+import { SEVERITIES, type Endpoint, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
 import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
 
 export interface TextOptions {
@@ -18,6 +18,7 @@ export interface TextOptions {
 
 const OK = '✓';
 const MISSING = '✗';
+const UNKNOWN = '?';
 const DOT = ' · ';
 
 const SEVERITY_WIDTH = Math.max(...SEVERITIES.map((s) => s.length));
@@ -79,25 +80,28 @@ class TextReport {
     }
   }
 
-  private mark(present: boolean): string {
-    return present ? this.c.green(OK) : this.c.red(MISSING);
+  /** ✓ present, ✗ absent, ? not found but possibly inside an element the scanner could not see into. */
+  private mark(present: boolean, unknown = false): string {
+    if (present) return this.c.green(OK);
+    return unknown ? this.c.yellow(UNKNOWN) : this.c.red(MISSING);
   }
 
   private protections(endpoint: Endpoint): string {
     const { facts } = endpoint;
+    const unseen = (kind: ProtectionKind) => facts.unseen.some((u) => u.mayProvide.includes(kind));
     const parts: string[] = [];
-    parts.push(`auth ${this.mark(facts.auth.length > 0)}`);
+    parts.push(`auth ${this.mark(facts.auth.length > 0, unseen('auth'))}`);
 
     const keys = [...new Set(sorted(facts.rateLimits, compareByLocation).map((f) => f.key))];
     if (keys.length === 0) {
-      parts.push(`rate limit ${this.mark(false)}`);
+      parts.push(`rate limit ${this.mark(false, unseen('rateLimit'))}`);
     } else if (keys.every((k) => k === 'client')) {
       parts.push(`rate limit ${this.c.yellow(KEY_LABEL.client)}`);
     } else {
       parts.push(`rate limit ${this.mark(true)} (${keys.map((k) => KEY_LABEL[k]).join(', ')})`);
     }
 
-    parts.push(`spend cap ${this.mark(facts.spendCaps.length > 0)}`);
+    parts.push(`spend cap ${this.mark(facts.spendCaps.length > 0, unseen('spendCap'))}`);
     parts.push(`input bounds ${this.mark(facts.unboundedInputs.length === 0)}`);
     return parts.join(this.c.dim(DOT));
   }
@@ -146,15 +150,27 @@ class TextReport {
       )}  ${clean(finding.message)}`,
     );
     if (finding.help) this.push(`      ${this.c.dim('fix:')} ${clean(finding.help)}`);
+    if (finding.confidence && finding.confidence !== 'high') {
+      // The message already names what was not seen into.
+      this.push(`      ${this.c.yellow(`${finding.confidence} confidence`)}`);
+    }
   }
 
+  /** Findings on a fully seen path first; those that an element not seen into may answer after them. */
   private findings(endpoints: Endpoint[], findings: Finding[]): void {
+    const sure = findings.filter((f) => (f.confidence ?? 'high') === 'high');
+    const unsure = findings.filter((f) => (f.confidence ?? 'high') !== 'high');
     this.push();
-    this.push(this.c.bold(`Findings (${findings.length})`));
-    if (findings.length === 0) {
-      this.push('  No findings.');
-      return;
-    }
+    this.push(this.c.bold(`Findings (${sure.length})`));
+    if (sure.length === 0) this.push('  No findings.');
+    else this.findingGroups(endpoints, sure);
+    if (unsure.length === 0) return;
+    this.push();
+    this.push(this.c.bold(`Lower-confidence findings (${unsure.length}): the path holds code the scanner could not see into`));
+    this.findingGroups(endpoints, unsure);
+  }
+
+  private findingGroups(endpoints: Endpoint[], findings: Finding[]): void {
     const byEndpoint = new Map<string, Finding[]>();
     const loose: Finding[] = [];
     const known = new Set(endpoints.map((e) => e.id));

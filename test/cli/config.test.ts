@@ -94,7 +94,7 @@ describe('validation', () => {
       { line: 5, column: 9, message: 'failOn: expected one of critical, high, medium, low, none (found "medum"; did you mean "medium"?)' },
       { line: 7, column: 10, message: 'functions.auth[0]: expected a function name (found 1)' },
       { line: 7, column: 13, message: 'functions.auth[1]: expected a function name such as requireUser or auth.requireUser (found "a b")' },
-      { line: 8, column: 1, message: 'unknown setting "colour"; settings here are failOn, rules, ignore, publicRoutes, functions' },
+      { line: 8, column: 1, message: 'unknown setting "colour"; settings here are failOn, minConfidence, rules, ignore, publicRoutes, functions' },
     ]);
   });
 

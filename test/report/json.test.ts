@@ -27,6 +27,7 @@ function reversed(result: ScanResult): ScanResult {
         unboundedInputs: [...e.facts.unboundedInputs].reverse(),
         clientParams: [...e.facts.clientParams].reverse(),
         uncappedOutputs: [...e.facts.uncappedOutputs].reverse(),
+        unseen: [...e.facts.unseen].reverse(),
       },
     })),
     findings: [...result.findings].reverse(),
@@ -62,9 +63,10 @@ describe('renderJson', () => {
         line: 14,
         aiCalls: [{ file: CHAT_ROUTE, line: 23, provider: 'openai', api: 'chat.completions.create', model: 'gpt-4o' }],
         protections: {
-          auth: { present: false, via: [] },
+          auth: { present: false, status: 'absent', via: [] },
           rateLimit: {
             present: true,
+            status: 'present',
             limiters: [
               {
                 library: '@upstash/ratelimit',
@@ -77,7 +79,7 @@ describe('renderJson', () => {
               },
             ],
           },
-          spendCap: { present: false, checks: [] },
+          spendCap: { present: false, status: 'absent', checks: [] },
           inputBounds: {
             bounded: false,
             unbounded: [
@@ -99,10 +101,12 @@ describe('renderJson', () => {
         protections: {
           auth: {
             present: true,
+            status: 'present',
             via: [{ kind: 'middleware', description: 'requireSession on the router', file: SUMMARIZE_ROUTES, line: 19 }],
           },
           rateLimit: {
             present: true,
+            status: 'present',
             limiters: [
               {
                 library: 'express-rate-limit',
@@ -113,7 +117,7 @@ describe('renderJson', () => {
               },
             ],
           },
-          spendCap: { present: false, checks: [] },
+          spendCap: { present: false, status: 'absent', checks: [] },
           inputBounds: { bounded: true, unbounded: [] },
           costParameters: { fixed: true, fromRequest: [] },
           outputCap: { capped: true, uncapped: [] },
@@ -130,6 +134,7 @@ describe('renderJson', () => {
         protections: {
           auth: {
             present: true,
+            status: 'present',
             // Sorted by location, not in the order the facts were produced.
             via: [
               {
@@ -143,6 +148,7 @@ describe('renderJson', () => {
           },
           rateLimit: {
             present: true,
+            status: 'present',
             limiters: [
               {
                 library: 'express-rate-limit',
@@ -155,6 +161,7 @@ describe('renderJson', () => {
           },
           spendCap: {
             present: true,
+            status: 'present',
             checks: [{ description: 'withinBudget() checks the monthly budget', file: SUMMARIZE_ROUTES, line: 14 }],
           },
           inputBounds: { bounded: true, unbounded: [] },
@@ -180,6 +187,7 @@ describe('renderJson', () => {
         related: [{ file: CHAT_ROUTE, line: 23, message: 'The paid model call reached from this route.' }],
         fingerprint: FINDINGS.noAuth.fingerprint,
         help: 'Require an authenticated session before the model call.',
+        confidence: 'high',
       },
       {
         ruleId: 'client-keyed-rate-limit',
@@ -194,6 +202,7 @@ describe('renderJson', () => {
         related: [{ file: CHAT_ROUTE, line: 15, message: 'The key is read from this request header.' }],
         fingerprint: FINDINGS.clientKeyed.fingerprint,
         help: 'Key the limiter on the authenticated user id or the client IP.',
+        confidence: 'high',
       },
       {
         ruleId: 'no-spend-cap',
@@ -208,6 +217,7 @@ describe('renderJson', () => {
         related: [],
         fingerprint: FINDINGS.chatSpend.fingerprint,
         help: 'Check a per-user or global budget before calling the model.',
+        confidence: 'high',
       },
       {
         ruleId: 'unbounded-input',
@@ -226,6 +236,7 @@ describe('renderJson', () => {
         ],
         fingerprint: FINDINGS.chatUnbounded.fingerprint,
         help: 'Validate the request body: cap the number of messages, the size of each, and the allowed roles.',
+        confidence: 'high',
       },
       {
         ruleId: 'no-spend-cap',
@@ -242,6 +253,7 @@ describe('renderJson', () => {
         ],
         fingerprint: FINDINGS.getSpend.fingerprint,
         help: 'Check a per-user or global budget before calling the model.',
+        confidence: 'high',
       },
       {
         ruleId: 'model-from-request',
@@ -256,6 +268,7 @@ describe('renderJson', () => {
         related: [{ file: SUMMARIZE_ROUTES, line: 10, message: 'The model id comes from req.query.model.' }],
         fingerprint: FINDINGS.modelFromRequest.fingerprint,
         help: 'Pick the model on the server, or allow-list the ids a client may request.',
+        confidence: 'high',
       },
     ]);
   });
@@ -274,6 +287,7 @@ describe('renderJson', () => {
       'related',
       'fingerprint',
       'help',
+      'confidence',
     ]);
     expect(Object.keys(report.endpoints[0])).toEqual([
       'id',

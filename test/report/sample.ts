@@ -213,6 +213,7 @@ const chat: Endpoint = {
     failOpenSpendCaps: [],
     clientParams: [{ location: loc(CHAT_ROUTE, 24, 5, 24, 27), description: 'model comes from the request', parameter: 'model' }],
     uncappedOutputs: [],
+    unseen: [],
   },
 };
 
@@ -235,7 +236,7 @@ const summarizeGet: Endpoint = {
   path: '/api/summarize',
   location: loc(SUMMARIZE_ROUTES, 20, 1, 20, 84),
   aiCalls: [summarizeCall],
-  facts: { auth: [sessionMiddleware], rateLimits: [ipLimiter], spendCaps: [], failOpenSpendCaps: [], unboundedInputs: [], clientParams: [], uncappedOutputs: [] },
+  facts: { auth: [sessionMiddleware], rateLimits: [ipLimiter], spendCaps: [], failOpenSpendCaps: [], unboundedInputs: [], clientParams: [], uncappedOutputs: [], unseen: [] },
 };
 
 const summarizePost: Endpoint = {
@@ -261,6 +262,7 @@ const summarizePost: Endpoint = {
     unboundedInputs: [],
     clientParams: [],
     uncappedOutputs: [],
+    unseen: [],
   },
 };
 
