@@ -349,6 +349,12 @@ export class Resolver {
       const resolved = exported && this.resolveDeclaration(exported, context, depth);
       if (resolved) return { ...resolved, segments: [...resolved.segments, ...names.slice(1)] };
     }
+    // `function send({ topic })` called as `send({ topic: req.body.topic })`: the property the caller wrote.
+    if (base.root.kind === 'local' && ts.isObjectLiteralExpression(base.root.node) && base.segments.length === 0 && first?.kind === 'member') {
+      const property = base.root.node.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === first.name);
+      const resolved = property && this.resolveDeclaration(property, base.context, depth);
+      if (resolved) return { ...resolved, segments: [...resolved.segments, ...names.slice(1)] };
+    }
     return { ...base, segments: [...base.segments, ...names] };
   }
 
