@@ -62,7 +62,7 @@ function hostCall(call: ts.CallExpression, request: HttpRequest, host: ProviderH
   const generates = !NON_GENERATING_ENDPOINTS.test(url);
   return {
     provider: host.provider,
-    api: `POST ${url.replace(/^https?:\/\//, '').replace(/\?.*$/, '')}`,
+    api: `POST ${apiPath(url)}`,
     call,
     options: request.body,
     inputProperties: host.inputs,
@@ -83,10 +83,9 @@ function envKeyedCall(call: ts.CallExpression, request: HttpRequest, resolver: R
   if (!objectProperty(body, 'model') || !MODEL_INPUTS.some((name) => objectProperty(body, name))) return undefined;
   const host = request.auth.map((value) => keyEnvProvider(envVarIn(value, resolver) ?? '')).find((h) => h !== undefined);
   if (!host) return undefined;
-  const where = request.url && !request.url.startsWith('{}') ? request.url.replace(/^https?:\/\//, '').replace(/\?.*$/, '') : '(URL from configuration)';
   return {
     provider: host.provider,
-    api: `POST ${where}`,
+    api: `POST ${request.url === undefined ? CONFIGURED_URL : apiPath(request.url).replace(/^\{\}/, CONFIGURED_URL)}`,
     call,
     options: body,
     inputProperties: host.inputs,
@@ -96,8 +95,17 @@ function envKeyedCall(call: ts.CallExpression, request: HttpRequest, resolver: R
   };
 }
 
+/** How a URL the code does not show is reported. */
+const CONFIGURED_URL = '<configured URL>';
+
+function apiPath(url: string): string {
+  return url.replace(/^https?:\/\//, '').replace(/\?.*$/, '');
+}
+
+/** The model id in a JSON body: `model`, or ElevenLabs' `model_id`. */
 function bodyModel(body: ts.ObjectLiteralExpression | undefined, resolver: Resolver): string | undefined {
-  return body ? constantString(propertyValue(objectProperty(body, 'model')), resolver) : undefined;
+  const option = body && (objectProperty(body, 'model') ?? objectProperty(body, 'model_id'));
+  return constantString(propertyValue(option), resolver);
 }
 
 /** APIs that name the model in the path: Gemini `/models/gemini-2.0-flash:generateContent`, Bedrock `/model/<id>/converse`. */
