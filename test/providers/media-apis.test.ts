@@ -173,3 +173,31 @@ const openai = new OpenAI();`;
     expect(image?.model).toBe('dall-e-3');
   });
 });
+
+group('Perplexity and Fireworks through the OpenAI SDK and the AI SDK', () => {
+  it('reports the OpenAI client pointed at their hosts as their calls', async () => {
+    expect(
+      await callsIn(
+        `import OpenAI from 'openai';
+const pplx = new OpenAI({ apiKey: process.env.PERPLEXITY_API_KEY, baseURL: 'https://api.perplexity.ai' });
+const fireworks = new OpenAI({ apiKey: process.env.FIREWORKS_API_KEY, baseURL: 'https://api.fireworks.ai/inference/v1' });`,
+        `  const a = await pplx.chat.completions.create({ model: 'sonar', messages: req.body.messages });
+  const b = await fireworks.chat.completions.create({ model: 'accounts/fireworks/models/llama-v3p1-70b-instruct', messages: req.body.messages });
+  res.json({ a, b });`,
+      ),
+    ).toEqual(['perplexity chat.completions.create sonar', 'fireworks chat.completions.create accounts/fireworks/models/llama-v3p1-70b-instruct']);
+  });
+
+  it('recognises their AI SDK providers', async () => {
+    expect(
+      await callsIn(
+        `import { generateText } from 'ai';
+import { perplexity } from '@ai-sdk/perplexity';
+import { fireworks } from '@ai-sdk/fireworks';`,
+        `  const a = await generateText({ model: perplexity('sonar-pro'), prompt: req.body.q });
+  const b = await generateText({ model: fireworks('accounts/fireworks/models/deepseek-v3'), prompt: req.body.q });
+  res.json({ a, b });`,
+      ),
+    ).toEqual(['vercel-ai generateText sonar-pro', 'vercel-ai generateText accounts/fireworks/models/deepseek-v3']);
+  });
+});
