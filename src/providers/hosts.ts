@@ -72,14 +72,16 @@ export const PROVIDER_HOSTS: readonly ProviderHost[] = [
 ];
 
 /**
- * Environment variables named after a provider's key: `OPENAI_API_KEY`, `ANTHROPIC_KEY`, `GROQ_TOKEN`,
- * `FAL_KEY`, also behind a prefix (`NEXT_PUBLIC_`, `AZURE_`). A regular-expression source, for the index.
+ * Environment variables named after a provider's key: the provider's name (glued to `API` or not), then
+ * `KEY`, `TOKEN` or `SECRET` among the words after it: `OPENAI_API_KEY`, `OPENAIAPI_KEY_VALUE`,
+ * `ANTHROPIC_SECRET_KEY`, `FAL_KEY`, also behind a prefix (`NEXT_PUBLIC_`, `AZURE_`). A regular-expression
+ * source, for the index.
  */
 export function keyEnvSource(): string {
-  return `(?:\\b|_)(?:${keyEnvNames().join('|')})${KEY_SUFFIX}\\b`;
+  return `(?:\\b|_)(?:${keyEnvNames().join('|')})${KEY_WORDS}\\b`;
 }
 
-const KEY_SUFFIX = '_(?:API_?)?(?:KEY|TOKEN|SECRET)';
+const KEY_WORDS = '(?:_?API)?(?:_[A-Z0-9]+)*?_(?:KEY|TOKEN|SECRET)(?:_[A-Z0-9]+)*';
 
 function keyEnvNames(): string[] {
   return PROVIDER_HOSTS.flatMap((p) => p.keyEnv ?? []).sort((a, b) => b.length - a.length);
@@ -89,11 +91,12 @@ let keyEnvPattern: RegExp | undefined;
 
 /** The provider whose key an environment variable holds (`OPENAI_API_KEY` → OpenAI's host entry). */
 export function keyEnvProvider(name: string): ProviderHost | undefined {
-  keyEnvPattern ??= new RegExp(`^(?:[A-Z0-9]+_)*(?:${keyEnvNames().join('|')})${KEY_SUFFIX}$`);
-  if (!keyEnvPattern.test(name)) return undefined;
-  // The longest name that ends the stem: `AZURE_OPENAI_API_KEY` is Azure's, not OpenAI's.
-  const prefix = name.replace(new RegExp(`${KEY_SUFFIX}$`), '');
-  const owners = PROVIDER_HOSTS.flatMap((host) => (host.keyEnv ?? []).filter((env) => prefix === env || prefix.endsWith('_' + env)).map((env) => ({ host, env })));
+  keyEnvPattern ??= new RegExp(`^((?:[A-Z0-9]+_)*?)(${keyEnvNames().join('|')})${KEY_WORDS}$`);
+  const match = keyEnvPattern.exec(name);
+  if (!match) return undefined;
+  // The longest declared name ending where the provider's name ends: `AZURE_OPENAI_API_KEY` is Azure's.
+  const stem = match[1] + match[2];
+  const owners = PROVIDER_HOSTS.flatMap((host) => (host.keyEnv ?? []).filter((env) => stem === env || stem.endsWith('_' + env)).map((env) => ({ host, env })));
   return owners.sort((a, b) => b.env.length - a.env.length)[0]?.host;
 }
 

@@ -45,7 +45,10 @@ describe('index pre-filters from the plugin registry', () => {
     expect(keyEnvProvider('NEXT_PUBLIC_OPENAI_API_KEY')?.provider).toBe('openai');
     expect(keyEnvProvider('AZURE_OPENAI_API_KEY')?.provider).toBe('azure-openai');
     expect(keyEnvProvider('FAL_KEY')?.provider).toBe('fal');
-    for (const name of ['OPENAI_URL', 'INTERNAL_API_KEY', 'STRIPE_SECRET', 'OPENAI_MODEL']) expect(keyEnvProvider(name), name).toBeUndefined();
+    expect(keyEnvProvider('OPENAIAPI_KEY_VALUE')?.provider).toBe('openai');
+    expect(keyEnvProvider('ANTHROPIC_SECRET_KEY')?.provider).toBe('anthropic');
+    expect(mentionsAi('const key = process.env.OPENAIAPI_KEY_VALUE;')).toBe(true);
+    for (const name of ['OPENAI_URL', 'INTERNAL_API_KEY', 'STRIPE_SECRET', 'OPENAI_MODEL', 'OPENAIAPI_TEXT_URL', 'MY_GROQUE_KEY']) expect(keyEnvProvider(name), name).toBeUndefined();
     expect(mentionsAi('const url = process.env.OPENAI_BASE_URL;')).toBe(false);
   });
 

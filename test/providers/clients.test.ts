@@ -105,3 +105,15 @@ const replicate = new Replicate({ auth: process.env.REPLICATE_API_TOKEN });`;
     ]);
   });
 });
+
+group('@anthropic-ai/sdk', () => {
+  it('recognises the 0.2x prompt-caching beta namespace', async () => {
+    expect(
+      await callsIn(
+        `import Anthropic from '@anthropic-ai/sdk';
+const anthropic = new Anthropic();`,
+        `  res.json(await anthropic.beta.promptCaching.messages.create({ model: 'claude-3-5-sonnet-latest', max_tokens: 1024, messages: req.body.messages }));`,
+      ),
+    ).toEqual(['anthropic beta.promptCaching.messages.create claude-3-5-sonnet-latest']);
+  });
+});
