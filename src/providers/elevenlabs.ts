@@ -1,6 +1,7 @@
 /**
  * ElevenLabs' `@elevenlabs/elevenlabs-js` (and the older `elevenlabs` package): speech, transcription, sound
- * effects, music and voice design, billed by the character or the minute of audio rather than by tokens.
+ * effects, music, voice design and agent conversations, billed by the character or the minute of audio
+ * rather than by tokens.
  * Methods that take a voice id first carry their options in the second argument.
  */
 import type { SdkMethod } from './types.js';
@@ -10,6 +11,8 @@ const SPEECH: SdkMethod = { inputs: ['text'], outputCaps: [], optionsArgument: 1
 const VOICE_CHANGE: SdkMethod = { inputs: ['audio'], outputCaps: [], optionsArgument: 1, billedBy: 'audio' };
 const DIALOGUE: SdkMethod = { inputs: ['inputs'], outputCaps: [], billedBy: 'characters' };
 const MUSIC: SdkMethod = { inputs: ['prompt', 'compositionPlan', 'composition_plan'], outputCaps: [], billedBy: 'audio' };
+/** A signed URL or WebRTC token lets the browser talk to an agent, billed by the minute on the owner's account. */
+const AGENT_SESSION: SdkMethod = { inputs: [], outputCaps: [], billedBy: 'audio' };
 const VOICE_DESIGN: SdkMethod = { inputs: ['voiceDescription', 'voice_description', 'text'], outputCaps: [], billedBy: 'characters' };
 
 export const elevenlabsProvider = clientSdkProvider('elevenlabs', {
@@ -36,6 +39,9 @@ export const elevenlabsProvider = clientSdkProvider('elevenlabs', {
     'music.stream': MUSIC,
     'textToVoice.createPreviews': VOICE_DESIGN,
     'textToVoice.design': VOICE_DESIGN,
+    'conversationalAi.conversations.getSignedUrl': AGENT_SESSION,
+    'conversationalAi.conversations.getWebrtcToken': AGENT_SESSION,
+    'conversationalAi.getSignedUrl': AGENT_SESSION,
     // elevenlabs 0.x: client.generate({ voice, text, model_id })
     generate: { inputs: ['text'], outputCaps: [], billedBy: 'characters' },
   },

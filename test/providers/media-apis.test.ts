@@ -26,6 +26,17 @@ const elevenlabs = new ElevenLabsClient({ apiKey: process.env.ELEVENLABS_API_KEY
     ]);
   });
 
+  it('recognises minting a browser session for a conversational agent', async () => {
+    expect(
+      await callsIn(
+        setup,
+        `  const a = await elevenlabs.conversationalAi.conversations.getSignedUrl({ agentId: process.env.AGENT_ID! });
+  const b = await elevenlabs.conversationalAi.conversations.getWebrtcToken({ agentId: process.env.AGENT_ID! });
+  res.json({ a, b });`,
+      ),
+    ).toEqual(['elevenlabs conversationalAi.conversations.getSignedUrl', 'elevenlabs conversationalAi.conversations.getWebrtcToken']);
+  });
+
   it('reads the text after the voice id, and the 1.x snake_case model option', async () => {
     const old = `import { ElevenLabsClient } from 'elevenlabs';
 const client = new ElevenLabsClient();`;
