@@ -36,6 +36,7 @@ export function analyzeRoute(
   if (reached.length === 0) return undefined;
 
   const exposures: Exposure[] = [];
+  const unpriced = new Set<string>();
   const perCall: EndpointFacts[] = reached.map((call) => {
     const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
     const facts: EndpointFacts = {
@@ -49,6 +50,7 @@ export function analyzeRoute(
     };
     const exposure = exposureOf(scope, facts);
     if (exposure) exposures.push(exposure);
+    else if (call.match.billedBy) unpriced.add(`${call.match.provider} ${call.match.api}, billed by ${call.match.billedBy}`);
     return facts;
   });
   // The costliest paid call of the route sets its exposure.
@@ -72,6 +74,7 @@ export function analyzeRoute(
     aiCalls,
     facts: weakest(perCall),
     ...(exposure ? { exposure } : {}),
+    ...(unpriced.size ? { priceUnknown: [...unpriced].sort() } : {}),
   };
 }
 

@@ -163,12 +163,15 @@ const openai = new OpenAI();`,
 });
 
 group('exposure of calls billed by another unit than tokens', () => {
-  const exposureOf = async (setup: string, body: string) => (await scanFiles({ 'src/server.ts': expressRoute(setup, body) }))[0]?.exposure;
+  const endpointOf = async (setup: string, body: string) => (await scanFiles({ 'src/server.ts': expressRoute(setup, body) }))[0];
+  const exposureOf = async (setup: string, body: string) => (await endpointOf(setup, body))?.exposure;
 
-  it('leaves the price unknown when the table has no figure in that unit', async () => {
+  it('leaves the price unknown when the table has no figure in that unit, and says so', async () => {
     const setup = `import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 const elevenlabs = new ElevenLabsClient();`;
-    expect(await exposureOf(setup, `  res.json(await elevenlabs.textToSpeech.convert('v', { text: req.body.text, modelId: 'eleven_v3' }));`)).toBeUndefined();
+    const speech = await endpointOf(setup, `  res.json(await elevenlabs.textToSpeech.convert('v', { text: req.body.text, modelId: 'eleven_v3' }));`);
+    expect(speech?.exposure).toBeUndefined();
+    expect(speech?.priceUnknown).toEqual(['elevenlabs textToSpeech.convert, billed by characters']);
     const openai = `import OpenAI from 'openai';
 const openai = new OpenAI();`;
     // gpt-4o-mini-tts must not be priced as the chat model gpt-4o-mini.
@@ -178,8 +181,9 @@ const openai = new OpenAI();`;
   it('prices a model the table lists per minute or per image', async () => {
     const openai = `import OpenAI from 'openai';
 const openai = new OpenAI();`;
-    const whisper = await exposureOf(openai, `  res.json(await openai.audio.transcriptions.create({ model: 'whisper-1', file: req.body.file }));`);
-    expect(whisper?.model).toBe('whisper-1');
+    const whisper = await endpointOf(openai, `  res.json(await openai.audio.transcriptions.create({ model: 'whisper-1', file: req.body.file }));`);
+    expect(whisper?.exposure?.model).toBe('whisper-1');
+    expect(whisper?.priceUnknown).toBeUndefined();
     const image = await exposureOf(openai, `  res.json(await openai.images.generate({ model: 'dall-e-3', prompt: req.body.prompt }));`);
     expect(image?.model).toBe('dall-e-3');
   });
