@@ -138,7 +138,8 @@ function fetchRequest(call: ts.CallExpression, callee: AccessPath | undefined, r
   };
 }
 
-const FETCH_GLOBALS = new Set(['fetch', '$fetch', 'ofetch']);
+/** `fetch`, and Nuxt's auto-imported `$fetch` (ofetch). */
+const FETCH_GLOBALS = new Set(['fetch', '$fetch']);
 
 function isFetch(call: ts.CallExpression, callee: AccessPath | undefined): boolean {
   const e = unwrap(call.expression);
@@ -146,7 +147,7 @@ function isFetch(call: ts.CallExpression, callee: AccessPath | undefined): boole
   if (ts.isPropertyAccessExpression(e) && e.name.text === 'fetch' && ts.isIdentifier(e.expression) && ['globalThis', 'window', 'self'].includes(e.expression.text)) return true;
   if (callee?.root.kind !== 'module') return false;
   const names = memberNames(callee.segments).filter((n) => n !== 'default');
-  if (callee.root.module === 'ofetch') return callee.segments.every((s) => s.kind === 'member') && names.length <= 1 && (names.length === 0 || FETCH_GLOBALS.has(names[0]));
+  if (callee.root.module === 'ofetch') return callee.segments.every((s) => s.kind === 'member') && names.length <= 1 && (names.length === 0 || ['ofetch', '$fetch'].includes(names[0]));
   if (!FETCH_MODULES.includes(callee.root.module)) return false;
   return names.length === 0 || (names.length === 1 && names[0] === 'fetch');
 }
