@@ -163,6 +163,11 @@ export interface Endpoint {
   declaredPublic?: PublicDeclaration;
   /** The 24-hour dollar exposure, when the scanner could price the paid call. */
   exposure?: Exposure;
+  /**
+   * Paid calls billed in a unit the price table holds no figure for (`elevenlabs textToSpeech.convert,
+   * billed by characters`): their cost is unknown, not estimated, and left out of `exposure`.
+   */
+  priceUnknown?: string[];
 }
 
 /** Rule metadata, a public contract: ids never change. */

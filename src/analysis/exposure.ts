@@ -25,6 +25,7 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
       inputCapTokens: facts.unboundedInputs.length ? undefined : inputCapTokens(scope),
       outputCapTokens: facts.clientParams.some((p) => p.parameter !== 'model') ? undefined : outputCap(match, scope),
       limits: limiterRates(scope, facts),
+      billedBy: match.billedBy,
     });
   } catch {
     return undefined;

@@ -37,6 +37,7 @@ export function analyzeRoute(
   if (reached.length === 0) return undefined;
 
   const exposures: Exposure[] = [];
+  const unpriced = new Set<string>();
   const perCall: EndpointFacts[] = reached.map((call) => {
     const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
     const protections = {
@@ -54,6 +55,7 @@ export function analyzeRoute(
     };
     const exposure = exposureOf(scope, facts);
     if (exposure) exposures.push(exposure);
+    else if (call.match.billedBy) unpriced.add(`${call.match.provider} ${call.match.api}, billed by ${call.match.billedBy}`);
     return facts;
   });
   // The costliest paid call of the route sets its exposure.
@@ -77,6 +79,7 @@ export function analyzeRoute(
     aiCalls,
     facts: weakest(perCall),
     ...(exposure ? { exposure } : {}),
+    ...(unpriced.size ? { priceUnknown: [...unpriced].sort() } : {}),
   };
 }
 

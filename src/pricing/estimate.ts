@@ -51,6 +51,19 @@ export interface ExposureInput {
   limiterKey?: RateLimitKey;
   /** Every limiter on the route, when there are several; the tightest wins. */
   limits?: RateLimitInput[];
+  /**
+   * The unit the API bills in when not tokens (`characters`, `audio`, `images`...). Such a call is priced
+   * only by the table entry of the model it names, when that entry is priced per item rather than as a chat
+   * model; otherwise its price is unknown (`PriceUnknownError`), never a chat model's.
+   */
+  billedBy?: string;
+}
+
+/** The price table holds no figure for the call's unit: the exposure is unknown, not estimated. */
+export class PriceUnknownError extends Error {
+  constructor(readonly provider: string, readonly billedBy: string, readonly model?: string) {
+    super(`no list price for ${provider}${model ? ` ${model}` : ''}, billed by ${billedBy}`);
+  }
 }
 
 /** How the priced model was chosen. */
@@ -100,6 +113,9 @@ export function estimateDailyExposure(input: ExposureInput): ExposureEstimate {
 
 function chooseModel(input: ExposureInput, assumptions: string[]): { model: ModelPrice; basis: ModelBasis; provider: string } {
   const given = input.model === undefined ? undefined : resolveModel(input.model, input.provider);
+  if (input.billedBy !== undefined && (!given || input.modelChosenByClient || given.contextWindow !== null)) {
+    throw new PriceUnknownError(input.provider, input.billedBy, input.model);
+  }
   const provider = providerPrices(input.provider)?.id ?? given?.provider;
   let chosen: { model: ModelPrice; basis: ModelBasis };
   if (given && !input.modelChosenByClient) {

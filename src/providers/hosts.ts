@@ -5,7 +5,7 @@
 import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
 import { type Resolver, returnExpressions } from '../analysis/resolve.js';
-import { constantString } from './types.js';
+import { type BillingUnit, constantString } from './types.js';
 
 export interface ProviderHost {
   provider: string;
@@ -19,36 +19,50 @@ export interface ProviderHost {
   inputs: string[];
   /** What they call the output cap; a dotted name is nested (`generationConfig.maxOutputTokens`). */
   outputCaps: string[];
+  /**
+   * What its key's environment variable is named after (`OPENAI` for `OPENAI_API_KEY`): a raw request to
+   * a URL the code does not show, with a model body, is the provider's when its key authorises it.
+   */
+  keyEnv?: string[];
+  /** The unit its API bills in when not tokens. */
+  billedBy?: BillingUnit;
 }
 
 const OPENAI_BODY = { inputs: ['messages', 'input', 'prompt', 'instructions'], outputCaps: ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] };
 const OPENAI_COMPATIBLE_BODY = { inputs: ['messages', 'prompt', 'input'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
 
 export const PROVIDER_HOSTS: readonly ProviderHost[] = [
-  { provider: 'openai', hosts: ['api.openai.com'], ...OPENAI_BODY },
-  { provider: 'azure-openai', hosts: ['*.openai.azure.com', '*.cognitiveservices.azure.com', '*.services.ai.azure.com'], ...OPENAI_BODY },
-  { provider: 'anthropic', hosts: ['api.anthropic.com'], inputs: ['messages', 'system', 'prompt'], outputCaps: ['max_tokens'] },
+  { provider: 'openai', hosts: ['api.openai.com'], ...OPENAI_BODY, keyEnv: ['OPENAI'] },
+  { provider: 'azure-openai', hosts: ['*.openai.azure.com', '*.cognitiveservices.azure.com', '*.services.ai.azure.com'], ...OPENAI_BODY, keyEnv: ['AZURE_OPENAI'] },
+  { provider: 'anthropic', hosts: ['api.anthropic.com'], inputs: ['messages', 'system', 'prompt'], outputCaps: ['max_tokens'], keyEnv: ['ANTHROPIC', 'CLAUDE'] },
   {
     provider: 'google',
     hosts: ['generativelanguage.googleapis.com', '*aiplatform.googleapis.com'],
     inputs: ['contents', 'systemInstruction', 'messages'],
     outputCaps: ['generationConfig.maxOutputTokens', 'max_tokens'],
+    keyEnv: ['GEMINI', 'GOOGLE_AI', 'GOOGLE_GENERATIVE_AI', 'GOOGLE_GENAI'],
   },
-  { provider: 'mistral', hosts: ['api.mistral.ai', 'codestral.mistral.ai'], inputs: ['messages', 'prompt', 'input', 'inputs'], outputCaps: ['max_tokens'] },
+  { provider: 'mistral', hosts: ['api.mistral.ai', 'codestral.mistral.ai'], inputs: ['messages', 'prompt', 'input', 'inputs'], outputCaps: ['max_tokens'], keyEnv: ['MISTRAL'] },
   {
     provider: 'cohere',
     hosts: ['api.cohere.com', 'api.cohere.ai'],
     inputs: ['messages', 'message', 'chat_history', 'preamble', 'prompt', 'texts', 'inputs', 'query', 'documents'],
     outputCaps: ['max_tokens'],
+    keyEnv: ['COHERE'],
   },
-  { provider: 'groq', hosts: ['api.groq.com'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'together', hosts: ['api.together.xyz', 'api.together.ai'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'fireworks', hosts: ['api.fireworks.ai'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'openrouter', hosts: ['openrouter.ai'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'deepseek', hosts: ['api.deepseek.com'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'xai', hosts: ['api.x.ai'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'perplexity', hosts: ['api.perplexity.ai'], ...OPENAI_COMPATIBLE_BODY },
-  { provider: 'replicate', hosts: ['api.replicate.com'], inputs: ['input'], outputCaps: ['input.max_tokens', 'input.max_new_tokens'] },
+  { provider: 'groq', hosts: ['api.groq.com'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['GROQ'] },
+  { provider: 'together', hosts: ['api.together.xyz', 'api.together.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['TOGETHER', 'TOGETHER_AI'] },
+  { provider: 'fireworks', hosts: ['api.fireworks.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['FIREWORKS', 'FIREWORKS_AI'] },
+  { provider: 'openrouter', hosts: ['openrouter.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['OPENROUTER'] },
+  { provider: 'deepseek', hosts: ['api.deepseek.com'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['DEEPSEEK'] },
+  { provider: 'xai', hosts: ['api.x.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['XAI', 'GROK'] },
+  { provider: 'perplexity', hosts: ['api.perplexity.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['PERPLEXITY', 'PPLX'] },
+  { provider: 'replicate', hosts: ['api.replicate.com'], inputs: ['input'], outputCaps: ['input.max_tokens', 'input.max_new_tokens'], keyEnv: ['REPLICATE'] },
+  { provider: 'elevenlabs', hosts: ['api.elevenlabs.io'], inputs: ['text', 'inputs', 'prompt'], outputCaps: [], keyEnv: ['ELEVENLABS', 'ELEVEN_LABS'], billedBy: 'characters' },
+  { provider: 'deepgram', hosts: ['api.deepgram.com'], inputs: ['url', 'text'], outputCaps: [], keyEnv: ['DEEPGRAM'], billedBy: 'audio' },
+  { provider: 'assemblyai', hosts: ['api.assemblyai.com', 'api.eu.assemblyai.com'], inputs: ['audio_url', 'prompt', 'input_text'], outputCaps: [], keyEnv: ['ASSEMBLYAI', 'ASSEMBLY_AI'], billedBy: 'audio' },
+  { provider: 'stability', hosts: ['api.stability.ai'], inputs: ['prompt', 'text_prompts', 'image'], outputCaps: [], keyEnv: ['STABILITY', 'STABILITY_AI'], billedBy: 'images' },
+  { provider: 'fal', hosts: ['fal.run', 'queue.fal.run'], inputs: ['prompt', 'input', 'image_url'], outputCaps: [], keyEnv: ['FAL'], billedBy: 'media' },
   {
     provider: 'bedrock',
     hosts: ['bedrock-runtime*.amazonaws.com'],
@@ -56,6 +70,35 @@ export const PROVIDER_HOSTS: readonly ProviderHost[] = [
     outputCaps: ['max_tokens', 'max_gen_len', 'inferenceConfig.maxTokens', 'textGenerationConfig.maxTokenCount'],
   },
 ];
+
+/**
+ * Environment variables named after a provider's key: the provider's name (glued to `API` or not), then
+ * `KEY`, `TOKEN` or `SECRET` among the words after it: `OPENAI_API_KEY`, `OPENAIAPI_KEY_VALUE`,
+ * `ANTHROPIC_SECRET_KEY`, `FAL_KEY`, also behind a prefix (`NEXT_PUBLIC_`, `AZURE_`). A regular-expression
+ * source, for the index.
+ */
+export function keyEnvSource(): string {
+  return `(?:\\b|_)(?:${keyEnvNames().join('|')})${KEY_WORDS}\\b`;
+}
+
+const KEY_WORDS = '(?:_?API)?(?:_[A-Z0-9]+)*?_(?:KEY|TOKEN|SECRET)(?:_[A-Z0-9]+)*';
+
+function keyEnvNames(): string[] {
+  return PROVIDER_HOSTS.flatMap((p) => p.keyEnv ?? []).sort((a, b) => b.length - a.length);
+}
+
+let keyEnvPattern: RegExp | undefined;
+
+/** The provider whose key an environment variable holds (`OPENAI_API_KEY` → OpenAI's host entry). */
+export function keyEnvProvider(name: string): ProviderHost | undefined {
+  keyEnvPattern ??= new RegExp(`^((?:[A-Z0-9]+_)*?)(${keyEnvNames().join('|')})${KEY_WORDS}$`);
+  const match = keyEnvPattern.exec(name);
+  if (!match) return undefined;
+  // The longest declared name ending where the provider's name ends: `AZURE_OPENAI_API_KEY` is Azure's.
+  const stem = match[1] + match[2];
+  const owners = PROVIDER_HOSTS.flatMap((host) => (host.keyEnv ?? []).filter((env) => stem === env || stem.endsWith('_' + env)).map((env) => ({ host, env })));
+  return owners.sort((a, b) => b.env.length - a.env.length)[0]?.host;
+}
 
 /** Ollama's default port: a model served by the developer, not a metered API. */
 const LOCAL_MODEL_PORTS = new Set(['11434']);

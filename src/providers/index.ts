@@ -3,9 +3,13 @@
  * other markers) and matches its paid calls, plus a line here: the index's AI markers are built from them.
  */
 import { anthropicProvider } from './anthropic.js';
+import { assemblyaiProvider } from './assemblyai.js';
 import { azureOpenaiProvider } from './azure-openai.js';
 import { bedrockProvider } from './bedrock.js';
 import { cohereProvider } from './cohere.js';
+import { deepgramProvider } from './deepgram.js';
+import { elevenlabsProvider } from './elevenlabs.js';
+import { falProvider } from './fal.js';
 import { genkitProvider } from './genkit.js';
 import { googleProvider } from './google.js';
 import { groqProvider } from './groq.js';
@@ -16,6 +20,7 @@ import { mastraProvider } from './mastra.js';
 import { mistralProvider } from './mistral.js';
 import { openaiProvider } from './openai.js';
 import { openaiAgentsProvider } from './openai-agents.js';
+import { perplexityProvider } from './perplexity.js';
 import { replicateProvider } from './replicate.js';
 import { togetherProvider } from './together.js';
 import type { Provider } from './types.js';
@@ -33,6 +38,11 @@ export const PROVIDERS: readonly Provider[] = [
   groqProvider,
   togetherProvider,
   replicateProvider,
+  perplexityProvider,
+  elevenlabsProvider,
+  deepgramProvider,
+  assemblyaiProvider,
+  falProvider,
   bedrockProvider,
   azureOpenaiProvider,
   langchainProvider,

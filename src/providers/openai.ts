@@ -11,10 +11,17 @@ import { clientConstruction, literalOption, matchClientMethod, methodOptions, op
 const CHAT: SdkMethod = { inputs: ['messages'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
 const RESPONSES: SdkMethod = { inputs: ['input', 'instructions'], outputCaps: ['max_output_tokens'] };
 const PROMPT: SdkMethod = { inputs: ['prompt'], outputCaps: ['max_tokens'] };
-const IMAGE: SdkMethod = { inputs: ['prompt'], outputCaps: [] };
+const IMAGE: SdkMethod = { inputs: ['prompt'], outputCaps: [], billedBy: 'images' };
 const EMBEDDING: SdkMethod = { inputs: ['input'], outputCaps: [] };
-const AUDIO_IN: SdkMethod = { inputs: ['file'], outputCaps: [] };
-const SPEECH: SdkMethod = { inputs: ['input'], outputCaps: [] };
+const AUDIO_IN: SdkMethod = { inputs: ['file'], outputCaps: [], billedBy: 'audio' };
+const SPEECH: SdkMethod = { inputs: ['input', 'instructions'], outputCaps: [], billedBy: 'characters' };
+const VIDEO: SdkMethod = { inputs: ['prompt', 'input_reference'], outputCaps: [], billedBy: 'video' };
+/**
+ * Realtime: the route mints a short-lived key (or accepts a SIP call) for a voice session the browser then
+ * runs on the owner's account, billed by audio tokens for as long as it lasts.
+ */
+const REALTIME_SECRET: SdkMethod = { inputs: ['session'], outputCaps: ['session.max_output_tokens'], billedBy: 'audio' };
+const REALTIME_SESSION: SdkMethod = { inputs: ['instructions'], outputCaps: ['max_response_output_tokens'], billedBy: 'audio' };
 /** Assistants: a run bills the model; its options follow the thread id. Adding messages to a thread does not. */
 const RUN: SdkMethod = { inputs: ['additional_messages', 'instructions', 'additional_instructions'], outputCaps: ['max_completion_tokens'], optionsArgument: 1 };
 /** Tool outputs resume a run, which bills on: (threadId, runId, options). */
@@ -38,6 +45,12 @@ const METHODS: Record<string, SdkMethod> = {
   'audio.transcriptions.create': AUDIO_IN,
   'audio.translations.create': AUDIO_IN,
   'audio.speech.create': SPEECH,
+  'videos.create': VIDEO,
+  'videos.remix': { ...VIDEO, inputs: ['prompt'], optionsArgument: 1 },
+  'realtime.clientSecrets.create': REALTIME_SECRET,
+  'realtime.calls.accept': { inputs: ['instructions'], outputCaps: ['max_output_tokens'], optionsArgument: 1, billedBy: 'audio' },
+  'beta.realtime.sessions.create': REALTIME_SESSION,
+  'beta.realtime.transcriptionSessions.create': { inputs: [], outputCaps: [], billedBy: 'audio' },
   'beta.threads.runs.create': RUN,
   'beta.threads.runs.createAndPoll': RUN,
   'beta.threads.runs.stream': RUN,
@@ -72,7 +85,8 @@ export const openaiProvider: Provider = {
       options,
       inputProperties: matched.method.inputs,
       outputCapProperties: matched.method.outputCaps,
-      model: literalOption(options, 'model', resolver),
+      model: literalOption(options, 'model', resolver) ?? literalOption(optionsObject(propertyValue(options ? objectProperty(options, 'session') : undefined), resolver), 'model', resolver),
+      ...(matched.method.billedBy ? { billedBy: matched.method.billedBy } : {}),
     };
   },
 };

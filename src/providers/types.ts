@@ -36,7 +36,14 @@ export interface AiCallMatch {
    * `outputCapProperties` names are looked up in `options`, then here.
    */
   modelOptions?: ts.ObjectLiteralExpression;
+  /**
+   * The unit the API bills in when it is not tokens (speech by the character, transcription by the minute,
+   * images and video by the item). Such a call is priced only by a table entry in that unit.
+   */
+  billedBy?: BillingUnit;
 }
+
+export type BillingUnit = 'characters' | 'audio' | 'images' | 'video' | 'media' | 'requests';
 
 /** One piece of model input that is not a property of the call's options object. */
 export interface InputArgument {
@@ -80,23 +87,32 @@ export interface SdkMethod {
   outputCaps: string[];
   /** Which argument holds the request options: the first unless the call takes an id before them. */
   optionsArgument?: number;
+  /** Model input passed positionally (`transcribeFile(buffer, options)`), by argument index. */
+  inputArguments?: Record<number, string>;
+  /** Which argument holds the model id, when not the options (`speak.request({ text }, { model })`). */
+  modelArgument?: number;
+  billedBy?: BillingUnit;
 }
 
 /**
  * Matches `new Client(...).a.b.c(...)` for an SDK whose client class is exported by `modules` under one of
- * `classNames` (or as the default export).
+ * `classNames` (or as the default export), or whose client a factory function makes (`createClient(key)`).
  */
 export function matchClientMethod(
   callee: AccessPath | undefined,
   modules: readonly string[],
   classNames: readonly string[],
   methods: Record<string, SdkMethod>,
+  factories: readonly string[] = [],
 ): { api: string; method: SdkMethod } | undefined {
   if (!callee || callee.root.kind !== 'module' || !modules.includes(callee.root.module)) return undefined;
   let segments = callee.segments;
   if (segments[0]?.kind === 'member' && segments[0].name === 'default') segments = segments.slice(1);
-  if (segments[0]?.kind === 'member' && classNames.includes(segments[0].name)) segments = segments.slice(1);
-  if (segments[0]?.kind !== 'new') return undefined;
+  const first = segments[0];
+  const made = first?.kind === 'member' && factories.includes(first.name) && segments[1]?.kind === 'call';
+  if (made) segments = segments.slice(1);
+  else if (first?.kind === 'member' && classNames.includes(first.name)) segments = segments.slice(1);
+  if (segments[0]?.kind !== (made ? 'call' : 'new')) return undefined;
   const api = segmentSignature(segments.slice(1));
   const method = methods[api];
   return method ? { api, method } : undefined;
@@ -137,30 +153,45 @@ export interface ClientSdk {
   /** Exported client classes (the default export is always accepted). */
   classNames: readonly string[];
   methods: Record<string, SdkMethod>;
-  /** The option carrying the model id. */
-  modelOption?: string;
+  /** Functions that make a client (`createClient(apiKey)`), besides `new` on a class. */
+  factories?: readonly string[];
+  /** The options carrying the model id, the first present wins (`modelId`, `model_id`). */
+  modelOption?: string | readonly string[];
 }
 
 export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
+  const modelOptions = typeof sdk.modelOption === 'string' ? [sdk.modelOption] : sdk.modelOption ?? ['model'];
   return {
     name,
     triggers: { packages: sdk.modules },
     sdkModules: sdk.modules,
     matchCall(call, callee, resolver) {
-      const matched = matchClientMethod(callee, sdk.modules, sdk.classNames, sdk.methods);
+      const matched = matchClientMethod(callee, sdk.modules, sdk.classNames, sdk.methods, sdk.factories);
       if (!matched) return undefined;
-      const options = methodOptions(call, matched.method, resolver);
+      const { method } = matched;
+      const options = methodOptions(call, method, resolver);
+      const modelIn = method.modelArgument === undefined ? options : optionsObject(call.arguments[method.modelArgument], resolver);
+      const inputArguments = positionalInputs(call, method, resolver);
       return {
         provider: sdk.provider,
         api: matched.api,
         call,
         options,
-        inputProperties: matched.method.inputs,
-        outputCapProperties: matched.method.outputCaps,
-        model: literalOption(options, sdk.modelOption ?? 'model', resolver),
+        inputProperties: method.inputs,
+        outputCapProperties: method.outputCaps,
+        model: modelOptions.map((o) => literalOption(modelIn, o, resolver)).find((m) => m !== undefined),
+        ...(inputArguments.length ? { inputArguments } : {}),
+        ...(method.billedBy ? { billedBy: method.billedBy } : {}),
       };
     },
   };
+}
+
+function positionalInputs(call: ts.CallExpression, method: SdkMethod, resolver: Resolver): InputArgument[] {
+  return Object.entries(method.inputArguments ?? {}).flatMap(([index, name]) => {
+    const value = call.arguments[Number(index)];
+    return value ? [{ name, value, kind: positionalInputKind(value, resolver) }] : [];
+  });
 }
 
 /** The options object of a call to an SDK method, from the argument the method takes them in. */

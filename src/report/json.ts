@@ -103,6 +103,8 @@ export interface JsonEndpoint {
   declaredPublic?: { reason: string; source: 'inline' | 'config'; file?: string; line?: number };
   /** What an abuser can spend through the endpoint in 24 hours, with the assumptions behind it. */
   exposure?: Exposure;
+  /** Paid calls whose unit (characters, audio, images...) the price table does not price. */
+  priceUnknown?: string[];
 }
 
 export interface JsonFinding {
@@ -210,6 +212,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
       },
     },
     ...(e.exposure ? { exposure: { ...e.exposure, assumptions: [...e.exposure.assumptions] } } : {}),
+    ...(e.priceUnknown ? { priceUnknown: [...e.priceUnknown] } : {}),
     ...(e.declaredPublic
       ? {
           declaredPublic: {

@@ -139,6 +139,10 @@ class TextReport {
         const { display, model, requestsPerDay } = endpoint.exposure;
         this.push(`    exposure: up to ${this.c.bold(`${clean(display)}/day`)} ${this.c.dim(`(${clean(model)}, ${requestsPerDay.toLocaleString('en-US')} requests/day)`)}`);
       }
+      if (endpoint.priceUnknown) {
+        const what = endpoint.exposure ? 'also, price unknown' : 'exposure: price unknown';
+        this.push(`    ${what} ${this.c.dim(`(${endpoint.priceUnknown.map(clean).join('; ')})`)}`);
+      }
     }
   }
 

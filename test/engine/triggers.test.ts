@@ -7,6 +7,7 @@ import { indexedFile, mentionsAi } from '../../src/engine/build-index.js';
 import { isLayerFileName, isOwnRouteFileName, isRouteFileByConvention } from '../../src/engine/triggers.js';
 import { FRAMEWORKS } from '../../src/frameworks/index.js';
 import { PROVIDERS } from '../../src/providers/index.js';
+import { keyEnvProvider } from '../../src/providers/hosts.js';
 
 /** Module names a declaration covers: `x` itself, and for `x/*` also a subpath. */
 function spellings(declared: string): string[] {
@@ -31,6 +32,24 @@ describe('index pre-filters from the plugin registry', () => {
       const url = host.includes('*') ? `\`https://${host.replace('*', '${region}')}/v1\`` : `'https://${host}/v1'`;
       expect(mentionsAi(`fetch(${url})`), host).toBe(true);
     }
+  });
+
+  it("marks a file reading a provider's key from the environment, the provider of raw requests to a configured URL", () => {
+    const hosts = PROVIDERS.flatMap((p) => p.triggers.hosts ?? []);
+    for (const host of hosts) {
+      for (const name of host.keyEnv ?? []) {
+        expect(mentionsAi(`const key = process.env.${name}_API_KEY;`), name).toBe(true);
+        expect(keyEnvProvider(`${name}_API_KEY`)?.provider, name).toBe(host.provider);
+      }
+    }
+    expect(keyEnvProvider('NEXT_PUBLIC_OPENAI_API_KEY')?.provider).toBe('openai');
+    expect(keyEnvProvider('AZURE_OPENAI_API_KEY')?.provider).toBe('azure-openai');
+    expect(keyEnvProvider('FAL_KEY')?.provider).toBe('fal');
+    expect(keyEnvProvider('OPENAIAPI_KEY_VALUE')?.provider).toBe('openai');
+    expect(keyEnvProvider('ANTHROPIC_SECRET_KEY')?.provider).toBe('anthropic');
+    expect(mentionsAi('const key = process.env.OPENAIAPI_KEY_VALUE;')).toBe(true);
+    for (const name of ['OPENAI_URL', 'INTERNAL_API_KEY', 'STRIPE_SECRET', 'OPENAI_MODEL', 'OPENAIAPI_TEXT_URL', 'MY_GROQUE_KEY']) expect(keyEnvProvider(name), name).toBeUndefined();
+    expect(mentionsAi('const url = process.env.OPENAI_BASE_URL;')).toBe(false);
   });
 
   it("marks a file importing any framework's package as able to hold routes", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { estimateDailyExposure, formatUsd, tokensFromCharacters } from '../../src/pricing/estimate.js';
+import { estimateDailyExposure, formatUsd, PriceUnknownError, tokensFromCharacters } from '../../src/pricing/estimate.js';
 import { requestsPerDayFromWindow } from '../../src/pricing/rates.js';
 
 describe('estimateDailyExposure: worked examples', () => {
@@ -222,5 +222,24 @@ describe('formatUsd', () => {
     [Number.POSITIVE_INFINITY, 'unbounded'],
   ])('%d is %s', (n, text) => {
     expect(formatUsd(n)).toBe(text);
+  });
+});
+
+describe('estimateDailyExposure: APIs billed by another unit than tokens', () => {
+  it('prices only a model the table lists in that unit', () => {
+    // whisper-1: $0.006 a minute, 27 minutes a request, 1,728,000 requests a day.
+    const e = estimateDailyExposure({ provider: 'openai', model: 'whisper-1', modelChosenByClient: false, billedBy: 'audio' });
+    expect(e.usdPerRequest).toBeCloseTo(0.162, 10);
+    expect(estimateDailyExposure({ provider: 'openai', model: 'dall-e-3', modelChosenByClient: false, billedBy: 'images' }).usdPerRequest).toBe(0.12);
+  });
+
+  it('leaves the price unknown rather than pricing a chat model', () => {
+    const unknown = (input: Parameters<typeof estimateDailyExposure>[0]) => () => estimateDailyExposure(input);
+    // A provider the table does not cover, a model it does not list, and a model id that only starts like a chat model.
+    expect(unknown({ provider: 'elevenlabs', model: 'eleven_v3', modelChosenByClient: false, billedBy: 'characters' })).toThrow(PriceUnknownError);
+    expect(unknown({ provider: 'openai', model: 'tts-1-hd', modelChosenByClient: false, billedBy: 'characters' })).toThrow(PriceUnknownError);
+    expect(unknown({ provider: 'openai', model: 'gpt-4o-mini-tts', modelChosenByClient: false, billedBy: 'characters' })).toThrow(PriceUnknownError);
+    expect(unknown({ provider: 'openai', model: 'whisper-1', modelChosenByClient: true, billedBy: 'audio' })).toThrow(PriceUnknownError);
+    expect(unknown({ provider: 'fal', modelChosenByClient: false, billedBy: 'media' })).toThrow(PriceUnknownError);
   });
 });

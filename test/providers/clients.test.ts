@@ -124,3 +124,15 @@ group('a client assigned after its declaration', () => {
     ).toEqual(['openai chat.completions.create gpt-4o']);
   });
 });
+
+group('@anthropic-ai/sdk', () => {
+  it('recognises the 0.2x prompt-caching beta namespace', async () => {
+    expect(
+      await callsIn(
+        `import Anthropic from '@anthropic-ai/sdk';
+const anthropic = new Anthropic();`,
+        `  res.json(await anthropic.beta.promptCaching.messages.create({ model: 'claude-3-5-sonnet-latest', max_tokens: 1024, messages: req.body.messages }));`,
+      ),
+    ).toEqual(['anthropic beta.promptCaching.messages.create claude-3-5-sonnet-latest']);
+  });
+});

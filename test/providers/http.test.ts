@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { callsIn } from './scan-snippet.js';
+import { callsIn, expressRoute, scanFiles } from './scan-snippet.js';
 
 const post = (url: string) => `  const r = await fetch(${url}, {
     method: 'POST',
@@ -105,5 +105,109 @@ group('model ids in the URL', () => {
       `  const r = await fetch('https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-lite-v1%3A0/converse', { method: 'POST', body: JSON.stringify({ messages: [] }) });\n  res.json(await r.json());`,
     );
     expect(bedrock).toEqual(['bedrock POST bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-lite-v1%3A0/converse amazon.nova-lite-v1:0']);
+  });
+});
+
+group('raw HTTP to a URL from configuration, authorised by a provider key', () => {
+  const configured = '<configured URL>';
+
+  it.each([
+    [
+      'needle with the method first',
+      `import needle from 'needle';`,
+      `  const key = process.env.OPENAI_API_KEY;
+  const r = await needle('post', process.env.OPENAI_URL, { model: 'gpt-4o', messages: req.body.messages }, { headers: { authorization: 'Bearer ' + key }, json: true });`,
+      `openai POST ${configured} gpt-4o`,
+    ],
+    [
+      'needle.post',
+      `import needle from 'needle';`,
+      `  const r = await needle.post(process.env.LLM_URL, { model: 'mistral-large-latest', prompt: req.body.q }, { headers: { Authorization: \`Bearer \${process.env.MISTRAL_API_KEY}\` } });`,
+      `mistral POST ${configured} mistral-large-latest`,
+    ],
+    [
+      'superagent with the key set on the chain',
+      `import superagent from 'superagent';`,
+      `  const r = await superagent.post(process.env.CLAUDE_PROXY_URL!).set('x-api-key', process.env.ANTHROPIC_API_KEY!).send({ model: 'claude-sonnet-4-5', messages: req.body.messages, max_tokens: 512 });`,
+      `anthropic POST ${configured} claude-sonnet-4-5`,
+    ],
+    [
+      "undici's request",
+      `import { request } from 'undici';`,
+      `  const r = await request(process.env.GROQ_URL!, { method: 'POST', headers: { Authorization: \`Bearer \${process.env.GROQ_API_KEY}\` }, body: JSON.stringify({ model: 'llama-3.3-70b-versatile', messages: req.body.messages }) });`,
+      `groq POST ${configured} llama-3.3-70b-versatile`,
+    ],
+    [
+      'ofetch with an object body',
+      `import { ofetch } from 'ofetch';`,
+      `  const r = await ofetch(process.env.AI_URL!, { method: 'POST', headers: { Authorization: 'Bearer ' + process.env.OPENROUTER_API_KEY }, body: { model: 'openai/gpt-4o-mini', messages: req.body.messages } });`,
+      `openrouter POST ${configured} openai/gpt-4o-mini`,
+    ],
+    [
+      "Nuxt's global $fetch",
+      '',
+      `  const r = await $fetch(useRuntimeConfig().aiUrl, { method: 'POST', headers: { Authorization: \`Bearer \${process.env.DEEPSEEK_API_KEY}\` }, body: { model: 'deepseek-chat', messages: req.body.messages } });`,
+      `deepseek POST ${configured} deepseek-chat`,
+    ],
+    [
+      'axios with the headers in its config',
+      `import axios from 'axios';`,
+      `  const r = await axios.post(\`\${process.env.GATEWAY_URL}/v1/responses\`, { model: 'gpt-4.1', input: req.body.q }, { headers: { Authorization: \`Bearer \${process.env.OPENAI_API_KEY}\` } });`,
+      `openai POST ${configured}/v1/responses gpt-4.1`,
+    ],
+    [
+      'fetch with a key behind a framework prefix',
+      '',
+      `  const r = await fetch(process.env.AI_URL!, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: \`Bearer \${process.env.AZURE_OPENAI_API_KEY}\` }, body: JSON.stringify({ model: 'gpt-4o', messages: req.body.messages }) });`,
+      `azure-openai POST ${configured} gpt-4o`,
+    ],
+  ])('%s is a paid call', async (_name, setup, body, expected) => {
+    expect(await callsIn(setup, `${body}\n  res.json(r);`)).toEqual([expected]);
+  });
+
+  it('needs the model with its input and a key named after a provider', async () => {
+    const request = (headers: string, payload: string) =>
+      `  const r = await fetch(process.env.AI_URL!, { method: 'POST', headers: { ${headers} }, body: JSON.stringify(${payload}) });\n  res.json(await r.json());`;
+    const key = 'Authorization: `Bearer ${process.env.OPENAI_API_KEY}`';
+    expect(await callsIn('', request(key, '{ model: "gpt-4o", messages: req.body.messages }'))).toHaveLength(1);
+    // Not a provider's key: a webhook or an internal service.
+    expect(await callsIn('', request('Authorization: `Bearer ${process.env.INTERNAL_SERVICE_TOKEN}`', '{ model: "gpt-4o", messages: req.body.messages }'))).toEqual([]);
+    // No model, or a model without input: not a generation request.
+    expect(await callsIn('', request(key, '{ messages: req.body.messages }'))).toEqual([]);
+    expect(await callsIn('', request(key, '{ model: "gpt-4o", purpose: "fine-tune" }'))).toEqual([]);
+    // The key read but not sent.
+    expect(await callsIn('', request("'Content-Type': 'application/json'", '{ model: "gpt-4o", messages: req.body.messages, key: process.env.OPENAI_API_KEY }'))).toEqual([]);
+    // A model served on the developer's machine.
+    const local = `  const r = await fetch('http://localhost:11434/v1/chat/completions', { method: 'POST', headers: { ${key} }, body: JSON.stringify({ model: 'llama3', messages: [] }) });\n  res.json(r);`;
+    expect(await callsIn('', local)).toEqual([]);
+  });
+
+  it('analyses the body like a request to the provider host', async () => {
+    const body = `  const r = await fetch(process.env.OPENAI_URL!, { method: 'POST', headers: { Authorization: \`Bearer \${process.env.OPENAI_API_KEY}\` }, body: JSON.stringify({ model: 'gpt-4o', messages: req.body.messages }) });
+  res.json(await r.json());`;
+    const endpoints = await scanFiles({ 'src/server.ts': expressRoute('', body) });
+    expect(endpoints.flatMap((e) => e.facts.unboundedInputs).map((u) => u.argument)).toEqual(['messages']);
+    expect(endpoints.flatMap((e) => e.facts.uncappedOutputs)).toHaveLength(1);
+  });
+});
+
+group('media APIs over raw HTTP', () => {
+  it.each([
+    ["'https://api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb'", '{ text: req.body.text, model_id: "eleven_multilingual_v2" }', 'elevenlabs POST api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb eleven_multilingual_v2'],
+    ["'https://api.deepgram.com/v1/listen?model=nova-3'", '{ url: req.body.url }', 'deepgram POST api.deepgram.com/v1/listen'],
+    ["'https://api.assemblyai.com/v2/transcript'", '{ audio_url: req.body.url }', 'assemblyai POST api.assemblyai.com/v2/transcript'],
+    ["'https://fal.run/fal-ai/flux/dev'", '{ prompt: req.body.prompt }', 'fal POST fal.run/fal-ai/flux/dev'],
+    ["'https://api.stability.ai/v2beta/stable-image/generate/ultra'", '{ prompt: req.body.prompt }', 'stability POST api.stability.ai/v2beta/stable-image/generate/ultra'],
+  ])('fetch(%s) is a paid call', async (url, payload, expected) => {
+    expect(await callsIn('', `  const r = await fetch(${url}, { method: 'POST', body: JSON.stringify(${payload}) });\n  res.json(await r.json());`)).toEqual([expected]);
+  });
+
+  it('recognises axios.postForm to Stability, whose body is multipart', async () => {
+    expect(
+      await callsIn(
+        `import axios from 'axios';`,
+        `  const r = await axios.postForm('https://api.stability.ai/v2beta/stable-image/generate/core', axios.toFormData({ prompt: req.body.prompt, output_format: 'webp' }), { headers: { Authorization: \`Bearer \${process.env.STABILITY_API_KEY}\` } });\n  res.json(r.data);`,
+      ),
+    ).toEqual(['stability POST api.stability.ai/v2beta/stable-image/generate/core']);
   });
 });

@@ -302,6 +302,14 @@ describe('renderJson', () => {
     expect(Object.keys(report.endpoints[0].protections)).toEqual(['auth', 'rateLimit', 'spendCap', 'inputBounds', 'costParameters', 'outputCap']);
   });
 
+  it('lists the paid calls it could not price after the exposure, only when there are some', () => {
+    const result = sampleResult();
+    result.endpoints = result.endpoints.map((e) => (e.path === '/api/chat' ? { ...e, priceUnknown: ['fal subscribe, billed by media'] } : e));
+    const endpoints = JSON.parse(renderJson(result)).endpoints as { path: string; priceUnknown?: string[] }[];
+    expect(endpoints.find((e) => e.path === '/api/chat')?.priceUnknown).toEqual(['fal subscribe, billed by media']);
+    expect(endpoints.filter((e) => 'priceUnknown' in e)).toHaveLength(1);
+  });
+
   it('lists errors with optional file and line', () => {
     expect(report.errors).toStrictEqual([
       { file: 'app/legacy/broken.ts', line: 3, kind: 'syntax', message: "';' expected." },

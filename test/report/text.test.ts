@@ -120,6 +120,19 @@ describe('renderText', () => {
     expect(row(withKeys('global'))).toContain('rate limit ✓ (global)');
   });
 
+  it('says when a paid call bills in a unit the price table does not price', () => {
+    const result = sampleResult();
+    const chat = result.endpoints.find((e) => e.path === '/api/chat')!;
+    const lines = (endpoint: Endpoint) => renderText({ ...result, endpoints: [endpoint], findings: [] }, { color: false }).split('\n');
+    const unknown = ['elevenlabs textToSpeech.convert, billed by characters'];
+    expect(lines({ ...chat, priceUnknown: unknown })).toContain('    exposure: price unknown (elevenlabs textToSpeech.convert, billed by characters)');
+    const exposure = { usdPerDay: 1000, display: '~$1,000', model: 'gpt-4o', inputTokens: 1, outputTokens: 1, requestsPerDay: 10, priceDate: '2026-11-21', assumptions: [] };
+    const both = lines({ ...chat, exposure, priceUnknown: unknown });
+    expect(both.some((l) => l.startsWith('    exposure: up to ~$1,000/day'))).toBe(true);
+    expect(both).toContain('    also, price unknown (elevenlabs textToSpeech.convert, billed by characters)');
+    expect(lines(chat).some((l) => l.includes('price unknown'))).toBe(false);
+  });
+
   it('neutralises control characters coming from scanned code', () => {
     const result = sampleResult();
     result.endpoints[1] = { ...result.endpoints[1]!, path: '/api/\u001b[2Jpwn\u202eevil' };
