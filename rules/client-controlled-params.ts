@@ -11,6 +11,9 @@ export const clientControlledParams: Rule = {
       'A cost parameter of the paid call (model, max_tokens / maxOutputTokens, n, image size...) comes from the request, so a client can switch to the most expensive model and the largest output on every call.',
     fix: 'Fix the model and the output-token cap on the server, or check the requested value against an allow-list and clamp it (Math.min).',
     tags: ['security', 'cost', 'input-validation'],
+    cwe: ['CWE-770', 'CWE-20'],
+    owasp: ['LLM10:2025'],
+    precision: 'high',
   }),
   checkEndpoint(endpoint) {
     const param = endpoint.facts.clientParams[0];

@@ -11,6 +11,9 @@ export const clientKeyedRateLimit: Rule = {
       'Every rate limiter on the endpoint is keyed on a value the client sends (body, query, a header or cookie it sets or mints). A script that rotates the value gets a fresh allowance on every request, so the limit does not hold.',
     fix: 'Key the limiter on the client IP (req.ip, ipAddress(req)) or the verified user id, never on an id the browser mints. A drop-in reference: npx ai-endpoint-audit guard --framework express|next.',
     tags: ['security', 'rate-limiting', 'cost'],
+    cwe: ['CWE-770', 'CWE-807'],
+    owasp: ['LLM10:2025'],
+    precision: 'high',
     protection: 'rateLimit',
   }),
   checkEndpoint(endpoint) {

@@ -11,6 +11,8 @@ export const noAuth: Rule = {
       'The endpoint calls a paid AI model and nothing on its path rejects a caller without a valid session or credential, so anyone who finds the URL can spend the AI budget.',
     fix: 'Put an authentication check (middleware or an in-handler 401) in front of the paid call, or declare the route public with compensating controls. A drop-in reference: npx ai-endpoint-audit guard --framework express|next.',
     tags: ['security', 'authentication', 'cost'],
+    cwe: ['CWE-306'],
+    precision: 'high',
     protection: 'auth',
   }),
   checkEndpoint(endpoint) {

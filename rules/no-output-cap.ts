@@ -11,6 +11,9 @@ export const noOutputCap: Rule = {
       'The paid call sets no output-token limit, so each request may generate up to the model maximum, the most expensive part of most calls.',
     fix: 'Set max_tokens / max_completion_tokens / maxOutputTokens on the paid call to what the feature needs.',
     tags: ['cost'],
+    cwe: ['CWE-770'],
+    owasp: ['LLM10:2025'],
+    precision: 'medium',
   }),
   checkEndpoint(endpoint) {
     const call = endpoint.facts.uncappedOutputs[0];

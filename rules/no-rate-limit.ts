@@ -11,6 +11,9 @@ export const noRateLimit: Rule = {
       'No rate limiter stands in front of the paid AI call, so one script can send requests as fast as the server answers them and run up the bill.',
     fix: 'Add a rate limiter keyed on the client IP or the verified user id (express-rate-limit, @upstash/ratelimit) before the paid call. A drop-in reference: npx ai-endpoint-audit guard --framework express|next.',
     tags: ['security', 'rate-limiting', 'cost'],
+    cwe: ['CWE-770', 'CWE-799'],
+    owasp: ['LLM10:2025'],
+    precision: 'high',
     protection: 'rateLimit',
   }),
   checkEndpoint(endpoint) {

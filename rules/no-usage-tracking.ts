@@ -12,6 +12,8 @@ export const noUsageTracking: Rule = {
       'The project never reads the token usage its paid calls report (usage, onFinish usage, usageMetadata), so per-user quotas, spend alerts and cost attribution cannot work.',
     fix: 'Record each paid call\'s token usage (response.usage, onFinish({ usage })) per user and route, and alert on spend spikes.',
     tags: ['cost', 'monitoring'],
+    cwe: ['CWE-778'],
+    precision: 'medium',
   }),
   checkProject(project, endpoints) {
     if (project.usageTracked) return [];

@@ -11,6 +11,9 @@ export const spendCapFailsOpen: Rule = {
       'A spend, credit or quota check exists, but when it throws or its store is unavailable the paid call still goes ahead: an attacker who can slow or break the store (or who waits for an outage) gets unlimited spend.',
     fix: 'When the spend check throws or its store is down, refuse the request (503) instead of calling the model. A drop-in reference: npx ai-endpoint-audit guard --framework express|next.',
     tags: ['security', 'cost', 'fail-open'],
+    cwe: ['CWE-636'],
+    owasp: ['LLM10:2025'],
+    precision: 'high',
   }),
   checkEndpoint(endpoint) {
     const failure = endpoint.facts.failOpenSpendCaps[0];

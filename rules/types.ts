@@ -15,8 +15,11 @@ export function ruleDocs(id: string): string {
   return `# ${id}\n`;
 }
 
-export function defineMeta(meta: Omit<RuleMeta, 'helpMarkdown'>): RuleMeta {
-  return { ...meta, helpMarkdown: ruleDocs(meta.id) };
+/** Where each rule's page is published. */
+const RULE_PAGES = 'https://github.com/ai-endpoint-audit/ai-endpoint-audit/blob/main/rules';
+
+export function defineMeta(meta: Omit<RuleMeta, 'helpMarkdown' | 'helpUri'>): RuleMeta {
+  return { ...meta, helpMarkdown: ruleDocs(meta.id), helpUri: `${RULE_PAGES}/${meta.id}.md` };
 }
 
 /** The AI call sites of an endpoint as related locations. */

@@ -11,6 +11,9 @@ export const unboundedInput: Rule = {
       'Prompt or message input taken from the request reaches the paid model without a cap on the number of messages, the size of each, or a check of the roles, so one request can fill the context window (and inject a system prompt).',
     fix: 'Validate the input before the call: at most N messages, at most M characters each, roles limited to user and assistant (zod .max(), z.enum). A drop-in reference: npx ai-endpoint-audit guard --framework express|next.',
     tags: ['security', 'input-validation', 'cost'],
+    cwe: ['CWE-770', 'CWE-20'],
+    owasp: ['LLM10:2025'],
+    precision: 'high',
   }),
   checkEndpoint(endpoint) {
     const input = endpoint.facts.unboundedInputs[0];

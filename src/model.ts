@@ -183,6 +183,14 @@ export interface RuleMeta {
   /** Markdown documentation: what, why, how to fix (before/after), how to suppress. */
   helpMarkdown: string;
   tags: string[];
+  /** CWE ids the rule's findings are an instance of, e.g. `CWE-306`. */
+  cwe?: string[];
+  /** OWASP Top 10 for LLM Applications entries, e.g. `LLM10:2025` (Unbounded Consumption). */
+  owasp?: string[];
+  /** How often the rule's findings are true, as measured (SARIF `precision`). */
+  precision?: 'very-high' | 'high' | 'medium' | 'low';
+  /** The rule's documentation page. */
+  helpUri?: string;
   /**
    * The protection whose absence the rule reports: its findings are less confident when an element the
    * analysis could not see into may provide it.

@@ -169,11 +169,16 @@ function relatedLocation(evidence: Evidence, id: number): SarifLocation {
   return { id, physicalLocation: physicalLocation(evidence.location), message: { text: evidence.description } };
 }
 
-/** RuleMeta may grow a `helpUri`; pass it through when present. */
-type RuleMetaWithHelpUri = RuleMeta & { helpUri?: string };
-
-function descriptor(meta: RuleMetaWithHelpUri): SarifReportingDescriptor {
-  const tags = [...new Set(['security', ...meta.tags])];
+/**
+ * A rule's descriptor. Its tags carry the CWE ids the way GitHub code scanning reads them (`external/cwe/cwe-306`)
+ * and the OWASP LLM entries (`external/owasp-llm/llm10:2025`).
+ */
+function descriptor(meta: RuleMeta): SarifReportingDescriptor {
+  const classification = [
+    ...(meta.cwe ?? []).map((id) => `external/cwe/${id.toLowerCase()}`),
+    ...(meta.owasp ?? []).map((id) => `external/owasp-llm/${id.toLowerCase()}`),
+  ];
+  const tags = [...new Set(['security', ...meta.tags, ...classification])];
   return {
     id: meta.id,
     name: meta.name,
@@ -182,7 +187,7 @@ function descriptor(meta: RuleMetaWithHelpUri): SarifReportingDescriptor {
     help: { text: `${meta.fullDescription}\n\nFix: ${meta.fix}`, markdown: meta.helpMarkdown },
     ...(meta.helpUri ? { helpUri: meta.helpUri } : {}),
     defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
-    properties: { tags, 'security-severity': SECURITY_SEVERITY[meta.severity], precision: 'high' },
+    properties: { tags, 'security-severity': SECURITY_SEVERITY[meta.severity], precision: meta.precision ?? 'high' },
   };
 }
 

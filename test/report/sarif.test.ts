@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model.js';
 import { lineHashes } from '../../src/report/fingerprint.js';
 import { fileUri, renderSarif } from '../../src/report/sarif.js';
+import { RULES as BUILT_IN_RULES } from '../../src/index.js';
 import { FINDINGS, RULES, SAMPLE_FILES, emptyResult, sampleResult, writeSampleProject } from './sample.js';
 
 const fileTexts = (file: string) => SAMPLE_FILES[file];
@@ -82,6 +83,23 @@ describe('renderSarif', () => {
     }
     // The no-rate-limit rule ran without findings and is still listed.
     expect(run.results.some((r: Json) => r.ruleId === 'no-rate-limit')).toBe(false);
+  });
+
+  it("gives every built-in rule its page, CWE and OWASP tags and measured precision", () => {
+    const builtIn = JSON.parse(renderSarif({ ...sampleResult(), rules: BUILT_IN_RULES.map((r) => r.meta) })).runs[0].tool.driver.rules;
+    for (const { meta } of BUILT_IN_RULES) {
+      const rule = builtIn.find((r: Json) => r.id === meta.id);
+      expect(rule.helpUri).toBe(`https://github.com/ai-endpoint-audit/ai-endpoint-audit/blob/main/rules/${meta.id}.md`);
+      expect(rule.properties.precision).toBe(meta.precision);
+      expect(meta.cwe?.length, meta.id).toBeGreaterThan(0);
+      for (const cwe of meta.cwe ?? []) expect(rule.properties.tags).toContain(`external/cwe/${cwe.toLowerCase()}`);
+      expect(rule.help.markdown).toContain('## Classification');
+    }
+    const tagsOf = (id: string) => builtIn.find((r: Json) => r.id === id).properties.tags;
+    expect(tagsOf('no-auth')).toContain('external/cwe/cwe-306');
+    expect(tagsOf('no-rate-limit')).toEqual(expect.arrayContaining(['external/cwe/cwe-770', 'external/owasp-llm/llm10:2025']));
+    expect(tagsOf('exposed-api-key')).toContain('external/cwe/cwe-798');
+    expect(builtIn.find((r: Json) => r.id === 'no-output-cap').properties.precision).toBe('medium');
   });
 
   it('reports findings in order, each pointing at its rule', () => {
