@@ -57,7 +57,10 @@ export class FieldGraph {
     if (COMMON_NAMES.has(name)) return [];
     let found = this.functionsByName.get(name);
     if (!found) {
-      found = this.candidateFiles(name).flatMap((file) => this.stores(file).functions.get(name) ?? []);
+      const defines = definesFunction(name);
+      found = this.project
+        .filesWhere((f) => f.text.includes(name) && defines.test(f.text) && this.importGraph.reaches(f.path))
+        .flatMap((file) => this.stores(file).functions.get(name) ?? []);
       if (found.length > MAX_FAN_OUT) found = [];
       this.functionsByName.set(name, found);
     }
@@ -69,8 +72,11 @@ export class FieldGraph {
     if (COMMON_NAMES.has(name)) return [];
     let found = this.valuesByName.get(name);
     if (!found) {
-      // A client is stored where it is made: in a file that names its SDK.
-      found = this.project.filesWhere((f) => f.mentionsAi && f.text.includes(name)).flatMap((file) => this.stores(file).values.get(name) ?? []);
+      // A client is stored where it is made: in a file that names its SDK, and that attaches something by that name.
+      const attaches = attachesValue(name);
+      found = this.project
+        .filesWhere((f) => f.mentionsAi && f.text.includes(name) && attaches.test(f.text))
+        .flatMap((file) => this.stores(file).values.get(name) ?? []);
       if (found.length > MAX_FAN_OUT) found = [];
       this.valuesByName.set(name, found);
     }
@@ -90,15 +96,21 @@ export class FieldGraph {
 
   private attachedNames?: Set<string>;
 
-  private candidateFiles(name: string): ts.SourceFile[] {
-    return this.project.filesWhere((f) => f.text.includes(name) && this.importGraph.reaches(f.path));
-  }
-
   private stores(file: ts.SourceFile): Stores {
     let stores = this.storesOf.get(file);
     if (!stores) this.storesOf.set(file, (stores = collectStores(file)));
     return stores;
   }
+}
+
+/** Text that may define a function named `name`: a method, a property or variable holding one, a declaration. */
+function definesFunction(name: string): RegExp {
+  return new RegExp(`(?:\\bfunction\\s*\\*?\\s*${name}\\b|\\b${name}\\s*\\([^)]*\\)\\s*(?::[^{]*)?\\{|\\b${name}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[\\w$]+\\s*=>))`);
+}
+
+/** Text that may attach a value under `name`: `decorate('name', ...)`, `set('name', ...)`, `x.name = ...`, a class field. */
+function attachesValue(name: string): RegExp {
+  return new RegExp(`['"]${name}['"]\\s*,|\\.${name}\\s*=[^=]|^\\s*(?:(?:private|public|protected|readonly|static)\\s+)*${name}\\s*[:=]`, 'm');
 }
 
 function collectStores(file: ts.SourceFile): Stores {
