@@ -103,7 +103,10 @@ export interface UnseenElement extends Evidence {
 }
 
 export interface EndpointFacts {
+  /** Checks that verify the caller: a signature, a session looked up server-side, a secret compared. */
   auth: AuthFact[];
+  /** Auth checks that only test that a credential the client sends is present (any string passes): not in `auth`. */
+  presenceOnlyAuth?: AuthFact[];
   rateLimits: RateLimitFact[];
   spendCaps: SpendCapFact[];
   /** Spend checks that let the paid call go ahead when the check throws or its store is down. */

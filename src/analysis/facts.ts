@@ -10,6 +10,7 @@ import type { Provider } from '../providers/index.js';
 import ts from '../typescript.cjs';
 import { type FunctionNode, locationOf, propertyNameText, unwrap } from './ast.js';
 import { authFacts } from './auth.js';
+import { presenceOnlyAuth } from './presence.js';
 import { unboundedInputFacts } from './input-bounds.js';
 import { rateLimitFacts } from './rate-limit.js';
 import { reachAiCalls } from './reach.js';
@@ -42,6 +43,7 @@ export function analyzeRoute(
     const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
     const protections = {
       auth: [...authFacts(scope), ...customAuthFacts(scope)],
+      presenceOnlyAuth: presenceOnlyAuth(scope),
       rateLimits: [...rateLimitFacts(scope), ...customRateLimitFacts(scope)],
       spendCaps: [...spendCapFacts(scope), ...customSpendCapFacts(scope)],
     };
@@ -128,6 +130,7 @@ function weakest(perCall: EndpointFacts[]): EndpointFacts {
   const rateLimits = perCall.map((f) => f.rateLimits).reduce((a, b) => (limiterStrength(b) < limiterStrength(a) ? b : a));
   return {
     auth: fewest((f) => f.auth),
+    presenceOnlyAuth: unique(perCall.flatMap((f) => f.presenceOnlyAuth ?? [])),
     rateLimits,
     spendCaps: fewest((f) => f.spendCaps),
     failOpenSpendCaps: unique(perCall.flatMap((f) => f.failOpenSpendCaps)),

@@ -10,7 +10,8 @@ import type { RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';
 import { limiterCall } from './limiter-calls.js';
-import { requestOrigin, type RequestSource } from './request.js';
+import { platformSetsHeader, trustsAllProxies } from './deployment.js';
+import { requestOrigin, type RequestOrigin, type RequestSource } from './request.js';
 import { type AccessPath, CallContext, memberNames, returnExpressions, segmentSignature } from './resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
 
@@ -90,6 +91,9 @@ function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, c
   const keyMethod = limiter.keyMethod ? subclassMethod(registered, limiter.keyMethod) : undefined;
   const location = locationOf(scope.project, call ?? registered);
   if (!keyGenerator && !keyMethod) {
+    if (limiter.defaultKey === 'ip' && trustsAllProxies(scopeTexts(scope))) {
+      return { library: module, key: 'client', description: `${module} keyed on req.ip (its default) under trust proxy: true, which is the x-forwarded-for the client sends`, location };
+    }
     const key = limiter.defaultKey;
     return { library: module, key, description: `${module} keyed on ${describeKey(key)}${key === 'ip' ? ' (its default)' : ''}`, location };
   }
@@ -231,7 +235,7 @@ export function classifyKey(scope: ProtectionScope, expression: ts.Expression, c
   if (built && built !== e && (ts.isTemplateExpression(built) || ts.isBinaryExpression(built) || ts.isArrayLiteralExpression(built))) {
     return next(built, path!.context);
   }
-  const classified = classifyPath(scope, path);
+  const classified = classifyPath(scope, path, e);
   // `user.id`, `session.user.id` of a user the code obtained itself: keyed on the user.
   if (classified.key === 'unknown' && ts.isPropertyAccessExpression(e) && /^(id|sub|uid|userId)$/.test(e.name.text) && isUserObject(e.expression)) {
     return { key: 'user' };
@@ -245,10 +249,10 @@ function isUserObject(expression: ts.Expression): boolean {
   return name !== undefined && /^(user|currentUser|viewer|account|member|principal)$/.test(name);
 }
 
-function classifyPath(scope: ProtectionScope, path: AccessPath | undefined): KeyClass {
+function classifyPath(scope: ProtectionScope, path: AccessPath | undefined, at: ts.Node): KeyClass {
   if (!path) return { key: 'unknown' };
   const origin = requestOrigin(path, scope.requestParams);
-  if (origin) return { key: SOURCE_KEY[origin.source] };
+  if (origin) return { key: originKey(scope, origin, at) };
   if (path.root.kind === 'module') {
     const module = path.root.module;
     const names = memberNames(path.segments);
@@ -264,6 +268,26 @@ function classifyPath(scope: ProtectionScope, path: AccessPath | undefined): Key
   const names = memberNames(path.segments);
   if (names.some((n) => USER_NAMES.test(n))) return { key: 'user' };
   return { key: 'unknown' };
+}
+
+/** Session ids the server mints for any caller: a client that drops the cookie gets a new one. */
+const ROTATABLE_SESSION_IDS = new Set(['sessionID', 'session.id', 'sessionId']);
+
+/** A client address is only what sets it: a header the platform overwrites, `req.ip` without `trust proxy: true`. */
+function originKey(scope: ProtectionScope, origin: RequestOrigin, at: ts.Node): RateLimitKey {
+  if (origin.source === 'other' && ROTATABLE_SESSION_IDS.has(origin.key)) return 'client';
+  if (origin.source !== 'ip') return SOURCE_KEY[origin.source];
+  const file = at.getSourceFile();
+  if (origin.key.startsWith('header.')) return platformSetsHeader(scope.project, file.fileName, origin.key.slice('header.'.length), file.text) ? 'ip' : 'client';
+  return /^ips?$/.test(origin.key) && trustsAllProxies(scopeTexts(scope)) ? 'client' : 'ip';
+}
+
+/** The text of the files that make up the route: where the app is configured, its layers, the handler. */
+function scopeTexts(scope: ProtectionScope): string[] {
+  const nodes: ts.Node[] = [...scope.links, ...scope.regions.map((r) => r.fn)];
+  for (const step of scope.reached.steps) for (let frame: CallContext | undefined = step.context; frame?.call; frame = frame.parent) nodes.push(frame.call);
+  const files = new Set(nodes.map((node) => node.getSourceFile()));
+  return [...files].map((file) => file.text);
 }
 
 const SOURCE_KEY: Record<RequestSource, RateLimitKey> = {

@@ -207,7 +207,8 @@ function fromNextHeaders(segments: Segment[]): RequestOrigin | undefined {
   if (first?.kind !== 'member' || segments[1]?.kind !== 'call') return undefined;
   const get = segments[2];
   const call = segments[3];
-  if (get?.kind !== 'member' || get.name !== 'get' || call?.kind !== 'call') return undefined;
+  // `cookies().get('sid')`, and `cookies().has('sid')`, which tests the same cookie.
+  if (get?.kind !== 'member' || (get.name !== 'get' && get.name !== 'has') || call?.kind !== 'call') return undefined;
   const name = stringValue(call.call.arguments[0])?.toLowerCase() ?? '?';
   if (first.name === 'headers') return classifyHeader(name, segments.slice(4));
   if (first.name === 'cookies') return { source: 'cookie', key: `cookie.${name}`, rest: segments.slice(4) };

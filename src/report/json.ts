@@ -92,7 +92,8 @@ export interface JsonEndpoint {
   line: number;
   aiCalls: JsonAiCall[];
   protections: {
-    auth: { present: boolean; status: ProtectionStatus; via: JsonAuthVia[]; unseen?: JsonUnseen[] };
+    /** `presenceOnly`: checks that only test a credential is present; they do not count as `present`. */
+    auth: { present: boolean; status: ProtectionStatus; via: JsonAuthVia[]; unseen?: JsonUnseen[]; presenceOnly?: JsonAuthVia[] };
     rateLimit: { present: boolean; status: ProtectionStatus; limiters: JsonRateLimiter[]; unseen?: JsonUnseen[] };
     spendCap: { present: boolean; status: ProtectionStatus; checks: JsonSpendCheck[]; unseen?: JsonUnseen[] };
     inputBounds: { bounded: boolean; unbounded: JsonUnboundedInput[] };
@@ -160,10 +161,18 @@ function aiCall(call: AiCall): JsonAiCall {
   return out;
 }
 
+function presenceOnly(e: Endpoint): { presenceOnly?: JsonAuthVia[] } {
+  const checks = e.facts.presenceOnlyAuth ?? [];
+  if (checks.length === 0) return {};
+  return { presenceOnly: sorted(checks, compareByLocation).map(authVia) };
+}
+
+function authVia(f: AuthFact): JsonAuthVia {
+  return { kind: f.kind, description: f.description, file: f.location.file, line: f.location.line };
+}
+
 function endpoint(e: Endpoint): JsonEndpoint {
-  const via = sorted(e.facts.auth, compareByLocation).map(
-    (f): JsonAuthVia => ({ kind: f.kind, description: f.description, file: f.location.file, line: f.location.line }),
-  );
+  const via = sorted(e.facts.auth, compareByLocation).map(authVia);
   const limiters = sorted(e.facts.rateLimits, compareByLocation).map((f): JsonRateLimiter => {
     const out: JsonRateLimiter = {
       library: f.library,
@@ -198,7 +207,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
     line: e.location.line,
     aiCalls: sorted(e.aiCalls, compareByLocation).map(aiCall),
     protections: {
-      auth: { present: via.length > 0, ...protectionStatus(e, 'auth', via.length > 0), via },
+      auth: { present: via.length > 0, ...protectionStatus(e, 'auth', via.length > 0), via, ...presenceOnly(e) },
       rateLimit: { present: limiters.length > 0, ...protectionStatus(e, 'rateLimit', limiters.length > 0), limiters },
       spendCap: { present: checks.length > 0, ...protectionStatus(e, 'spendCap', checks.length > 0), checks },
       inputBounds: { bounded: unbounded.length === 0, unbounded },

@@ -1,0 +1,90 @@
+/**
+ * Where the project is deployed, as far as its own files say, and what that means for the client-address
+ * headers. A platform that terminates the connection overwrites some headers with the address it saw
+ * (Vercel `x-forwarded-for` / `x-real-ip`, Netlify `x-nf-client-connection-ip`, Cloudflare `cf-connecting-ip`);
+ * anywhere else those headers are whatever the client sends. Express `trust proxy: true` (Fastify
+ * `trustProxy: true`, Koa `app.proxy = true`) makes `req.ip` the left-most `x-forwarded-for` entry: forgeable.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ParsedProject } from '../engine/program.js';
+
+export type Platform = 'vercel' | 'netlify' | 'cloudflare';
+
+/** Headers each platform sets to the address it saw, whatever the client sent. */
+const OVERWRITTEN_HEADERS: Record<Platform, readonly string[]> = {
+  vercel: ['x-forwarded-for', 'x-real-ip', 'x-vercel-forwarded-for', 'x-vercel-ip'],
+  netlify: ['x-nf-client-connection-ip', 'x-forwarded-for'],
+  cloudflare: ['cf-connecting-ip', 'true-client-ip'],
+};
+
+/** Client-address headers named for no platform: trusted only where a platform overwrites them. */
+const GENERIC_IP_HEADERS = new Set(['x-forwarded-for', 'x-real-ip', 'cf-connecting-ip', 'true-client-ip', 'x-client-ip', 'x-cluster-client-ip']);
+
+const PLATFORM_FILES: Record<Platform, readonly string[]> = {
+  vercel: ['vercel.json', '.vercel'],
+  netlify: ['netlify.toml', 'netlify/functions', 'netlify/edge-functions'],
+  cloudflare: ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'functions/_middleware.ts', 'functions/_middleware.js'],
+};
+
+/** Packages that only make sense on a platform: its SDKs, CLIs and framework adapters. */
+const PLATFORM_PACKAGES: Record<Platform, RegExp> = {
+  vercel: /^(@vercel\/|vercel$|@astrojs\/vercel$|@sveltejs\/adapter-vercel$|hono\/vercel$)/,
+  netlify: /^(@netlify\/|netlify-cli$|@astrojs\/netlify$|@sveltejs\/adapter-netlify$|hono\/netlify$)/,
+  cloudflare: /^(@cloudflare\/|wrangler$|@astrojs\/cloudflare$|@sveltejs\/adapter-cloudflare(-workers)?$|@opennextjs\/cloudflare$|hono\/cloudflare-(workers|pages)$)/,
+};
+
+const PLATFORMS = Object.keys(PLATFORM_FILES) as Platform[];
+
+/** Is a client-address header read in `fileName` set by the platform rather than the client? */
+export function platformSetsHeader(project: ParsedProject, fileName: string, header: string, fileText: string): boolean {
+  if (!GENERIC_IP_HEADERS.has(header)) return true;
+  const platforms = platformsOf(project, fileName, fileText);
+  return [...platforms].some((p) => OVERWRITTEN_HEADERS[p].includes(header));
+}
+
+/** The platforms named by the folders from the file up to the root (config files, dependencies) and the file's imports. */
+function platformsOf(project: ParsedProject, fileName: string, fileText: string): Set<Platform> {
+  const found = new Set<Platform>();
+  const root = path.resolve(project.root);
+  for (let dir = path.dirname(path.resolve(fileName)); dir.startsWith(root); dir = path.dirname(dir)) {
+    for (const p of folderPlatforms(dir)) found.add(p);
+    if (dir === root) break;
+  }
+  for (const match of fileText.matchAll(/from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]/g)) {
+    const specifier = match[1] ?? match[2];
+    for (const p of PLATFORMS) if (PLATFORM_PACKAGES[p].test(specifier)) found.add(p);
+  }
+  return found;
+}
+
+const folderCache = new Map<string, Platform[]>();
+
+function folderPlatforms(dir: string): Platform[] {
+  let platforms = folderCache.get(dir);
+  if (platforms) return platforms;
+  const dependencies = packageDependencies(dir);
+  platforms = PLATFORMS.filter((p) => PLATFORM_FILES[p].some((f) => existsSync(path.join(dir, f))) || dependencies.some((d) => PLATFORM_PACKAGES[p].test(d)));
+  folderCache.set(dir, platforms);
+  return platforms;
+}
+
+function packageDependencies(dir: string): string[] {
+  const file = path.join(dir, 'package.json');
+  try {
+    if (!statSync(file).isFile()) return [];
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return ['dependencies', 'devDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {}));
+  } catch {
+    return [];
+  }
+}
+
+/** `app.set('trust proxy', true)`, `app.enable('trust proxy')`, `Fastify({ trustProxy: true })`, Koa `app.proxy = true`. */
+const TRUST_ALL_PROXIES = /\.set\(\s*['"]trust proxy['"]\s*,\s*true\s*\)|\.enable\(\s*['"]trust proxy['"]\s*\)|\btrustProxy\s*:\s*true\b|\bapp\.proxy\s*=\s*true\b/;
+
+/** Does the app that registers this route trust every proxy hop, so that `req.ip` is what the client sends? */
+export function trustsAllProxies(texts: Iterable<string>): boolean {
+  for (const text of texts) if (TRUST_ALL_PROXIES.test(text)) return true;
+  return false;
+}

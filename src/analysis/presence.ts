@@ -1,0 +1,103 @@
+/**
+ * Presence is not authentication. A guard that refuses only when a credential the client sends is missing
+ * (`if (!req.headers.authorization) return 401`, `cookies.has('session')`, `if (!req.body.userId)`), or when an
+ * unverified decode of it is empty (`jwt.decode(token)`), lets through any string: nothing is verified.
+ * Anything else the condition reads (a comparison with a server-held secret, a session looked up with a
+ * call, a user an auth middleware set) makes it a real check.
+ */
+import ts from '../typescript.cjs';
+import type { AuthFact } from '../model.js';
+import { locationOf, unwrap } from './ast.js';
+import { type Guard, isAuthGuard } from './guards.js';
+import { requestOrigin } from './request.js';
+import { type AccessPath, segmentSignature } from './resolve.js';
+import type { ProtectionScope } from './scope.js';
+
+/** Request parts the client writes freely: their presence proves nothing. */
+const CLIENT_SENT = new Set(['body', 'query', 'params', 'header', 'cookie', 'credential', 'url']);
+
+/** Decoders that read a token without checking its signature. */
+const UNVERIFIED_DECODERS: { module: RegExp; signature: RegExp }[] = [
+  { module: /^jsonwebtoken$/, signature: /^(default\.)?decode\.\(\)/ },
+  { module: /^jose$/, signature: /^decodeJwt\.\(\)/ },
+  { module: /^jwt-decode$/, signature: /^(jwtDecode\.|default\.)?\(\)/ },
+];
+
+/** Tests that only ask whether a value is there: `x.startsWith('Bearer ')`, `cookies.has('sid')`, `x.length`. */
+const PRESENCE_METHODS = new Set(['startsWith', 'has', 'get', 'trim']);
+
+/** Auth guards on the route whose condition only tests that a client-sent credential is present. */
+export function presenceOnlyAuth(scope: ProtectionScope): AuthFact[] {
+  return scope.guards.filter((guard) => isAuthGuard(guard) && isPresenceOnly(guard, scope)).map((guard) => ({
+    kind: guard.region.origin === 'handler' ? 'handler-check' : guard.region.origin,
+    description: `only checks that ${describeOperands(guard)} is present: any value the client sends passes`,
+    location: locationOf(scope.project, guard.node),
+  }));
+}
+
+export function isPresenceOnly(guard: Guard, scope: ProtectionScope): boolean {
+  if (!guard.condition) return false;
+  const operands = presenceOperands(guard.condition);
+  return operands !== undefined && operands.length > 0 && operands.every((operand) => isClientValue(scope.resolver.resolve(operand, guard.region.context), scope));
+}
+
+function describeOperands(guard: Guard): string {
+  const operands = guard.condition ? presenceOperands(guard.condition) ?? [] : [];
+  return operands.map((o) => o.getText()).join(' / ') || 'a credential';
+}
+
+/**
+ * The values a condition tests for presence, or undefined when it does more than that (a comparison with
+ * another value, a call that verifies).
+ */
+function presenceOperands(condition: ts.Expression): ts.Expression[] | undefined {
+  const e = unwrap(condition);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return presenceOperands(e.operand);
+  if (ts.isBinaryExpression(e)) {
+    const operator = e.operatorToken.kind;
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) {
+      const left = presenceOperands(e.left);
+      const right = presenceOperands(e.right);
+      return left && right ? [...left, ...right] : undefined;
+    }
+    if (EQUALITY.has(operator)) {
+      if (isEmptyValue(e.right)) return presenceOperands(e.left);
+      if (isEmptyValue(e.left)) return presenceOperands(e.right);
+    }
+    return undefined;
+  }
+  if (ts.isTypeOfExpression(e)) return presenceOperands(e.expression);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && PRESENCE_METHODS.has(e.expression.name.text)) {
+    // `authHeader.startsWith('Bearer ')` tests the header; `cookies.has('sid')` is itself the request value.
+    return e.expression.name.text === 'startsWith' || e.expression.name.text === 'trim' ? presenceOperands(e.expression.expression) : [e];
+  }
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') return presenceOperands(e.expression);
+  return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e) ? [e] : undefined;
+}
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+]);
+
+/** `null`, `undefined`, `''`, `'undefined'` (after typeof), `0`: comparing with them tests presence. */
+function isEmptyValue(expression: ts.Expression): boolean {
+  const e = unwrap(expression);
+  if (e.kind === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isIdentifier(e) && e.text === 'undefined') return true;
+  if (ts.isStringLiteralLike(e)) return e.text === '' || e.text === 'undefined';
+  return ts.isNumericLiteral(e) && e.text === '0';
+}
+
+/** A value the client sends, or an unverified decode of one. */
+function isClientValue(path: AccessPath | undefined, scope: ProtectionScope): boolean {
+  if (!path) return false;
+  const origin = requestOrigin(path, scope.requestParams);
+  if (origin) return CLIENT_SENT.has(origin.source);
+  if (path.root.kind !== 'module') return false;
+  const module = path.root.module;
+  const signature = segmentSignature(path.segments);
+  return UNVERIFIED_DECODERS.some((d) => d.module.test(module) && d.signature.test(signature));
+}
