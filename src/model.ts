@@ -67,6 +67,8 @@ export interface RateLimitFact extends Evidence {
   keyDescription?: string;
   /** Requests one key may make per day, when the limiter's window and limit are static. */
   requestsPerDay?: number;
+  /** Set when the limiter runs only under an environment condition (its text): `process.env.UPSTASH_REDIS_REST_URL`. */
+  conditional?: string;
 }
 
 export interface SpendCapFact extends Evidence {}

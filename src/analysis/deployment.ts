@@ -70,14 +70,41 @@ function folderPlatforms(dir: string): Platform[] {
 }
 
 function packageDependencies(dir: string): string[] {
+  return Object.keys(dependencyVersions(dir));
+}
+
+const manifestCache = new Map<string, Record<string, string>>();
+
+/** A folder's package.json dependencies and dev dependencies with their version ranges. */
+function dependencyVersions(dir: string): Record<string, string> {
+  let versions = manifestCache.get(dir);
+  if (versions) return versions;
+  versions = {};
   const file = path.join(dir, 'package.json');
   try {
-    if (!statSync(file).isFile()) return [];
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
-    return ['dependencies', 'devDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {}));
+    if (statSync(file).isFile()) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
+      versions = { ...manifest.devDependencies, ...manifest.dependencies };
+    }
   } catch {
-    return [];
+    // no manifest, or one that is not JSON: no dependencies known
   }
+  manifestCache.set(dir, versions);
+  return versions;
+}
+
+/** The major version of a dependency in the nearest package.json that lists it, from the file up to the root. */
+export function dependencyMajor(project: ParsedProject, fileName: string, name: string): number | undefined {
+  const root = path.resolve(project.root);
+  for (let dir = path.dirname(path.resolve(fileName)); dir.startsWith(root); dir = path.dirname(dir)) {
+    const range = dependencyVersions(dir)[name];
+    if (range) {
+      const major = /(\d+)/.exec(range);
+      return major ? Number(major[1]) : undefined;
+    }
+    if (dir === root) break;
+  }
+  return undefined;
 }
 
 /** `app.set('trust proxy', true)`, `app.enable('trust proxy')`, `Fastify({ trustProxy: true })`, Koa `app.proxy = true`. */

@@ -10,7 +10,8 @@ import type { RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';
 import { limiterCall } from './limiter-calls.js';
-import { platformSetsHeader, trustsAllProxies } from './deployment.js';
+import { dependencyMajor, platformSetsHeader, trustsAllProxies } from './deployment.js';
+import { disabledByOptions, envGate, strictest } from './limiter-conditions.js';
 import { requestOrigin, type RequestOrigin, type RequestSource } from './request.js';
 import { type AccessPath, CallContext, memberNames, returnExpressions, segmentSignature } from './resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
@@ -53,13 +54,14 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
     if (!limiter) continue;
     const creation = [...path.segments].reverse().find((s) => s.kind === 'call');
     const call = creation?.kind === 'call' ? creation.call : undefined;
-    facts.push(middlewareLimiter(scope, limiter, call, link));
+    const fact = middlewareLimiter(scope, limiter, call, link);
+    if (fact) facts.push(...gated(scope, fact, link.expression, call));
   }
   for (const { call, region } of scope.calls) {
     const path = scope.resolver.resolve(call.expression, region.context);
     const shaped = limiterCall(scope, call, region, path, path ? segmentSignature(path.segments) : '');
     if (shaped) {
-      facts.push(shaped);
+      facts.push(...gated(scope, shaped, call));
       continue;
     }
     if (path?.root.kind !== 'module') continue;
@@ -68,25 +70,33 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
     if (!CALL_LIMITERS.some((l) => l.module === module && l.signature.test(signature))) continue;
     const keyExpression = call.arguments[0];
     const key = keyExpression ? classifyKey(scope, keyExpression, region.context) : { key: 'global' as const };
-    facts.push({
+    facts.push(...gated(scope, {
       library: module,
       key: key.key,
       description: `${module} ${calleeName(call)}() keyed on ${describeKey(key.key)}`,
       location: locationOf(scope.project, call),
       keyLocation: keyExpression ? locationOf(scope.project, keyExpression) : undefined,
       keyDescription: keyExpression?.getText(),
-    });
+    }, call));
   }
   if (facts.length === 0) facts.push(...counterLimiters(scope));
   return facts;
 }
 
-function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, call: ts.CallExpression | undefined, link: LibraryLink): RateLimitFact {
+/** The fact as it holds in production: dropped when it never runs there, marked when an env var decides. */
+function gated(scope: ProtectionScope, fact: RateLimitFact, ...nodes: (ts.Node | undefined)[]): RateLimitFact[] {
+  const gate = strictest(...nodes.map((node) => node && envGate(node, scope.resolver)));
+  if (gate?.kind === 'never') return [];
+  return [gate ? { ...fact, conditional: gate.condition } : fact];
+}
+
+function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, call: ts.CallExpression | undefined, link: LibraryLink): RateLimitFact | undefined {
   const module = limiter.module;
   const registered = link.expression;
   const argument = call?.arguments[0] && unwrap(call.arguments[0]);
   // The creation call's options, then options the framework recorded (a Fastify route's, then the plugin's).
   const options = [...(argument && ts.isObjectLiteralExpression(argument) ? [argument] : []), ...(link.link.options ?? [])];
+  if (disabledByOptions(options, zeroMeansUnlimited(scope, module, call ?? registered), scope.resolver)) return undefined;
   const keyGenerator = limiter.keyOption ? options.map((o) => objectProperty(o, limiter.keyOption!)).find(Boolean) : undefined;
   const keyMethod = limiter.keyMethod ? subclassMethod(registered, limiter.keyMethod) : undefined;
   const location = locationOf(scope.project, call ?? registered);
@@ -113,6 +123,13 @@ function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, c
     keyLocation: keyNode ? locationOf(scope.project, keyNode) : undefined,
     keyDescription: keyNode?.getText(),
   };
+}
+
+/** express-rate-limit before v7 reads a limit of 0 as "no limit"; from v7 it refuses every request. */
+function zeroMeansUnlimited(scope: ProtectionScope, module: string, at: ts.Node): boolean {
+  if (module !== 'express-rate-limit') return false;
+  const major = dependencyMajor(scope.project, at.getSourceFile().fileName, module);
+  return major !== undefined && major < 7;
 }
 
 /** `class UserThrottlerGuard extends ThrottlerGuard { getTracker(req) {...} }`: the override of `name`. */
@@ -151,14 +168,14 @@ function counterLimiters(scope: ProtectionScope): RateLimitFact[] {
     const key = counter?.call.arguments[0] ? classifyKey(scope, counter.call.arguments[0], counter.region.context) : undefined;
     // Without a visible counter key, a count looked up per user (getMessageCountByUserId) is keyed on the user.
     const perUser = [...guard.words].some((w) => USER_NAMES.test(w));
-    facts.push({
+    facts.push(...gated(scope, {
       library: 'counter',
       key: key?.key ?? (perUser ? 'user' : 'unknown'),
       description: `a request counter that refuses with ${guard.statuses.join('/') || 'an error'}`,
       location: locationOf(scope.project, guard.node),
       keyLocation: counter ? locationOf(scope.project, counter.call.arguments[0] ?? counter.call) : undefined,
       keyDescription: counter?.call.arguments[0]?.getText(),
-    });
+    }, guard.node));
   }
   return facts;
 }

@@ -54,6 +54,8 @@ export interface JsonRateLimiter {
   /** Where the limiter's key is computed, when the scanner traced it. */
   keyFile?: string;
   keyLine?: number;
+  /** Present when the limiter runs only under an environment condition: the condition's text. */
+  conditional?: string;
 }
 
 export interface JsonSpendCheck {
@@ -185,6 +187,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
       out.keyFile = f.keyLocation.file;
       out.keyLine = f.keyLocation.line;
     }
+    if (f.conditional) out.conditional = f.conditional;
     return out;
   });
   const checks = sorted(e.facts.spendCaps, compareByLocation).map(
