@@ -102,7 +102,8 @@ function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, c
   const location = locationOf(scope.project, call ?? registered);
   if (!keyGenerator && !keyMethod) {
     if (limiter.defaultKey === 'ip' && trustsAllProxies(scopeTexts(scope))) {
-      return { library: module, key: 'client', description: `${module} keyed on req.ip (its default) under trust proxy: true, which is the x-forwarded-for the client sends`, location };
+      const keyDescription = "req.ip under trust proxy: true, the left-most X-Forwarded-For entry the client writes";
+      return { library: module, key: 'client', description: `${module} keyed on ${keyDescription} (its default)`, location, keyDescription };
     }
     const key = limiter.defaultKey;
     return { library: module, key, description: `${module} keyed on ${describeKey(key)}${key === 'ip' ? ' (its default)' : ''}`, location };
@@ -237,7 +238,9 @@ export function classifyKey(scope: ProtectionScope, expression: ts.Expression, c
   }
   if (ts.isConditionalExpression(e)) return combine([next(e.whenTrue), next(e.whenFalse)]);
   if (ts.isArrayLiteralExpression(e)) return combine(e.elements.map((x) => next(x)));
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'join') return next(e.expression.expression);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['join', 'toString'].includes(e.expression.name.text)) return next(e.expression.expression);
+  // `String(req.headers['x-real-ip'] ?? 'anon')`: a conversion keys on what it converts.
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'String' && e.arguments[0]) return next(e.arguments[0]);
   if (ts.isCallExpression(e)) {
     const fn = scope.resolver.resolveFunction(e.expression, context);
     if (fn) {
