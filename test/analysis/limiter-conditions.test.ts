@@ -145,3 +145,11 @@ app.post('/api/chat', limitChat, async (req, res) => {
     expect(result.endpoints[0].facts.rateLimits.map((l) => ({ key: l.key, conditional: l.conditional }))).toEqual([{ key: 'ip', conditional: 'process.env.REDIS_URL' }]);
   });
 });
+
+describe('the disabled-limiters fixture inventory', () => {
+  it('marks the limiter that exists only with REDIS_URL as conditional, and only it', async () => {
+    const result = await scan({ paths: [path.resolve(__dirname, '../../fixtures/disabled-limiters/fixed')] });
+    const conditional = Object.fromEntries(result.endpoints.map((e) => [e.path, e.facts.rateLimits.map((l) => l.conditional ?? null)]));
+    expect(conditional).toEqual({ '/api/lesson': [null], '/api/quiz': [null], '/api/explain': [null], '/api/correct': ['correctionLimiter'] });
+  });
+});
