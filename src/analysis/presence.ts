@@ -38,7 +38,27 @@ export function presenceOnlyAuth(scope: ProtectionScope): AuthFact[] {
 export function isPresenceOnly(guard: Guard, scope: ProtectionScope): boolean {
   if (!guard.condition) return false;
   const operands = presenceOperands(guard.condition);
-  return operands !== undefined && operands.length > 0 && operands.every((operand) => isClientValue(scope.resolver.resolve(operand, guard.region.context), scope));
+  return (
+    operands !== undefined &&
+    operands.length > 0 &&
+    operands.every((operand) => !fromProjectCall(operand, scope, 0) && isClientValue(scope.resolver.resolve(operand, guard.region.context), scope))
+  );
+}
+
+/**
+ * A value a project function returned (`const userId = await currentUserId()`): the function may verify what it
+ * reads (a signature, a store lookup), so the test of its result is not a bare presence test.
+ */
+function fromProjectCall(expression: ts.Expression, scope: ProtectionScope, depth: number): boolean {
+  if (depth > 4) return false;
+  const e = unwrap(expression);
+  if (ts.isCallExpression(e) && scope.resolver.resolveFunction(e.expression)) return true;
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return fromProjectCall(e.expression, scope, depth + 1);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) return fromProjectCall(e.expression.expression, scope, depth + 1);
+  if (!ts.isIdentifier(e)) return false;
+  let declaration: ts.Node | undefined = scope.resolver.declarationOf(e);
+  while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
+  return !!declaration && ts.isVariableDeclaration(declaration) && !!declaration.initializer && fromProjectCall(declaration.initializer, scope, depth + 1);
 }
 
 function describeOperands(guard: Guard): string {

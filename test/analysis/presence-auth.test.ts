@@ -50,6 +50,11 @@ describe('verified credentials', () => {
     ['an Auth.js session', "import { auth } from '@/auth';", `  const session = await auth();\n  if (!session?.user) ${refuse}`],
     ['a Supabase getUser', "import { createClient } from '@supabase/supabase-js';\nconst supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!);", `  const { data } = await supabase.auth.getUser(req.headers.get('authorization')?.slice(7));\n  if (!data.user) ${refuse}`],
     ['a key compared with a server secret', '', `  if (req.headers.get('x-api-key') !== process.env.INTERNAL_API_KEY) ${refuse}`],
+    [
+      'a project helper that looks the session cookie up',
+      "import { prisma } from '@/lib/prisma';\nasync function currentUser(req: Request) {\n  const sid = req.headers.get('cookie')?.match(/sid=([^;]+)/)?.[1];\n  return sid ? prisma.session.findUnique({ where: { id: sid } }) : null;\n}",
+      `  const user = await currentUser(req);\n  if (!user) ${refuse}`,
+    ],
   ])('%s is authentication', async (_name, imports, check) => {
     expect(await authOf(imports, check)).toEqual({ verified: 1, presenceOnly: 0 });
   });
