@@ -107,11 +107,24 @@ export function dependencyMajor(project: ParsedProject, fileName: string, name: 
   return undefined;
 }
 
-/** `app.set('trust proxy', true)`, `app.enable('trust proxy')`, `Fastify({ trustProxy: true })`, Koa `app.proxy = true`. */
-const TRUST_ALL_PROXIES = /\.set\(\s*['"]trust proxy['"]\s*,\s*true\s*\)|\.enable\(\s*['"]trust proxy['"]\s*\)|\btrustProxy\s*:\s*true\b|\bapp\.proxy\s*=\s*true\b/;
+/** `app.set('trust proxy', true)`, `app.enable('trust proxy')`, `Fastify({ trustProxy: true })`. */
+const TRUST_ALL_PROXIES = /\.set\(\s*['"]trust proxy['"]\s*,\s*true\s*\)|\.enable\(\s*['"]trust proxy['"]\s*\)|\btrustProxy\s*:\s*true\b/;
+/** Koa's `app.proxy = true` (or `new Koa({ proxy: true })`) trusts every hop unless `maxIpsCount` bounds them. */
+const KOA_PROXY = /\bapp\.proxy\s*=\s*true\b|new\s+Koa\(\s*\{[^}]*\bproxy\s*:\s*true/;
+/** A bounded trust: a hop count, `'loopback'`, addresses. The project runs its own reverse proxy. */
+const BOUNDED_TRUST = /\.set\(\s*['"]trust proxy['"]\s*,\s*(\d+|['"][^'"]+['"]|\[)|\btrustProxy\s*:\s*(\d+|['"])|\bmaxIpsCount\b/;
 
 /** Does the app that registers this route trust every proxy hop, so that `req.ip` is what the client sends? */
 export function trustsAllProxies(texts: Iterable<string>): boolean {
-  for (const text of texts) if (TRUST_ALL_PROXIES.test(text)) return true;
+  for (const text of texts) if (TRUST_ALL_PROXIES.test(text) || (KOA_PROXY.test(text) && !/\bmaxIpsCount\b/.test(text))) return true;
+  return false;
+}
+
+/**
+ * Does the app declare its own reverse proxy (a bounded `trust proxy`)? Such a proxy sets `X-Real-IP` to the
+ * address it saw (nginx `proxy_set_header X-Real-IP $remote_addr`), but appends to `X-Forwarded-For`.
+ */
+export function declaresOwnProxy(texts: Iterable<string>): boolean {
+  for (const text of texts) if (BOUNDED_TRUST.test(text)) return true;
   return false;
 }

@@ -13,8 +13,8 @@ import { requestOrigin } from './request.js';
 import { type AccessPath, segmentSignature } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 
-/** Request parts the client writes freely: their presence proves nothing. */
-const CLIENT_SENT = new Set(['body', 'query', 'params', 'header', 'cookie', 'credential', 'url']);
+/** Request parts that carry a credential the client writes freely: their presence proves nothing. The URL path is no credential. */
+const CLIENT_SENT = new Set(['body', 'query', 'params', 'header', 'cookie', 'credential']);
 
 /** Decoders that read a token without checking its signature. */
 const UNVERIFIED_DECODERS: { module: RegExp; signature: RegExp }[] = [

@@ -10,7 +10,7 @@ import type { RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';
 import { limiterCall } from './limiter-calls.js';
-import { dependencyMajor, platformSetsHeader, trustsAllProxies } from './deployment.js';
+import { declaresOwnProxy, dependencyMajor, platformSetsHeader, trustsAllProxies } from './deployment.js';
 import { disabledByOptions, envGate, strictest } from './limiter-conditions.js';
 import { requestOrigin, type RequestOrigin, type RequestSource } from './request.js';
 import { type AccessPath, CallContext, memberNames, returnExpressions, segmentSignature } from './resolve.js';
@@ -298,7 +298,11 @@ function originKey(scope: ProtectionScope, origin: RequestOrigin, at: ts.Node): 
   if (origin.source === 'other' && ROTATABLE_SESSION_IDS.has(origin.key)) return 'client';
   if (origin.source !== 'ip') return SOURCE_KEY[origin.source];
   const file = at.getSourceFile();
-  if (origin.key.startsWith('header.')) return platformSetsHeader(scope.project, file.fileName, origin.key.slice('header.'.length), file.text) ? 'ip' : 'client';
+  if (origin.key.startsWith('header.')) {
+    const header = origin.key.slice('header.'.length);
+    if (platformSetsHeader(scope.project, file.fileName, header, file.text)) return 'ip';
+    return header === 'x-real-ip' && declaresOwnProxy(scopeTexts(scope)) ? 'ip' : 'client';
+  }
   return /^ips?$/.test(origin.key) && trustsAllProxies(scopeTexts(scope)) ? 'client' : 'ip';
 }
 

@@ -116,6 +116,9 @@ describe('Express req.ip and session ids', () => {
     ["req.ip under app.enable('trust proxy')", "app.enable('trust proxy');", ', keyGenerator: (req) => req.ip!', 'client'],
     ['req.sessionID (a dropped cookie gets a new one)', '', ', keyGenerator: (req) => req.sessionID', 'client'],
     ['req.session.id', '', ', keyGenerator: (req) => req.session.id', 'client'],
+    ["x-real-ip set by the app's own proxy (trust proxy: 'loopback')", "app.set('trust proxy', 'loopback');", ", keyGenerator: (req) => String(req.headers['x-real-ip'])", 'ip'],
+    ["x-forwarded-for behind the app's own proxy (which appends to it)", "app.set('trust proxy', 'loopback');", ", keyGenerator: (req) => String(req.headers['x-forwarded-for'])", 'client'],
+    ['x-real-ip on a server that declares no proxy', '', ", keyGenerator: (req) => String(req.headers['x-real-ip'])", 'client'],
   ])('%s', async (_name, trustProxy, limiter, kind) => {
     expect(await expressKeys(trustProxy, limiter)).toEqual([kind]);
   });
