@@ -28,12 +28,25 @@ async function unauthenticated(middleware: string): Promise<string[]> {
 
 describe('path conditions in middleware', () => {
   it('a check under if (pathname.startsWith(...)) protects only those paths', async () => {
-    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
+    const middleware = `import { jwtVerify } from 'jose';
+import { NextResponse, type NextRequest } from 'next/server';
 
-export function middleware(req: NextRequest) {
+const secret = new TextEncoder().encode(process.env.SESSION_SECRET);
+
+/** The session's claims when its signature verifies. */
+async function verifySession(token: string | undefined) {
+  if (!token) return null;
+  try {
+    return (await jwtVerify(token, secret)).payload;
+  } catch {
+    return null;
+  }
+}
+
+export async function middleware(req: NextRequest) {
   const { pathname } = req.nextUrl;
   if (pathname.startsWith('/api/private')) {
-    if (!req.cookies.get('session')?.value) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
+    if (!(await verifySession(req.cookies.get('session')?.value))) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
   }
   return NextResponse.next();
 }
@@ -42,11 +55,24 @@ export function middleware(req: NextRequest) {
   });
 
   it('an early exit for other paths before the check', async () => {
-    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
+    const middleware = `import { jwtVerify } from 'jose';
+import { NextResponse, type NextRequest } from 'next/server';
 
-export function middleware(req: NextRequest) {
+const secret = new TextEncoder().encode(process.env.SESSION_SECRET);
+
+/** The session's claims when its signature verifies. */
+async function verifySession(token: string | undefined) {
+  if (!token) return null;
+  try {
+    return (await jwtVerify(token, secret)).payload;
+  } catch {
+    return null;
+  }
+}
+
+export async function middleware(req: NextRequest) {
   if (!req.nextUrl.pathname.startsWith('/api/private')) return NextResponse.next();
-  if (!req.cookies.get('session')?.value) return new NextResponse('Unauthorized', { status: 401 });
+  if (!(await verifySession(req.cookies.get('session')?.value))) return new NextResponse('Unauthorized', { status: 401 });
   return NextResponse.next();
 }
 `;
@@ -66,10 +92,23 @@ export default clerkMiddleware(async (auth, req) => {
   });
 
   it('a check with no path condition protects every route', async () => {
-    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
+    const middleware = `import { jwtVerify } from 'jose';
+import { NextResponse, type NextRequest } from 'next/server';
 
-export function middleware(req: NextRequest) {
-  if (!req.cookies.get('session')?.value) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
+const secret = new TextEncoder().encode(process.env.SESSION_SECRET);
+
+/** The session's claims when its signature verifies. */
+async function verifySession(token: string | undefined) {
+  if (!token) return null;
+  try {
+    return (await jwtVerify(token, secret)).payload;
+  } catch {
+    return null;
+  }
+}
+
+export async function middleware(req: NextRequest) {
+  if (!(await verifySession(req.cookies.get('session')?.value))) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
   return NextResponse.next();
 }
 `;
