@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ParsedProject } from '../engine/program.js';
+import type ts from '../typescript.cjs';
 
 export type Platform = 'vercel' | 'netlify' | 'cloudflare';
 
@@ -36,10 +37,20 @@ const PLATFORM_PACKAGES: Record<Platform, RegExp> = {
 
 const PLATFORMS = Object.keys(PLATFORM_FILES) as Platform[];
 
-/** Is a client-address header read in `fileName` set by the platform rather than the client? */
-export function platformSetsHeader(project: ParsedProject, fileName: string, header: string, fileText: string): boolean {
+/** `proxy === 'vercel'`, `process.env.VERCEL`, `process.env.CF_PAGES`: a file that names the platform it runs on. */
+const PLATFORM_MENTIONS: Record<Platform, RegExp> = {
+  vercel: /===?\s*['"]vercel['"]|['"]vercel['"]\s*===?|\bprocess\.env\.VERCEL(_ENV|_URL)?\b/,
+  netlify: /===?\s*['"]netlify['"]|['"]netlify['"]\s*===?|\bprocess\.env\.NETLIFY\b/,
+  cloudflare: /===?\s*['"]cloudflare['"]|['"]cloudflare['"]\s*===?|\bprocess\.env\.CF_PAGES\b/,
+};
+
+/**
+ * Is a client-address header read in `files` (where it is read, and the files of the calls that passed it on)
+ * set by the platform rather than the client?
+ */
+export function platformSetsHeader(project: ParsedProject, files: readonly ts.SourceFile[], header: string): boolean {
   if (!GENERIC_IP_HEADERS.has(header)) return true;
-  const platforms = platformsOf(project, fileName, fileText);
+  const platforms = new Set(files.flatMap((file) => [...platformsOf(project, file.fileName, file.text)]));
   return [...platforms].some((p) => OVERWRITTEN_HEADERS[p].includes(header));
 }
 
@@ -51,6 +62,8 @@ function platformsOf(project: ParsedProject, fileName: string, fileText: string)
     for (const p of folderPlatforms(dir)) found.add(p);
     if (dir === root) break;
   }
+  // Code that branches on the platform's name or reads its system variable was written to run there.
+  for (const [platform, mention] of Object.entries(PLATFORM_MENTIONS) as [Platform, RegExp][]) if (mention.test(fileText)) found.add(platform);
   for (const match of fileText.matchAll(/from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]/g)) {
     const specifier = match[1] ?? match[2];
     for (const p of PLATFORMS) if (PLATFORM_PACKAGES[p].test(specifier)) found.add(p);

@@ -255,7 +255,7 @@ export function classifyKey(scope: ProtectionScope, expression: ts.Expression, c
   if (built && built !== e && (ts.isTemplateExpression(built) || ts.isBinaryExpression(built) || ts.isArrayLiteralExpression(built))) {
     return next(built, path!.context);
   }
-  const classified = classifyPath(scope, path, e);
+  const classified = classifyPath(scope, path, readingFiles(e, context));
   // `user.id`, `session.user.id` of a user the code obtained itself: keyed on the user.
   if (classified.key === 'unknown' && ts.isPropertyAccessExpression(e) && /^(id|sub|uid|userId)$/.test(e.name.text) && isUserObject(e.expression)) {
     return { key: 'user' };
@@ -269,10 +269,10 @@ function isUserObject(expression: ts.Expression): boolean {
   return name !== undefined && /^(user|currentUser|viewer|account|member|principal)$/.test(name);
 }
 
-function classifyPath(scope: ProtectionScope, path: AccessPath | undefined, at: ts.Node): KeyClass {
+function classifyPath(scope: ProtectionScope, path: AccessPath | undefined, files: ts.SourceFile[]): KeyClass {
   if (!path) return { key: 'unknown' };
   const origin = requestOrigin(path, scope.requestParams);
-  if (origin) return { key: originKey(scope, origin, at) };
+  if (origin) return { key: originKey(scope, origin, files) };
   if (path.root.kind === 'module') {
     const module = path.root.module;
     const names = memberNames(path.segments);
@@ -294,16 +294,22 @@ function classifyPath(scope: ProtectionScope, path: AccessPath | undefined, at: 
 const ROTATABLE_SESSION_IDS = new Set(['sessionID', 'session.id', 'sessionId']);
 
 /** A client address is only what sets it: a header the platform overwrites, `req.ip` without `trust proxy: true`. */
-function originKey(scope: ProtectionScope, origin: RequestOrigin, at: ts.Node): RateLimitKey {
+function originKey(scope: ProtectionScope, origin: RequestOrigin, files: ts.SourceFile[]): RateLimitKey {
   if (origin.source === 'other' && ROTATABLE_SESSION_IDS.has(origin.key)) return 'client';
   if (origin.source !== 'ip') return SOURCE_KEY[origin.source];
-  const file = at.getSourceFile();
   if (origin.key.startsWith('header.')) {
     const header = origin.key.slice('header.'.length);
-    if (platformSetsHeader(scope.project, file.fileName, header, file.text)) return 'ip';
+    if (platformSetsHeader(scope.project, files, header)) return 'ip';
     return header === 'x-real-ip' && declaresOwnProxy(scopeTexts(scope)) ? 'ip' : 'client';
   }
   return /^ips?$/.test(origin.key) && trustsAllProxies(scopeTexts(scope)) ? 'client' : 'ip';
+}
+
+/** The file a value is read in, and the files of the calls that handed it there (`headerValue(req.headers[...])`). */
+function readingFiles(at: ts.Node, context: CallContext): ts.SourceFile[] {
+  const files = new Set([at.getSourceFile()]);
+  for (let frame: CallContext | undefined = context; frame?.call; frame = frame.parent) files.add(frame.call.getSourceFile());
+  return [...files];
 }
 
 /** The text of the files that make up the route: where the app is configured, its layers, the handler. */

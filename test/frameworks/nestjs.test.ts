@@ -215,7 +215,7 @@ export class PublicController {
 @Injectable()
 export class AuthMiddleware implements NestMiddleware {
   use(req, res, next) {
-    if (!req.headers.authorization) return res.status(401).json({ error: 'Unauthorized' });
+    if (req.headers.authorization !== \`Bearer \${process.env.API_TOKEN}\`) return res.status(401).json({ error: 'Unauthorized' });
     next();
   }
 }
