@@ -7,7 +7,7 @@
  */
 import ts from '../typescript.cjs';
 import type { RateLimitFact, RateLimitKey } from '../model.js';
-import { calleeName, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
+import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';
 import { limiterCall } from './limiter-calls.js';
 import { declaresOwnProxy, dependencyMajor, platformSetsHeader, trustsAllProxies } from './deployment.js';
@@ -45,6 +45,7 @@ const USER_NAMES = /^(user|users|userid|user_id|uid|sub|account|accountid|member
 
 export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
   const facts: RateLimitFact[] = [];
+  let droppedLimiterCall = false;
   for (const link of scope.libraryLinks) {
     const path = link.path;
     if (path?.root.kind !== 'module') continue;
@@ -68,6 +69,11 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
     const module = path.root.module;
     const signature = segmentSignature(path.segments);
     if (!CALL_LIMITERS.some((l) => l.module === module && l.signature.test(signature))) continue;
+    if (neverLimits(scope, call, path)) {
+      // Its `if (!success) return 429` refuses nobody either: not a hand-written counter.
+      droppedLimiterCall = true;
+      continue;
+    }
     const keyExpression = call.arguments[0];
     const key = keyExpression ? classifyKey(scope, keyExpression, region.context) : { key: 'global' as const };
     facts.push(...gated(scope, {
@@ -79,8 +85,48 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
       keyDescription: keyExpression?.getText(),
     }, call));
   }
-  if (facts.length === 0) facts.push(...counterLimiters(scope));
+  if (facts.length === 0 && !droppedLimiterCall) facts.push(...counterLimiters(scope));
   return facts;
+}
+
+/**
+ * A limiter call that cannot refuse: its answer is thrown away (`await ratelimit.limit(ip);`, a `success` nobody
+ * reads), or the limiter was built with no limit (`Ratelimit.slidingWindow(Infinity, '1 m')`, `points: Infinity`).
+ * rate-limiter-flexible's `consume` refuses by throwing, so its result need not be read.
+ */
+function neverLimits(scope: ProtectionScope, call: ts.CallExpression, path: AccessPath): boolean {
+  if (calleeName(call) === 'limit' && resultIgnored(call)) return true;
+  const creation = path.segments.find((s) => s.kind === 'new');
+  const options = creation?.kind === 'new' ? creation.call?.arguments?.[0] : undefined;
+  const object = options && unwrap(options);
+  if (!object || !ts.isObjectLiteralExpression(object)) return false;
+  const algorithm = propertyValue(objectProperty(object, 'limiter'));
+  const tokens = algorithm && ts.isCallExpression(unwrap(algorithm)) ? (unwrap(algorithm) as ts.CallExpression).arguments[0] : undefined;
+  if (tokens && /^(Infinity|Number\.POSITIVE_INFINITY|Number\.MAX_SAFE_INTEGER|Number\.MAX_VALUE)$/.test(unwrap(tokens).getText())) return true;
+  return disabledByOptions([object], false, scope.resolver) !== undefined;
+}
+
+function resultIgnored(call: ts.CallExpression): boolean {
+  let outer: ts.Node = call;
+  while (ts.isAwaitExpression(outer.parent) || ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  if (ts.isExpressionStatement(outer.parent) || ts.isVoidExpression(outer.parent)) return true;
+  const declaration = outer.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== outer) return false;
+  const names: ts.Identifier[] = [];
+  const collect = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) names.push(name);
+    else for (const element of name.elements) if (ts.isBindingElement(element)) collect(element.name);
+  };
+  collect(declaration.name);
+  const body = ts.findAncestor(declaration, isFunctionNode) ?? declaration.getSourceFile();
+  return !names.some((name) => isReferenced(name, body));
+}
+
+/** Is the declared name read anywhere in the function besides its declaration? */
+function isReferenced(name: ts.Identifier, within: ts.Node): boolean {
+  const visit = (node: ts.Node): boolean =>
+    (ts.isIdentifier(node) && node !== name && node.text === name.text && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) || !!ts.forEachChild(node, visit);
+  return visit(within);
 }
 
 /** The fact as it holds in production: dropped when it never runs there, marked when an env var decides. */

@@ -153,3 +153,44 @@ describe('the disabled-limiters fixture inventory', () => {
     expect(conditional).toEqual({ '/api/lesson': [null], '/api/quiz': [null], '/api/explain': [null], '/api/correct': ['correctionLimiter'] });
   });
 });
+
+describe('limiter calls that cannot refuse', () => {
+  const route = (setup: string, check: string) => `import { Ratelimit } from '@upstash/ratelimit';
+import { Redis } from '@upstash/redis';
+import { ipAddress } from '@vercel/functions';
+import OpenAI from 'openai';
+
+const openai = new OpenAI();
+${setup}
+
+export async function POST(req: Request) {
+${check}
+  const { prompt } = await req.json();
+  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: String(prompt).slice(0, 2000) }], max_tokens: 300 });
+  return Response.json(completion.choices[0].message);
+}
+`;
+  async function keys(setup: string, check: string): Promise<string[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'aea-gates-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'app/api/chat'), { recursive: true });
+    writeFileSync(path.join(dir, 'app/api/chat/route.ts'), route(setup, check));
+    const result = await scan({ paths: [dir] });
+    return result.endpoints[0].facts.rateLimits.map((l) => l.key);
+  }
+  const limiter = (tokens: string) => `const ratelimit = new Ratelimit({ redis: Redis.fromEnv(), limiter: Ratelimit.slidingWindow(${tokens}, '1 m') });`;
+  const checked = "  const { success } = await ratelimit.limit(ipAddress(req) ?? 'anon');\n  if (!success) return new Response('Too many requests', { status: 429 });";
+
+  it('a checked limit() is a limiter', async () => {
+    expect(await keys(limiter('10'), checked)).toEqual(['ip']);
+  });
+
+  it('a limit() whose answer is thrown away is not', async () => {
+    expect(await keys(limiter('10'), "  await ratelimit.limit(ipAddress(req) ?? 'anon');")).toEqual([]);
+    expect(await keys(limiter('10'), "  const { success } = await ratelimit.limit(ipAddress(req) ?? 'anon');")).toEqual([]);
+  });
+
+  it('a window of Infinity tokens is not, nor is its 429 a hand-written counter', async () => {
+    expect(await keys(limiter('Infinity'), checked)).toEqual([]);
+  });
+});

@@ -477,12 +477,13 @@ import { withUser } from '../lib/with-user';
 import { limiter } from '../lib/limiter';
 import { openai } from '../lib/openai';
 export const ask = withUser(async (user, question: string) => {
-  await limiter.limit(user.id);
+  const { success } = await limiter.limit(user.id);
+  if (!success) throw new Error('Too many requests');
   ${chatCall("'fixed prompt'")}
 });`,
     });
     expect(routes(found)).toEqual(['nextjs-server-action POST action:ask']);
-    expect(found[0].facts.rateLimits.map((r) => r.key)).not.toContain('client');
+    expect(found[0].facts.rateLimits.map((r) => r.key)).toEqual(['user']);
   });
 
   it('reads yup and valibot schemas for bounds', async () => {
