@@ -127,17 +127,27 @@ const KOA_PROXY = /\bapp\.proxy\s*=\s*true\b|new\s+Koa\(\s*\{[^}]*\bproxy\s*:\s*
 /** A bounded trust: a hop count, `'loopback'`, addresses. The project runs its own reverse proxy. */
 const BOUNDED_TRUST = /\.set\(\s*['"]trust proxy['"]\s*,\s*(\d+|['"][^'"]+['"]|\[)|\btrustProxy\s*:\s*(\d+|['"])|\bmaxIpsCount\b/;
 
-/** Does the app that registers this route trust every proxy hop, so that `req.ip` is what the client sends? */
-export function trustsAllProxies(texts: Iterable<string>): boolean {
-  for (const text of texts) if (TRUST_ALL_PROXIES.test(text) || (KOA_PROXY.test(text) && !/\bmaxIpsCount\b/.test(text))) return true;
-  return false;
+export interface ProxyTrust {
+  /** The app trusts every proxy hop, so `req.ip` is the left-most `X-Forwarded-For` entry: what the client sends. */
+  all: boolean;
+  /**
+   * The app declares its own reverse proxy (a bounded `trust proxy`). Such a proxy sets `X-Real-IP` to the address it
+   * saw (nginx `proxy_set_header X-Real-IP $remote_addr`), but appends to `X-Forwarded-For`.
+   */
+  bounded: boolean;
 }
 
-/**
- * Does the app declare its own reverse proxy (a bounded `trust proxy`)? Such a proxy sets `X-Real-IP` to the
- * address it saw (nginx `proxy_set_header X-Real-IP $remote_addr`), but appends to `X-Forwarded-For`.
- */
-export function declaresOwnProxy(texts: Iterable<string>): boolean {
-  for (const text of texts) if (BOUNDED_TRUST.test(text)) return true;
-  return false;
+const trustCache = new WeakMap<ParsedProject, ProxyTrust>();
+
+/** How the project's app (wherever it is configured) trusts proxies; read once per project from the files that say. */
+export function proxyTrust(project: ParsedProject): ProxyTrust {
+  let trust = trustCache.get(project);
+  if (trust) return trust;
+  const texts = project.filesWhere((file) => /trust proxy|trustProxy|\.proxy\s*=|proxy\s*:\s*true|maxIpsCount/.test(file.text)).map((file) => file.text);
+  trust = {
+    all: texts.some((text) => TRUST_ALL_PROXIES.test(text) || (KOA_PROXY.test(text) && !/\bmaxIpsCount\b/.test(text))),
+    bounded: texts.some((text) => BOUNDED_TRUST.test(text)),
+  };
+  trustCache.set(project, trust);
+  return trust;
 }

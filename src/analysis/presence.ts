@@ -41,7 +41,7 @@ export function isPresenceOnly(guard: Guard, scope: ProtectionScope): boolean {
   return (
     operands !== undefined &&
     operands.length > 0 &&
-    operands.every((operand) => !fromProjectCall(operand, scope, 0) && isClientValue(scope.resolver.resolve(operand, guard.region.context), scope))
+    operands.every((operand) => !fromProjectCall(operand, scope, 0) && fromClient(operand, guard, scope, 0))
   );
 }
 
@@ -55,10 +55,15 @@ function fromProjectCall(expression: ts.Expression, scope: ProtectionScope, dept
   if (ts.isCallExpression(e) && scope.resolver.resolveFunction(e.expression)) return true;
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return fromProjectCall(e.expression, scope, depth + 1);
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) return fromProjectCall(e.expression.expression, scope, depth + 1);
-  if (!ts.isIdentifier(e)) return false;
-  let declaration: ts.Node | undefined = scope.resolver.declarationOf(e);
+  const initializer = ts.isIdentifier(e) ? initializerOf(e, scope) : undefined;
+  return !!initializer && fromProjectCall(initializer, scope, depth + 1);
+}
+
+/** The value a local was declared with (the whole object for a destructured name). */
+function initializerOf(identifier: ts.Identifier, scope: ProtectionScope): ts.Expression | undefined {
+  let declaration: ts.Node | undefined = scope.resolver.declarationOf(identifier);
   while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
-  return !!declaration && ts.isVariableDeclaration(declaration) && !!declaration.initializer && fromProjectCall(declaration.initializer, scope, depth + 1);
+  return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
 }
 
 function describeOperands(guard: Guard): string {
@@ -109,6 +114,29 @@ function isEmptyValue(expression: ts.Expression): boolean {
   if (ts.isIdentifier(e) && e.text === 'undefined') return true;
   if (ts.isStringLiteralLike(e)) return e.text === '' || e.text === 'undefined';
   return ts.isNumericLiteral(e) && e.text === '0';
+}
+
+/** Global calls and string methods that decode or reshape a value without verifying it. */
+const DECODING_CALLS = /^(JSON\.parse|atob|Buffer\.from|decodeURIComponent)$/;
+const RESHAPING_METHODS = new Set(['toString', 'split', 'replace', 'trim', 'slice', 'substring', 'at', 'pop']);
+
+/**
+ * A value the client sends, or one read out of it without a signature check: `jwt.decode(token)`, or the payload
+ * decoded by hand, `JSON.parse(Buffer.from(token.split('.')[1], 'base64').toString())`.
+ */
+function fromClient(expression: ts.Expression, guard: Guard, scope: ProtectionScope, depth: number): boolean {
+  if (depth > 6) return false;
+  const e = unwrap(expression);
+  if (isClientValue(scope.resolver.resolve(e, guard.region.context), scope)) return true;
+  const next = (x: ts.Expression) => fromClient(x, guard, scope, depth + 1);
+  if (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (DECODING_CALLS.test(callee.getText())) return e.arguments.some(next);
+    return ts.isPropertyAccessExpression(callee) && RESHAPING_METHODS.has(callee.name.text) && next(callee.expression);
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return next(e.expression);
+  const initializer = ts.isIdentifier(e) ? initializerOf(e, scope) : undefined;
+  return !!initializer && next(initializer);
 }
 
 /** A value the client sends, or an unverified decode of one. */

@@ -10,7 +10,7 @@ import type { RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';
 import { limiterCall } from './limiter-calls.js';
-import { declaresOwnProxy, dependencyMajor, platformSetsHeader, trustsAllProxies } from './deployment.js';
+import { dependencyMajor, platformSetsHeader, proxyTrust } from './deployment.js';
 import { disabledByOptions, envGate, strictest } from './limiter-conditions.js';
 import { requestOrigin, type RequestOrigin, type RequestSource } from './request.js';
 import { type AccessPath, CallContext, memberNames, returnExpressions, segmentSignature } from './resolve.js';
@@ -147,7 +147,7 @@ function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, c
   const keyMethod = limiter.keyMethod ? subclassMethod(registered, limiter.keyMethod) : undefined;
   const location = locationOf(scope.project, call ?? registered);
   if (!keyGenerator && !keyMethod) {
-    if (limiter.defaultKey === 'ip' && trustsAllProxies(scopeTexts(scope))) {
+    if (limiter.defaultKey === 'ip' && proxyTrust(scope.project).all) {
       const keyDescription = "req.ip under trust proxy: true, the left-most X-Forwarded-For entry the client writes";
       return { library: module, key: 'client', description: `${module} keyed on ${keyDescription} (its default)`, location, keyDescription };
     }
@@ -346,9 +346,9 @@ function originKey(scope: ProtectionScope, origin: RequestOrigin, files: ts.Sour
   if (origin.key.startsWith('header.')) {
     const header = origin.key.slice('header.'.length);
     if (platformSetsHeader(scope.project, files, header)) return 'ip';
-    return header === 'x-real-ip' && declaresOwnProxy(scopeTexts(scope)) ? 'ip' : 'client';
+    return header === 'x-real-ip' && proxyTrust(scope.project).bounded ? 'ip' : 'client';
   }
-  return /^ips?$/.test(origin.key) && trustsAllProxies(scopeTexts(scope)) ? 'client' : 'ip';
+  return /^ips?$/.test(origin.key) && proxyTrust(scope.project).all ? 'client' : 'ip';
 }
 
 /** The file a value is read in, and the files of the calls that handed it there (`headerValue(req.headers[...])`). */
@@ -358,13 +358,6 @@ function readingFiles(at: ts.Node, context: CallContext): ts.SourceFile[] {
   return [...files];
 }
 
-/** The text of the files that make up the route: where the app is configured, its layers, the handler. */
-function scopeTexts(scope: ProtectionScope): string[] {
-  const nodes: ts.Node[] = [...scope.links, ...scope.regions.map((r) => r.fn)];
-  for (const step of scope.reached.steps) for (let frame: CallContext | undefined = step.context; frame?.call; frame = frame.parent) nodes.push(frame.call);
-  const files = new Set(nodes.map((node) => node.getSourceFile()));
-  return [...files].map((file) => file.text);
-}
 
 const SOURCE_KEY: Record<RequestSource, RateLimitKey> = {
   body: 'client',

@@ -40,6 +40,11 @@ describe('presence checks', () => {
     ["cookies().has('session')", "import { cookies } from 'next/headers';", `  const store = await cookies();\n  if (!store.has('session')) ${refuse}`],
     ['a cookie value', "import { cookies } from 'next/headers';", `  const sid = (await cookies()).get('sid')?.value;\n  if (sid === undefined) ${refuse}`],
     ['jose decodeJwt', "import { decodeJwt } from 'jose';", `  const claims = decodeJwt(req.headers.get('authorization') ?? '');\n  if (!claims.sub) ${refuse}`],
+    [
+      'a payload decoded by hand',
+      '',
+      `  const token = req.headers.get('authorization')?.split(' ')[1] ?? '';\n  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());\n  if (!payload?.sub) ${refuse}`,
+    ],
   ])('%s is not authentication', async (_name, imports, check) => {
     expect(await authOf(imports, check)).toEqual({ verified: 0, presenceOnly: 1 });
   });
