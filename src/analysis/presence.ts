@@ -28,21 +28,34 @@ const PRESENCE_METHODS = new Set(['startsWith', 'has', 'get', 'trim']);
 
 /** Auth guards on the route whose condition only tests that a client-sent credential is present. */
 export function presenceOnlyAuth(scope: ProtectionScope): AuthFact[] {
-  return scope.guards.filter((guard) => isAuthGuard(guard) && isPresenceOnly(guard, scope)).map((guard) => ({
-    kind: guard.region.origin === 'handler' ? 'handler-check' : guard.region.origin,
-    description: `only checks that ${describeOperands(guard)} is present: any value the client sends passes`,
-    location: locationOf(scope.project, guard.node),
-  }));
+  const facts: AuthFact[] = [];
+  for (const guard of scope.guards) {
+    const tested = isAuthGuard(guard) ? presenceTested(guard, scope) : undefined;
+    if (!tested) continue;
+    facts.push({
+      kind: guard.region.origin === 'handler' ? 'handler-check' : guard.region.origin,
+      description: `only checks that ${tested.map((o) => o.getText()).join(' / ')} is present: any value the client sends passes`,
+      location: locationOf(scope.project, guard.node),
+    });
+  }
+  return facts;
 }
 
 export function isPresenceOnly(guard: Guard, scope: ProtectionScope): boolean {
-  if (!guard.condition) return false;
-  const operands = presenceOperands(guard.condition);
-  return (
-    operands !== undefined &&
-    operands.length > 0 &&
-    operands.every((operand) => !fromProjectCall(operand, scope, 0) && fromClient(operand, guard, scope, 0))
-  );
+  return presenceTested(guard, scope) !== undefined;
+}
+
+/** The client-sent values the guard only tests for presence; undefined when it verifies anything. */
+function presenceTested(guard: Guard, scope: ProtectionScope): ts.Expression[] | undefined {
+  if (!guard.condition) return undefined;
+  // A test of the URL path beside the credential test (`pathname.startsWith('/api') && !cookies.get('sid')`) routes, it does not verify.
+  const operands = presenceOperands(guard.condition)?.filter((operand) => !isUrlValue(operand, guard, scope));
+  const presenceOnly = !!operands?.length && operands.every((operand) => !fromProjectCall(operand, scope, 0) && fromClient(operand, guard, scope, 0));
+  return presenceOnly ? operands : undefined;
+}
+
+function isUrlValue(operand: ts.Expression, guard: Guard, scope: ProtectionScope): boolean {
+  return requestOrigin(scope.resolver.resolve(operand, guard.region.context), scope.requestParams)?.source === 'url';
 }
 
 /**
@@ -64,11 +77,6 @@ function initializerOf(identifier: ts.Identifier, scope: ProtectionScope): ts.Ex
   let declaration: ts.Node | undefined = scope.resolver.declarationOf(identifier);
   while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
   return declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
-}
-
-function describeOperands(guard: Guard): string {
-  const operands = guard.condition ? presenceOperands(guard.condition) ?? [] : [];
-  return operands.map((o) => o.getText()).join(' / ') || 'a credential';
 }
 
 /**

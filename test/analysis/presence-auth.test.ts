@@ -64,3 +64,35 @@ describe('verified credentials', () => {
     expect(await authOf(imports, check)).toEqual({ verified: 1, presenceOnly: 0 });
   });
 });
+
+describe('a presence test beside a path test', () => {
+  it("SvelteKit's hook refusing /api requests without a session cookie is a presence check", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'aea-presence-'));
+    mkdirSync(path.join(dir, 'src/routes/api/chat'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'src/hooks.server.ts'),
+      `import { error, type Handle } from '@sveltejs/kit';
+export const handle: Handle = async ({ event, resolve }) => {
+  if (event.url.pathname.startsWith('/api') && !event.cookies.get('session_token')) error(401, 'Sign in');
+  return resolve(event);
+};
+`,
+    );
+    writeFileSync(
+      path.join(dir, 'src/routes/api/chat/+server.ts'),
+      `import OpenAI from 'openai';
+import { json } from '@sveltejs/kit';
+const openai = new OpenAI();
+export async function POST({ request }) {
+  const { prompt } = await request.json();
+  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: String(prompt).slice(0, 500) }], max_tokens: 100 });
+  return json(completion);
+}
+`,
+    );
+    const result = await scan({ paths: [dir] });
+    const facts = result.endpoints[0].facts;
+    expect(facts.auth).toEqual([]);
+    expect(facts.presenceOnlyAuth?.map((f) => f.description)).toEqual(["only checks that event.cookies.get('session_token') is present: any value the client sends passes"]);
+  });
+});
