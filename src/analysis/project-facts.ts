@@ -23,18 +23,42 @@ const USAGE_READ =
 export function projectFacts(index: SourceIndex, relative: (file: string) => string): ProjectFacts {
   const exposedKeys: Evidence[] = [];
   let usageTracked = false;
+  const exported = publicEnvExports(index);
+  const importsExported = (file: IndexedFile) => file.mentionsAi && [...exported.keys()].some((name) => file.text.includes(name));
   for (const file of index.files.values()) {
     // Usage may be read in a helper that never names the SDK: any file counts, in code, not in strings.
     if (!usageTracked && USAGE_READ.test(file.text) && readsUsage(file)) usageTracked = true;
     const publicEnv = PUBLIC_ENV.test(file.text);
     const mayLeak =
-      KEY_PATTERN.test(file.text) || (publicEnv && (AI_KEY_NAME.test(file.text) || file.mentionsAi)) || /dangerouslyAllowBrowser/.test(file.text) || (file.mentionsAi && /['"]use client['"]/.test(file.text));
-    if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path)));
+      KEY_PATTERN.test(file.text) ||
+      (publicEnv && (AI_KEY_NAME.test(file.text) || file.mentionsAi)) ||
+      /dangerouslyAllowBrowser/.test(file.text) ||
+      (file.mentionsAi && /['"]use client['"]/.test(file.text)) ||
+      importsExported(file);
+    if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path), exported));
   }
   return { exposedKeys, usageTracked };
 }
 
-function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
+/** `export const GEMINI_KEY = process.env.NEXT_PUBLIC_GEMINI_API` */
+const PUBLIC_ENV_EXPORT = /export\s+const\s+(\w+)\s*=\s*(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|GATSBY_)[A-Z0-9_]*)/g;
+
+/**
+ * Names the project exports with a browser-exposed value whose name does not say it is a provider key (those are
+ * reported where they are read) and that is not public by design: exported name → variable.
+ */
+function publicEnvExports(index: SourceIndex): Map<string, string> {
+  const exported = new Map<string, string>();
+  for (const file of index.files.values()) {
+    if (!file.text.includes('export const')) continue;
+    for (const [, name, variable] of file.text.matchAll(PUBLIC_ENV_EXPORT)) {
+      if (!AI_KEY_NAME.test(variable) && !PUBLIC_BY_DESIGN.test(variable)) exported.set(name, variable);
+    }
+  }
+  return exported;
+}
+
+function keyExposures(file: IndexedFile, relativePath: string, exported: ReadonlyMap<string, string>): Evidence[] {
   const sourceFile = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
   const found: Evidence[] = [];
   const at = (node: ts.Node, description: string) => {
@@ -54,6 +78,13 @@ function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
           if (AI_KEY_NAME.test(name)) at(element, `${name} comes from ${node.moduleSpecifier.text}: SvelteKit sends it to the browser`);
           else if (file.mentionsAi && !PUBLIC_BY_DESIGN.test(name) && usedAsKey(element.name, sdkImports, 0)) at(element, `${name} comes from ${node.moduleSpecifier.text} and is used as a provider key: SvelteKit sends it to the browser`);
         }
+      }
+    } else if (ts.isImportDeclaration(node) && file.mentionsAi && exported.size > 0) {
+      const bindings = node.importClause?.namedBindings;
+      for (const element of bindings && ts.isNamedImports(bindings) ? bindings.elements : []) {
+        const variable = exported.get((element.propertyName ?? element.name).text);
+        const use = variable && identifierUses(sourceFile, element.name.text, element.name).find((u) => keySlotReached(u, sdkImports, 1));
+        if (use) at(use, `${element.name.text} holds ${variable}, a browser-exposed environment variable, and is used as a provider key: the bundler inlines it into client JavaScript`);
       }
     } else if (ts.isStringLiteralLike(node)) {
       const key = KEY_PATTERN.exec(node.text)?.[0];
