@@ -41,10 +41,11 @@ export function analyzeRoute(
   const unpriced = new Set<string>();
   const perCall: EndpointFacts[] = reached.map((call) => {
     const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
+    const dismissedLimiters: Evidence[] = [];
     const protections = {
       auth: [...authFacts(scope), ...customAuthFacts(scope)],
       presenceOnlyAuth: presenceOnlyAuth(scope),
-      rateLimits: [...rateLimitFacts(scope), ...customRateLimitFacts(scope)],
+      rateLimits: [...rateLimitFacts(scope, dismissedLimiters), ...customRateLimitFacts(scope)],
       spendCaps: [...spendCapFacts(scope), ...customSpendCapFacts(scope)],
     };
     const facts: EndpointFacts = {
@@ -53,7 +54,7 @@ export function analyzeRoute(
       unboundedInputs: unboundedInputFacts(scope),
       clientParams: clientParamFacts(scope),
       uncappedOutputs: uncappedOutput(call.match, project),
-      unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections)],
+      unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections, dismissedLimiters)],
     };
     const exposure = exposureOf(scope, facts);
     if (exposure) exposures.push(exposure);

@@ -6,7 +6,7 @@
  * client sends and can rotate.
  */
 import ts from '../typescript.cjs';
-import type { RateLimitFact, RateLimitKey } from '../model.js';
+import type { Evidence, RateLimitFact, RateLimitKey } from '../model.js';
 import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
 import { type Guard, type Region, isRateGuard } from './guards.js';
 import { limiterCall } from './limiter-calls.js';
@@ -43,8 +43,13 @@ const IP_HELPERS: { module: string; names: RegExp }[] = [
 ];
 const USER_NAMES = /^(user|users|userid|user_id|uid|sub|account|accountid|member|memberid|org|orgid|organization|team|teamid|tenant|tenantid|workspace|workspaceid|customer|customerid|owner|ownerid)$/i;
 
-export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
+/**
+ * The limiters that hold before the paid call. Limiters seen but judged to limit nothing (switched off by their
+ * options, never run in production, an answer nobody reads) are added to `dismissed`: seen, not unknown.
+ */
+export function rateLimitFacts(scope: ProtectionScope, dismissed: Evidence[] = []): RateLimitFact[] {
   const facts: RateLimitFact[] = [];
+  const dismiss = (node: ts.Node, why: string) => dismissed.push({ location: locationOf(scope.project, node), description: why });
   let droppedLimiterCall = false;
   for (const link of scope.libraryLinks) {
     const path = link.path;
@@ -56,13 +61,14 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
     const creation = [...path.segments].reverse().find((s) => s.kind === 'call');
     const call = creation?.kind === 'call' ? creation.call : undefined;
     const fact = middlewareLimiter(scope, limiter, call, link);
-    if (fact) facts.push(...gated(scope, fact, link.expression, call));
+    if (fact) facts.push(...gated(scope, fact, dismiss, link.expression, call));
+    else dismiss(link.expression, `${module} switched off by its options`);
   }
   for (const { call, region } of scope.calls) {
     const path = scope.resolver.resolve(call.expression, region.context);
     const shaped = limiterCall(scope, call, region, path, path ? segmentSignature(path.segments) : '');
     if (shaped) {
-      facts.push(...gated(scope, shaped, call));
+      facts.push(...gated(scope, shaped, dismiss, call));
       continue;
     }
     if (path?.root.kind !== 'module') continue;
@@ -72,6 +78,7 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
     if (neverLimits(scope, call, path)) {
       // Its `if (!success) return 429` refuses nobody either: not a hand-written counter.
       droppedLimiterCall = true;
+      dismiss(call, `${module} ${calleeName(call)}() that cannot refuse`);
       continue;
     }
     const keyExpression = call.arguments[0];
@@ -83,9 +90,9 @@ export function rateLimitFacts(scope: ProtectionScope): RateLimitFact[] {
       location: locationOf(scope.project, call),
       keyLocation: keyExpression ? locationOf(scope.project, keyExpression) : undefined,
       keyDescription: keyExpression?.getText(),
-    }, call));
+    }, dismiss, call));
   }
-  if (facts.length === 0 && !droppedLimiterCall) facts.push(...counterLimiters(scope));
+  if (facts.length === 0 && !droppedLimiterCall) facts.push(...counterLimiters(scope, dismiss));
   return facts;
 }
 
@@ -130,9 +137,12 @@ function isReferenced(name: ts.Identifier, within: ts.Node): boolean {
 }
 
 /** The fact as it holds in production: dropped when it never runs there, marked when an env var decides. */
-function gated(scope: ProtectionScope, fact: RateLimitFact, ...nodes: (ts.Node | undefined)[]): RateLimitFact[] {
+function gated(scope: ProtectionScope, fact: RateLimitFact, dismiss: Dismiss, ...nodes: (ts.Node | undefined)[]): RateLimitFact[] {
   const gate = strictest(...nodes.map((node) => node && envGate(node, scope.resolver)));
-  if (gate?.kind === 'never') return [];
+  if (gate?.kind === 'never') {
+    dismiss(nodes.find((node) => node !== undefined)!, `${fact.library} limiter that never runs in production`);
+    return [];
+  }
   return [gate ? { ...fact, conditional: gate.condition } : fact];
 }
 
@@ -205,7 +215,9 @@ function counterReadBy(guard: Guard, counters: ProtectionScope['calls']): Protec
   });
 }
 
-function counterLimiters(scope: ProtectionScope): RateLimitFact[] {
+type Dismiss = (node: ts.Node, why: string) => void;
+
+function counterLimiters(scope: ProtectionScope, dismiss: Dismiss): RateLimitFact[] {
   const facts: RateLimitFact[] = [];
   for (const guard of scope.guards) {
     if (!isRateGuard(guard)) continue;
@@ -222,7 +234,7 @@ function counterLimiters(scope: ProtectionScope): RateLimitFact[] {
       location: locationOf(scope.project, guard.node),
       keyLocation: counter ? locationOf(scope.project, counter.call.arguments[0] ?? counter.call) : undefined,
       keyDescription: counter?.call.arguments[0]?.getText(),
-    }, guard.node));
+    }, dismiss, guard.node));
   }
   return facts;
 }

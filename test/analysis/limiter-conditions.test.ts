@@ -190,6 +190,15 @@ ${check}
     expect(await keys(limiter('10'), "  const { success } = await ratelimit.limit(ipAddress(req) ?? 'anon');")).toEqual([]);
   });
 
+  it('a limiter judged to limit nothing was seen: the no-rate-limit finding keeps high confidence', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'aea-gates-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'app/api/chat'), { recursive: true });
+    writeFileSync(path.join(dir, 'app/api/chat/route.ts'), route(limiter('10'), "  await ratelimit.limit(ipAddress(req) ?? 'anon');"));
+    const result = await scan({ paths: [dir] });
+    expect(result.findings.filter((f) => f.ruleId === 'no-rate-limit').map((f) => f.confidence)).toEqual(['high']);
+  });
+
   it('a window of Infinity tokens is not, nor is its 429 a hand-written counter', async () => {
     expect(await keys(limiter('Infinity'), checked)).toEqual([]);
   });
