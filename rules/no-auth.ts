@@ -17,6 +17,12 @@ export const noAuth: Rule = {
   }),
   checkEndpoint(endpoint) {
     if (endpoint.facts.auth.length > 0) return [];
+    const presence = endpoint.facts.presenceOnlyAuth ?? [];
+    if (presence.length > 0) {
+      const where = `${presence[0].location.file}:${presence[0].location.line}`;
+      const related = presence.map((p) => ({ location: p.location, description: `presence check, not authentication: ${p.description}` }));
+      return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} behind only a presence check (${where}): any value passes it, nothing verifies the credential, so anyone who finds the URL can run it at your expense.`, related)];
+    }
     return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} without authentication: anyone who finds the URL can run it at your expense.`)];
   },
 };

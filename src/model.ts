@@ -67,6 +67,8 @@ export interface RateLimitFact extends Evidence {
   keyDescription?: string;
   /** Requests one key may make per day, when the limiter's window and limit are static. */
   requestsPerDay?: number;
+  /** Set when the limiter runs only under an environment condition (its text): `process.env.UPSTASH_REDIS_REST_URL`. */
+  conditional?: string;
 }
 
 export interface SpendCapFact extends Evidence {}
@@ -103,7 +105,10 @@ export interface UnseenElement extends Evidence {
 }
 
 export interface EndpointFacts {
+  /** Checks that verify the caller: a signature, a session looked up server-side, a secret compared. */
   auth: AuthFact[];
+  /** Auth checks that only test that a credential the client sends is present (any string passes): not in `auth`. */
+  presenceOnlyAuth?: AuthFact[];
   rateLimits: RateLimitFact[];
   spendCaps: SpendCapFact[];
   /** Spend checks that let the paid call go ahead when the check throws or its store is down. */

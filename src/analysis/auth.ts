@@ -6,6 +6,7 @@ import ts from '../typescript.cjs';
 import type { AuthFact } from '../model.js';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap } from './ast.js';
 import { isAuthGuard, refusalOf } from './guards.js';
+import { isPresenceOnly } from './presence.js';
 import { type AccessPath, segmentSignature } from './resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
 
@@ -90,7 +91,7 @@ export function authFacts(scope: ProtectionScope): AuthFact[] {
   }
   facts.push(...clerkMiddlewareProtect(scope));
   for (const guard of scope.guards) {
-    if (!isAuthGuard(guard)) continue;
+    if (!isAuthGuard(guard) || isPresenceOnly(guard, scope)) continue;
     const what = guard.statuses.length ? `refuses with ${guard.statuses.join('/')}` : guard.refusal === 'redirect' ? 'redirects' : guard.refusal === 'precondition' ? 'runs only' : 'throws';
     facts.push({
       kind: kindOf(guard.region.origin),

@@ -2,7 +2,7 @@
  * Cost parameters chosen by the client: the model, the output-token cap, the number of completions (and
  * image size/quality) of a paid call taken from the request, directly, through variables, spreads such as
  * `...req.body`, or defaults like `req.body.model ?? 'gpt-4o-mini'`. A value clamped on the server
- * (`Math.min(x, 1024)`), checked against an allow-list, or validated as an enum / capped number is fine.
+ * (`Math.min(x, 1024)`; `Math.max` is a floor, not a cap), checked against an allow-list, or validated as an enum / capped number is fine.
  */
 import ts from '../typescript.cjs';
 import type { ClientParamFact } from '../model.js';
@@ -36,7 +36,7 @@ const CHECKING_METHODS = new Set(['includes', 'has', 'indexOf', 'some', 'find', 
 export function clientParamFacts(scope: ProtectionScope): ClientParamFact[] {
   const { match, steps } = scope.reached;
   const context = steps[steps.length - 1].context;
-  if (!match.options) return [];
+  if (!match.options) return wholeRequestOptions(scope, context);
   const tracer = new ParamTracer(scope);
   const facts: ClientParamFact[] = [];
   const visitObject = (object: ts.ObjectLiteralExpression) => {
@@ -58,6 +58,25 @@ export function clientParamFacts(scope: ProtectionScope): ClientParamFact[] {
   };
   visitObject(match.options);
   return facts;
+}
+
+/**
+ * `create(req.body)`, `create(await req.json())`, `fetch(url, { body: JSON.stringify(req.body) })`: the client
+ * writes every option, the model and the output cap included.
+ */
+function wholeRequestOptions(scope: ProtectionScope, context: CallContext): ClientParamFact[] {
+  const wholeRequest = (expression: ts.Expression | undefined): string | undefined => {
+    const origin = expression && requestOrigin(scope.resolver.resolve(expression, context), scope.requestParams);
+    return origin && (origin.key === 'body' || origin.key === 'query') ? origin.key : undefined;
+  };
+  for (const argument of scope.reached.match.call.arguments) {
+    const init = unwrap(argument);
+    const body = ts.isObjectLiteralExpression(init) ? propertyValue(objectProperty(init, 'body')) : undefined;
+    const stringified = body && ts.isCallExpression(unwrap(body)) && calleeName(unwrap(body) as ts.CallExpression) === 'stringify' ? (unwrap(body) as ts.CallExpression).arguments[0] : undefined;
+    const passed = wholeRequest(argument) ?? wholeRequest(stringified);
+    if (passed) return [fact(scope, argument, passed, `the request's ${passed} is passed as the paid call's options: the client sets the model and the output cap`)];
+  }
+  return [];
 }
 
 function fact(scope: ProtectionScope, node: ts.Node, parameter: string, description: string): ClientParamFact {
@@ -86,6 +105,8 @@ class ParamTracer {
     if (ts.isCallExpression(e)) {
       const name = calleeName(e) ?? '';
       if (CLAMPS.has(name)) return false;
+      // `Math.max(req.body.maxTokens, 1000)` is a floor: the client still picks any larger value.
+      if (name === 'max' && unwrap(e.expression).getText() === 'Math.max') return e.arguments.some((a) => next(a));
       if (['Number', 'parseInt', 'parseFloat', 'String', 'trim', 'toLowerCase'].includes(name)) {
         const callee = unwrap(e.expression);
         const inner = ts.isPropertyAccessExpression(callee) && name !== 'Number' && name !== 'String' && name !== 'parseInt' && name !== 'parseFloat' ? callee.expression : e.arguments[0];

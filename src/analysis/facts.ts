@@ -10,6 +10,7 @@ import type { Provider } from '../providers/index.js';
 import ts from '../typescript.cjs';
 import { type FunctionNode, locationOf, propertyNameText, unwrap } from './ast.js';
 import { authFacts } from './auth.js';
+import { presenceOnlyAuth } from './presence.js';
 import { unboundedInputFacts } from './input-bounds.js';
 import { rateLimitFacts } from './rate-limit.js';
 import { reachAiCalls } from './reach.js';
@@ -40,9 +41,11 @@ export function analyzeRoute(
   const unpriced = new Set<string>();
   const perCall: EndpointFacts[] = reached.map((call) => {
     const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
+    const dismissedLimiters: Evidence[] = [];
     const protections = {
       auth: [...authFacts(scope), ...customAuthFacts(scope)],
-      rateLimits: [...rateLimitFacts(scope), ...customRateLimitFacts(scope)],
+      presenceOnlyAuth: presenceOnlyAuth(scope),
+      rateLimits: [...rateLimitFacts(scope, dismissedLimiters), ...customRateLimitFacts(scope)],
       spendCaps: [...spendCapFacts(scope), ...customSpendCapFacts(scope)],
     };
     const facts: EndpointFacts = {
@@ -51,7 +54,7 @@ export function analyzeRoute(
       unboundedInputs: unboundedInputFacts(scope),
       clientParams: clientParamFacts(scope),
       uncappedOutputs: uncappedOutput(call.match, project),
-      unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections)],
+      unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections, dismissedLimiters)],
     };
     const exposure = exposureOf(scope, facts);
     if (exposure) exposures.push(exposure);
@@ -128,6 +131,7 @@ function weakest(perCall: EndpointFacts[]): EndpointFacts {
   const rateLimits = perCall.map((f) => f.rateLimits).reduce((a, b) => (limiterStrength(b) < limiterStrength(a) ? b : a));
   return {
     auth: fewest((f) => f.auth),
+    presenceOnlyAuth: unique(perCall.flatMap((f) => f.presenceOnlyAuth ?? [])),
     rateLimits,
     spendCaps: fewest((f) => f.spendCaps),
     failOpenSpendCaps: unique(perCall.flatMap((f) => f.failOpenSpendCaps)),

@@ -5,7 +5,7 @@
 import ts from '../typescript.cjs';
 import type { Evidence, ProjectFacts } from '../model.js';
 import type { IndexedFile, SourceIndex } from '../engine/source-index.js';
-import { objectProperty, propertyValue, unwrap } from './ast.js';
+import { objectProperty, propertyNameText, propertyValue, stringValue, unwrap } from './ast.js';
 import { SDK_MODULES } from '../providers/index.js';
 
 /** Key shapes of the paid providers: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter, Google (AIza), Groq, xAI, Replicate. */
@@ -23,16 +23,42 @@ const USAGE_READ =
 export function projectFacts(index: SourceIndex, relative: (file: string) => string): ProjectFacts {
   const exposedKeys: Evidence[] = [];
   let usageTracked = false;
+  const exported = publicEnvExports(index);
+  const importsExported = (file: IndexedFile) => file.mentionsAi && [...exported.keys()].some((name) => file.text.includes(name));
   for (const file of index.files.values()) {
     // Usage may be read in a helper that never names the SDK: any file counts, in code, not in strings.
     if (!usageTracked && USAGE_READ.test(file.text) && readsUsage(file)) usageTracked = true;
-    const mayLeak = KEY_PATTERN.test(file.text) || (PUBLIC_ENV.test(file.text) && AI_KEY_NAME.test(file.text)) || /dangerouslyAllowBrowser/.test(file.text) || (file.mentionsAi && /['"]use client['"]/.test(file.text));
-    if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path)));
+    const publicEnv = PUBLIC_ENV.test(file.text);
+    const mayLeak =
+      KEY_PATTERN.test(file.text) ||
+      (publicEnv && (AI_KEY_NAME.test(file.text) || file.mentionsAi)) ||
+      /dangerouslyAllowBrowser/.test(file.text) ||
+      (file.mentionsAi && /['"]use client['"]/.test(file.text)) ||
+      importsExported(file);
+    if (mayLeak) exposedKeys.push(...keyExposures(file, relative(file.path), exported));
   }
   return { exposedKeys, usageTracked };
 }
 
-function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
+/** `export const GEMINI_KEY = process.env.NEXT_PUBLIC_GEMINI_API` */
+const PUBLIC_ENV_EXPORT = /export\s+const\s+(\w+)\s*=\s*(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|GATSBY_)[A-Z0-9_]*)/g;
+
+/**
+ * Names the project exports with a browser-exposed value whose name does not say it is a provider key (those are
+ * reported where they are read) and that is not public by design: exported name → variable.
+ */
+function publicEnvExports(index: SourceIndex): Map<string, string> {
+  const exported = new Map<string, string>();
+  for (const file of index.files.values()) {
+    if (!file.text.includes('export const')) continue;
+    for (const [, name, variable] of file.text.matchAll(PUBLIC_ENV_EXPORT)) {
+      if (!AI_KEY_NAME.test(variable) && !PUBLIC_BY_DESIGN.test(variable)) exported.set(name, variable);
+    }
+  }
+  return exported;
+}
+
+function keyExposures(file: IndexedFile, relativePath: string, exported: ReadonlyMap<string, string>): Evidence[] {
   const sourceFile = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
   const found: Evidence[] = [];
   const at = (node: ts.Node, description: string) => {
@@ -50,13 +76,24 @@ function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
         for (const element of bindings.elements) {
           const name = (element.propertyName ?? element.name).text;
           if (AI_KEY_NAME.test(name)) at(element, `${name} comes from ${node.moduleSpecifier.text}: SvelteKit sends it to the browser`);
+          else if (file.mentionsAi && !PUBLIC_BY_DESIGN.test(name) && usedAsKey(element.name, sdkImports, 0)) at(element, `${name} comes from ${node.moduleSpecifier.text} and is used as a provider key: SvelteKit sends it to the browser`);
         }
+      }
+    } else if (ts.isImportDeclaration(node) && file.mentionsAi && exported.size > 0) {
+      const bindings = node.importClause?.namedBindings;
+      for (const element of bindings && ts.isNamedImports(bindings) ? bindings.elements : []) {
+        const variable = exported.get((element.propertyName ?? element.name).text);
+        const use = variable && identifierUses(sourceFile, element.name.text, element.name).find((u) => keySlotReached(u, sdkImports, 1));
+        if (use) at(use, `${element.name.text} holds ${variable}, a browser-exposed environment variable, and is used as a provider key: the bundler inlines it into client JavaScript`);
       }
     } else if (ts.isStringLiteralLike(node)) {
       const key = KEY_PATTERN.exec(node.text)?.[0];
       if (key && !PLACEHOLDER.test(key) && looksRandom(key)) at(node, `a provider API key is hard-coded in source (${key.slice(0, 7)}…)`);
     } else if (ts.isPropertyAccessExpression(node) && isEnvRead(node) && PUBLIC_ENV.test(node.name.text) && AI_KEY_NAME.test(node.name.text)) {
       at(node, `${node.name.text} is a browser-exposed environment variable: the bundler inlines it into client JavaScript`);
+    } else if (ts.isPropertyAccessExpression(node) && isEnvRead(node) && PUBLIC_ENV.test(node.name.text) && file.mentionsAi && !PUBLIC_BY_DESIGN.test(node.name.text)) {
+      const slot = keySlotReached(node, sdkImports);
+      if (slot) at(node, `${node.name.text} is a browser-exposed environment variable used as ${slot}: the bundler inlines the key into client JavaScript`);
     } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && sdkImports.has(node.expression.text)) {
       const options = node.arguments?.[0] && unwrap(node.arguments[0]);
       const dangerous = options && ts.isObjectLiteralExpression(options) && propertyValue(objectProperty(options, 'dangerouslyAllowBrowser'))?.kind === ts.SyntaxKind.TrueKeyword;
@@ -67,6 +104,59 @@ function keyExposures(file: IndexedFile, relativePath: string): Evidence[] {
   };
   visit(sourceFile, 0);
   return found;
+}
+
+/** Browser-exposed values that are public by design: anon and publishable keys, analytics and site keys. */
+const PUBLIC_BY_DESIGN = /ANON|PUBLISHABLE|SUPABASE|FIREBASE|CLERK|STRIPE|SENTRY|POSTHOG|ALGOLIA|MAPBOX|GA_|GTAG|ANALYTICS|RECAPTCHA|SITE_KEY|PUBLIC_KEY|URL|HOST|DOMAIN/;
+
+/** Option and header names that carry a provider credential. */
+const KEY_SLOTS = /^(apiKey|api_key|apiToken|authToken|authorization|x-api-key|api-key|x-goog-api-key)$/i;
+
+/**
+ * Where a browser-exposed value ends up, whatever its name: an SDK client's `apiKey` or first argument, or a
+ * credential header (`Authorization: \`Bearer ${...}\``), directly or through a local of this file.
+ */
+function keySlotReached(read: ts.Expression, sdkImports: Set<string>, depth = 0): string | undefined {
+  let node: ts.Node = read;
+  while (isValueWrapper(node.parent, node)) node = node.parent;
+  const parent = node.parent;
+  if ((ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) && KEY_SLOTS.test(propertyNameText(parent.name) ?? '')) return `${propertyNameText(parent.name)}`;
+  if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && sdkImports.has(parent.expression.text)) return `the ${parent.expression.text} client's key`;
+  if (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && ['set', 'append'].includes(parent.expression.name.text) && KEY_SLOTS.test(stringValue(parent.arguments[0]) ?? '')) {
+    return `the ${stringValue(parent.arguments[0])} header`;
+  }
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name) && depth < 2) {
+    const name = parent.name.text;
+    return usedAsKey(parent.name, sdkImports, depth + 1);
+  }
+  return undefined;
+}
+
+/** A local (or an imported binding) whose uses in its file reach a key slot. */
+function usedAsKey(binding: ts.Identifier, sdkImports: Set<string>, depth: number): string | undefined {
+  for (const use of identifierUses(binding.getSourceFile(), binding.text, binding)) {
+    const slot = keySlotReached(use, sdkImports, depth);
+    if (slot) return slot;
+  }
+  return undefined;
+}
+
+/** Expressions that pass a value on: a template, a concatenation, a fallback, parentheses, an assertion. */
+function isValueWrapper(parent: ts.Node, child: ts.Node): boolean {
+  if (ts.isTemplateSpan(parent)) return true;
+  if (ts.isTemplateExpression(parent) || ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent)) return true;
+  if (ts.isBinaryExpression(parent)) return [ts.SyntaxKind.PlusToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(parent.operatorToken.kind);
+  return ts.isCallExpression(parent) && parent.expression !== child && ts.isIdentifier(parent.expression) && parent.expression.text === 'String';
+}
+
+function identifierUses(sourceFile: ts.SourceFile, name: string, declaration: ts.Identifier): ts.Identifier[] {
+  const uses: ts.Identifier[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === name && node !== declaration && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) uses.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return uses;
 }
 
 const USAGE_NAMES = /^(usage|usageMetadata|(prompt|completion|input|output|total)_tokens|(prompt|completion|input|output|total)Tokens)$/;

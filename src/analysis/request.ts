@@ -140,6 +140,8 @@ function fromRequestSegments(segments: Segment[]): RequestOrigin {
     return origin('url', 1);
   }
   if (first === 'headers') return headerOrigin(name(1), segments, 1);
+  // Hono's `c.get('session')` reads a variable a middleware set; Express's `req.get('x-api-key')` a header.
+  if (first === 'get' && isCall(1) && isContextVariable(callArgument(segments[1]))) return origin('other', 2, `var.${callArgument(segments[1])}`);
   if ((first === 'get' || first === 'header') && isCall(1)) return headerFromCall(segments[1], segments, 2);
   if (first === 'cookies' || first === 'signedCookies') return origin('cookie', 1);
   if (IP_MEMBERS.has(first)) return origin('ip', isCall(1) ? 2 : 1);
@@ -147,6 +149,13 @@ function fromRequestSegments(segments: Segment[]): RequestOrigin {
   if (USER_VARIABLES.test(first)) return origin('user', 1);
   if (first === 'session' && segments.some((s) => s.kind === 'member' && /user|account|member/i.test(s.name))) return origin('user', 1);
   return origin('other', 1, first);
+}
+
+/** Header names without a hyphen; any other single word given to `get()` names a context variable. */
+const ONE_WORD_HEADERS = new Set(['authorization', 'cookie', 'host', 'origin', 'referer', 'referrer', 'accept', 'forwarded', 'via', 'from', 'range', 'date', 'etag', 'pragma', 'dnt', 'connection', 'upgrade']);
+
+function isContextVariable(name: string | undefined): boolean {
+  return name !== undefined && !name.includes('-') && !ONE_WORD_HEADERS.has(name.toLowerCase());
 }
 
 /** `formData.get('prompt')` at `index`: the form field `body.prompt`. */
@@ -207,7 +216,8 @@ function fromNextHeaders(segments: Segment[]): RequestOrigin | undefined {
   if (first?.kind !== 'member' || segments[1]?.kind !== 'call') return undefined;
   const get = segments[2];
   const call = segments[3];
-  if (get?.kind !== 'member' || get.name !== 'get' || call?.kind !== 'call') return undefined;
+  // `cookies().get('sid')`, and `cookies().has('sid')`, which tests the same cookie.
+  if (get?.kind !== 'member' || (get.name !== 'get' && get.name !== 'has') || call?.kind !== 'call') return undefined;
   const name = stringValue(call.call.arguments[0])?.toLowerCase() ?? '?';
   if (first.name === 'headers') return classifyHeader(name, segments.slice(4));
   if (first.name === 'cookies') return { source: 'cookie', key: `cookie.${name}`, rest: segments.slice(4) };

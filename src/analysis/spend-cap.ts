@@ -8,14 +8,51 @@ import ts from '../typescript.cjs';
 import type { Evidence, SpendCapFact } from '../model.js';
 import { calleeName, isFunctionNode, locationOf, unwrap } from './ast.js';
 import { type Guard, type Region, isSpendGuard } from './guards.js';
+import { requestOrigin } from './request.js';
 import { returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 
 export function spendCapFacts(scope: ProtectionScope): SpendCapFact[] {
-  return scope.guards.filter(isSpendGuard).map((guard) => ({
+  return scope.guards.filter((guard) => isSpendGuard(guard) && !clientSetsCeiling(guard, scope)).map((guard) => ({
     description: `${guard.refusal === 'throw' ? 'throws' : `refuses${guard.statuses.length ? ` with ${guard.statuses.join('/')}` : ''}`} when the spend or credit ceiling is reached`,
     location: locationOf(scope.project, guard.node),
   }));
+}
+
+/** Names of a balance or a ceiling: read from the request, the client sets it. */
+const CEILING_NAMES = /credit|quota|budget|balance|allowance|remaining/i;
+const CLIENT_SENT = new Set(['body', 'query', 'params', 'header', 'cookie', 'url']);
+
+/**
+ * A credit or quota the request carries (`req.body.credits`, a header, a cookie) is not a cap: the client sends
+ * whatever passes. A cap reads server-side state.
+ */
+function clientSetsCeiling(guard: Guard, scope: ProtectionScope): boolean {
+  if (!guard.condition) return false;
+  const values: ts.Expression[] = [];
+  const collect = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isCallExpression(node)) {
+      values.push(node as ts.Expression);
+      return;
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(guard.condition);
+  const sent = values.map((value) => ({ value, origin: clientOrigin(value, guard, scope, 0) }));
+  if (sent.some(({ origin }) => origin && CEILING_NAMES.test(origin))) return true;
+  return sent.length > 0 && sent.every(({ origin }) => origin !== undefined);
+}
+
+/** The request key a value is read from, through locals and number conversions, when the client sends it. */
+function clientOrigin(expression: ts.Expression, guard: Guard, scope: ProtectionScope, depth: number): string | undefined {
+  const e = unwrap(expression);
+  if (depth > 3) return undefined;
+  if (ts.isCallExpression(e) && ['Number', 'parseInt', 'parseFloat'].includes(calleeName(e) ?? '') && e.arguments[0]) return clientOrigin(e.arguments[0], guard, scope, depth + 1);
+  const origin = requestOrigin(scope.resolver.resolve(e, guard.region.context), scope.requestParams);
+  if (origin) return CLIENT_SENT.has(origin.source) ? origin.key : undefined;
+  const declaration = ts.isIdentifier(e) ? scope.resolver.declarationOf(e) : undefined;
+  const initializer = declaration && initializerOf(declaration);
+  return initializer ? clientOrigin(initializer, guard, scope, depth + 1) : undefined;
 }
 
 export function failOpenSpendCapFacts(scope: ProtectionScope): Evidence[] {

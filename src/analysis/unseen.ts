@@ -35,9 +35,12 @@ const NOT_PROTECTIONS: { module: RegExp; signature?: RegExp }[] = [
 
 const MAX_NAME = 60;
 
-/** The elements of one paid call's scope that the analysis could not see into. */
-export function unseenElements(scope: ProtectionScope, facts: Pick<EndpointFacts, 'auth' | 'rateLimits' | 'spendCaps'>): UnseenElement[] {
-  const provided = [...facts.auth, ...facts.rateLimits, ...facts.spendCaps];
+/**
+ * The elements of one paid call's scope that the analysis could not see into. `dismissed`: elements it saw and
+ * judged to protect nothing (a limiter switched off), which are not unknown either.
+ */
+export function unseenElements(scope: ProtectionScope, facts: Pick<EndpointFacts, 'auth' | 'rateLimits' | 'spendCaps'>, dismissed: Evidence[] = []): UnseenElement[] {
+  const provided = [...facts.auth, ...facts.rateLimits, ...facts.spendCaps, ...dismissed];
   const unseen: UnseenElement[] = [];
   for (const link of scope.libraryLinks) {
     if (isKnownNonProtection(link.path) || recognised(scope, link, provided)) continue;

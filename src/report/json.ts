@@ -54,6 +54,8 @@ export interface JsonRateLimiter {
   /** Where the limiter's key is computed, when the scanner traced it. */
   keyFile?: string;
   keyLine?: number;
+  /** Present when the limiter runs only under an environment condition: the condition's text. */
+  conditional?: string;
 }
 
 export interface JsonSpendCheck {
@@ -92,7 +94,8 @@ export interface JsonEndpoint {
   line: number;
   aiCalls: JsonAiCall[];
   protections: {
-    auth: { present: boolean; status: ProtectionStatus; via: JsonAuthVia[]; unseen?: JsonUnseen[] };
+    /** `presenceOnly`: checks that only test a credential is present; they do not count as `present`. */
+    auth: { present: boolean; status: ProtectionStatus; via: JsonAuthVia[]; unseen?: JsonUnseen[]; presenceOnly?: JsonAuthVia[] };
     rateLimit: { present: boolean; status: ProtectionStatus; limiters: JsonRateLimiter[]; unseen?: JsonUnseen[] };
     spendCap: { present: boolean; status: ProtectionStatus; checks: JsonSpendCheck[]; unseen?: JsonUnseen[] };
     inputBounds: { bounded: boolean; unbounded: JsonUnboundedInput[] };
@@ -160,10 +163,18 @@ function aiCall(call: AiCall): JsonAiCall {
   return out;
 }
 
+function presenceOnly(e: Endpoint): { presenceOnly?: JsonAuthVia[] } {
+  const checks = e.facts.presenceOnlyAuth ?? [];
+  if (checks.length === 0) return {};
+  return { presenceOnly: sorted(checks, compareByLocation).map(authVia) };
+}
+
+function authVia(f: AuthFact): JsonAuthVia {
+  return { kind: f.kind, description: f.description, file: f.location.file, line: f.location.line };
+}
+
 function endpoint(e: Endpoint): JsonEndpoint {
-  const via = sorted(e.facts.auth, compareByLocation).map(
-    (f): JsonAuthVia => ({ kind: f.kind, description: f.description, file: f.location.file, line: f.location.line }),
-  );
+  const via = sorted(e.facts.auth, compareByLocation).map(authVia);
   const limiters = sorted(e.facts.rateLimits, compareByLocation).map((f): JsonRateLimiter => {
     const out: JsonRateLimiter = {
       library: f.library,
@@ -176,6 +187,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
       out.keyFile = f.keyLocation.file;
       out.keyLine = f.keyLocation.line;
     }
+    if (f.conditional) out.conditional = f.conditional;
     return out;
   });
   const checks = sorted(e.facts.spendCaps, compareByLocation).map(
@@ -198,7 +210,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
     line: e.location.line,
     aiCalls: sorted(e.aiCalls, compareByLocation).map(aiCall),
     protections: {
-      auth: { present: via.length > 0, ...protectionStatus(e, 'auth', via.length > 0), via },
+      auth: { present: via.length > 0, ...protectionStatus(e, 'auth', via.length > 0), via, ...presenceOnly(e) },
       rateLimit: { present: limiters.length > 0, ...protectionStatus(e, 'rateLimit', limiters.length > 0), limiters },
       spendCap: { present: checks.length > 0, ...protectionStatus(e, 'spendCap', checks.length > 0), checks },
       inputBounds: { bounded: unbounded.length === 0, unbounded },

@@ -93,12 +93,14 @@ class TextReport {
     parts.push(`auth ${this.mark(facts.auth.length > 0, unseen('auth'))}`);
 
     const keys = [...new Set(sorted(facts.rateLimits, compareByLocation).map((f) => f.key))];
+    // Conditional only when every limiter depends on an environment variable.
+    const conditional = facts.rateLimits.length > 0 && facts.rateLimits.every((f) => f.conditional) ? ` ${this.c.yellow('conditional on env')}` : '';
     if (keys.length === 0) {
       parts.push(`rate limit ${this.mark(false, unseen('rateLimit'))}`);
     } else if (keys.every((k) => k === 'client')) {
-      parts.push(`rate limit ${this.c.yellow(KEY_LABEL.client)}`);
+      parts.push(`rate limit ${this.c.yellow(KEY_LABEL.client)}${conditional}`);
     } else {
-      parts.push(`rate limit ${this.mark(true)} (${keys.map((k) => KEY_LABEL[k]).join(', ')})`);
+      parts.push(`rate limit ${this.mark(true)} (${keys.map((k) => KEY_LABEL[k]).join(', ')})${conditional}`);
     }
 
     parts.push(`spend cap ${this.mark(facts.spendCaps.length > 0, unseen('spendCap'))}`);

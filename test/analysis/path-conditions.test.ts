@@ -15,6 +15,23 @@ export async function POST(req: Request) {
 }
 `;
 
+/** The imports of the middlewares below and the session check they share: a verified token, not a presence test. */
+const MIDDLEWARE_HEAD = `import { jwtVerify } from 'jose';
+import { NextResponse, type NextRequest } from 'next/server';
+
+const secret = new TextEncoder().encode(process.env.SESSION_SECRET);
+
+/** The session's claims when its signature verifies. */
+async function verifySession(token: string | undefined) {
+  if (!token) return null;
+  try {
+    return (await jwtVerify(token, secret)).payload;
+  } catch {
+    return null;
+  }
+}
+`;
+
 async function unauthenticated(middleware: string): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aea-paths-'));
   for (const route of ['app/api/chat/route.ts', 'app/api/private/summarize/route.ts']) {
@@ -28,12 +45,11 @@ async function unauthenticated(middleware: string): Promise<string[]> {
 
 describe('path conditions in middleware', () => {
   it('a check under if (pathname.startsWith(...)) protects only those paths', async () => {
-    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
-
-export function middleware(req: NextRequest) {
+    const middleware = `${MIDDLEWARE_HEAD}
+export async function middleware(req: NextRequest) {
   const { pathname } = req.nextUrl;
   if (pathname.startsWith('/api/private')) {
-    if (!req.cookies.get('session')?.value) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
+    if (!(await verifySession(req.cookies.get('session')?.value))) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
   }
   return NextResponse.next();
 }
@@ -42,11 +58,10 @@ export function middleware(req: NextRequest) {
   });
 
   it('an early exit for other paths before the check', async () => {
-    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
-
-export function middleware(req: NextRequest) {
+    const middleware = `${MIDDLEWARE_HEAD}
+export async function middleware(req: NextRequest) {
   if (!req.nextUrl.pathname.startsWith('/api/private')) return NextResponse.next();
-  if (!req.cookies.get('session')?.value) return new NextResponse('Unauthorized', { status: 401 });
+  if (!(await verifySession(req.cookies.get('session')?.value))) return new NextResponse('Unauthorized', { status: 401 });
   return NextResponse.next();
 }
 `;
@@ -66,10 +81,9 @@ export default clerkMiddleware(async (auth, req) => {
   });
 
   it('a check with no path condition protects every route', async () => {
-    const middleware = `import { NextResponse, type NextRequest } from 'next/server';
-
-export function middleware(req: NextRequest) {
-  if (!req.cookies.get('session')?.value) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
+    const middleware = `${MIDDLEWARE_HEAD}
+export async function middleware(req: NextRequest) {
+  if (!(await verifySession(req.cookies.get('session')?.value))) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
   return NextResponse.next();
 }
 `;

@@ -28,7 +28,7 @@ describe('route files found through the app that imports them', () => {
     expect(
       await summary({
         'src/router.js': "const express = require('express');\nmodule.exports = express.Router();\n",
-        'src/auth.js': "const router = require('./router');\nrouter.use((req, res, next) => {\n  if (!req.headers.authorization) return res.status(401).end();\n  next();\n});\n",
+        'src/auth.js': "const router = require('./router');\nrouter.use((req, res, next) => {\n  if (req.headers.authorization !== `Bearer ${process.env.API_TOKEN}`) return res.status(401).end();\n  next();\n});\n",
         'src/chat.js': "const OpenAI = require('openai');\nconst router = require('./router');\nconst openai = new OpenAI();\nrouter.post('/chat', async (req, res) => res.json(await openai.chat.completions.create({ model: 'gpt-4o', messages: req.body.messages })));\n",
         'src/server.js': "const express = require('express');\nconst router = require('./router');\nrequire('./auth');\nrequire('./chat');\nconst app = express();\napp.use('/api', router);\n",
       }),

@@ -89,7 +89,10 @@ app.post('/chat', async (c) => c.json(${chatCall("'hello'")}));
 export default app;
 `;
     const key = async (expression: string) => at(await summaries({ 'src/index.ts': limited(expression) }), 'POST /chat').limits;
-    expect(await key("c.req.header('cf-connecting-ip') ?? ''")).toEqual(['ip']);
+    const onCloudflare = async (expression: string) => at(await summaries({ 'src/index.ts': limited(expression), 'wrangler.toml': 'name = "chat"\n' }), 'POST /chat').limits;
+    expect(await onCloudflare("c.req.header('cf-connecting-ip') ?? ''")).toEqual(['ip']);
+    // Served by Bun with nothing in front that overwrites it, the header is whatever the client sends.
+    expect(await key("c.req.header('cf-connecting-ip') ?? ''")).toEqual(['client']);
     expect(await key('getConnInfo(c).remote.address ?? ""')).toEqual(['ip']);
     expect(await key("c.get('jwtPayload').sub")).toEqual(['user']);
     expect(await key("c.req.header('x-device-id') ?? 'anon'")).toEqual(['client']);

@@ -174,17 +174,19 @@ export class AiController {
 
   @Post('a')
   async a(@Headers('x-session-id') session: string) {
-    await limiter.limit(session);
+    const { success } = await limiter.limit(session);
+    if (!success) throw new HttpException('Too many requests', 429);
     return this.ai.complete('hello');
   }
 
   @Post('b')
   async b(@CurrentUser() user: { id: string }) {
-    await limiter.limit(user.id);
+    const { success } = await limiter.limit(user.id);
+    if (!success) throw new HttpException('Too many requests', 429);
     return this.ai.complete('hello');
   }
 }`,
-        `import { Ratelimit } from '@upstash/ratelimit';\nimport { Redis } from '@upstash/redis';\nimport { CurrentUser } from './current-user';\n`,
+        `import { HttpException } from '@nestjs/common';\nimport { Ratelimit } from '@upstash/ratelimit';\nimport { Redis } from '@upstash/redis';\nimport { CurrentUser } from './current-user';\n`,
       ),
       'src/current-user.ts': `import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
@@ -215,7 +217,7 @@ export class PublicController {
 @Injectable()
 export class AuthMiddleware implements NestMiddleware {
   use(req, res, next) {
-    if (!req.headers.authorization) return res.status(401).json({ error: 'Unauthorized' });
+    if (req.headers.authorization !== \`Bearer \${process.env.API_TOKEN}\`) return res.status(401).json({ error: 'Unauthorized' });
     next();
   }
 }

@@ -106,7 +106,7 @@ Deno.serve(async (req) => {
 });`,
       'supabase/functions/_shared/cors.ts': `export const corsHeaders = { 'Access-Control-Allow-Origin': '*' };`,
       'site/functions/_middleware.ts': `export const onRequest = [async (context) => {
-  if (!context.request.headers.get('cf-access-jwt-assertion')) return new Response('Unauthorized', { status: 401 });
+  if (context.request.headers.get('x-internal-key') !== context.env.INTERNAL_KEY) return new Response('Unauthorized', { status: 401 });
   return context.next();
 }];`,
       'site/functions/api/[topic].ts': `import { openai } from '../../../lib/openai';
@@ -255,10 +255,10 @@ const aj = arcjet({ key: 'k', ${characteristics} rules: [${rules}] });`,
     );
     expect(binding[0].facts.rateLimits.map((r) => `${r.library} ${r.key}`)).toEqual(['cloudflare-rate-limiting client']);
     const kv = await endpoints(
-      workerWith('', `const ip = request.headers.get('cf-connecting-ip') ?? '';
+      { ...workerWith('', `const ip = request.headers.get('cf-connecting-ip') ?? '';
     const count = Number((await env.KV.get(ip)) ?? 0);
     if (count >= 30) return new Response('Too many requests', { status: 429 });
-    await env.KV.put(ip, String(count + 1), { expirationTtl: 60 });`),
+    await env.KV.put(ip, String(count + 1), { expirationTtl: 60 });`), 'wrangler.toml': 'name = "chat"\n' },
     );
     expect(kv[0].facts.rateLimits.map((r) => `${r.library} ${r.key}`)).toEqual(['counter ip']);
   });
@@ -404,9 +404,9 @@ export default async function handler(req, res) {
 }`,
       'apps/docs/lib/actions.ts': action,
       // Not a middleware: a helper that happens to be named proxy.
-      'apps/docs/lib/proxy.ts': `export default function proxy(req: Request) { if (!req.headers.get('x')) return new Response('no', { status: 401 }); }`,
+      'apps/docs/lib/proxy.ts': `export default function proxy(req: Request) { if (req.headers.get('x-admin-key') !== process.env.ADMIN_KEY) return new Response('no', { status: 401 }); }`,
       // The same code beside an app's next.config is that app's middleware.
-      'apps/site/src/proxy.ts': `export default function proxy(req: Request) { if (!req.headers.get('x')) return new Response('no', { status: 401 }); }`,
+      'apps/site/src/proxy.ts': `export default function proxy(req: Request) { if (req.headers.get('x-admin-key') !== process.env.ADMIN_KEY) return new Response('no', { status: 401 }); }`,
       'apps/site/next.config.mjs': 'export default {};',
       'apps/site/src/app/api/ask/route.ts': route('../../../../../../'),
     });
@@ -477,12 +477,13 @@ import { withUser } from '../lib/with-user';
 import { limiter } from '../lib/limiter';
 import { openai } from '../lib/openai';
 export const ask = withUser(async (user, question: string) => {
-  await limiter.limit(user.id);
+  const { success } = await limiter.limit(user.id);
+  if (!success) throw new Error('Too many requests');
   ${chatCall("'fixed prompt'")}
 });`,
     });
     expect(routes(found)).toEqual(['nextjs-server-action POST action:ask']);
-    expect(found[0].facts.rateLimits.map((r) => r.key)).not.toContain('client');
+    expect(found[0].facts.rateLimits.map((r) => r.key)).toEqual(['user']);
   });
 
   it('reads yup and valibot schemas for bounds', async () => {
