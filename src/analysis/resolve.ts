@@ -477,16 +477,22 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * What a whole required project module stands for as a value (`app.use('/tools', require('./tools'))`): its
+   * `module.exports`. Any other path is returned as it is.
+   */
+  moduleValue(path: AccessPath | undefined): AccessPath | undefined {
+    if (!path || path.root.kind !== 'local' || path.segments.length > 0 || !ts.isSourceFile(path.root.node)) return path;
+    const exported = this.moduleExport(path.root.node, 'export=');
+    return exported && this.resolveDeclaration(exported, path.context, 0);
+  }
+
   /** The project function an expression denotes (a callee or a handler reference), if any. */
   resolveFunction(expression: ts.Expression, context: CallContext = CallContext.ROOT): { fn: FunctionNode; context: CallContext } | undefined {
     const e = unwrap(expression);
     if (isFunctionNode(e)) return { fn: e, context };
-    let path = this.resolve(e, context);
     // A required CommonJS module called as a function: `require('./routes')(app)` runs its `module.exports`.
-    if (path && path.root.kind === 'local' && path.segments.length === 0 && ts.isSourceFile(path.root.node)) {
-      const exported = this.moduleExport(path.root.node, 'export=');
-      path = exported && this.resolveDeclaration(exported, path.context, 0);
-    }
+    const path = this.moduleValue(this.resolve(e, context));
     if (path && path.root.kind === 'local' && path.segments.length === 0 && isFunctionNode(path.root.node)) {
       return { fn: path.root.node, context: path.context };
     }
