@@ -154,8 +154,8 @@ function passesRequestOn(fn: FunctionNode): boolean {
   if (!next || !ts.isIdentifier(next)) return false;
   let found = false;
   walk(fn, (node) => {
+    if (found) return false;
     if (ts.isCallExpression(node) && node.arguments.length === 0 && ts.isIdentifier(node.expression) && node.expression.text === next.text) found = true;
-    return found;
   });
   return found;
 }
