@@ -70,7 +70,7 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
         registrations.push({ kind: 'use', scope: joinPath(app.basePath, hasPath ? pathText(args[0]) : '*'), handlers: flattenArguments(hasPath ? args.slice(1) : args), position });
       } else if (method === 'route' && args.length >= 2) {
         // The sub-app's routes join this app's list at the mount, under the mount path.
-        registrations.push({ kind: 'use', scope: joinPath(app.basePath, pathText(args[0])), handlers: [args[1]], position });
+        registrations.push({ kind: 'use', scope: joinPath(app.basePath, pathText(args[0])), handlers: [args[1]], position, mounts: true });
       } else if (method === 'openapi' && args.length >= 2) {
         const route = openApiRoute(args[0], context);
         if (route) registrations.push({ kind: 'route', method: route.method, path: joinPath(app.basePath, route.path), handlers: [...route.middleware, ...flattenArguments(args.slice(1, 2))], anchor, position });

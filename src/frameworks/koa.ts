@@ -53,9 +53,11 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
       const method = node.expression.name.text;
       if (!CHAINABLE.has(method)) return;
       const receiver = node.expression.expression;
-      const creation = appOf(receiver, context) ?? routerOf(receiver, context);
+      const koaApp = appOf(receiver, context);
+      const creation = koaApp ?? routerOf(receiver, context);
       if (!creation) return;
       const app = appFor(apps, creation);
+      app.isRouter = koaApp === undefined;
       const args = [...node.arguments];
       const position = positionOf(node.expression.name);
       const anchor = registrationAnchor(node);
