@@ -82,7 +82,7 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
 
 /** The Hono app an expression denotes: `new Hono()` followed by chainable calls, with its base path. */
 export function appOf(expression: ts.Expression, context: FrameworkContext): AppRef | undefined {
-  const path = context.resolver.resolve(expression);
+  const path = context.resolver.moduleValue(context.resolver.resolve(expression));
   if (!path || path.root.kind !== 'module' || !HONO_MODULES.has(path.root.module)) return undefined;
   let segments = path.segments;
   if (segments[0]?.kind === 'member' && segments[0].name === 'default') segments = segments.slice(1);
