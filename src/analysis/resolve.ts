@@ -239,7 +239,8 @@ export class Resolver {
     }
     // `.catch(...)`, `.then(...)` on a promise keep the value's origin for our purposes.
     if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch') return this.resolve(callee.expression, context, depth);
-    const target = this.resolve(callee, context, depth);
+    // `require('./routes')(deps)` calls the module's `module.exports`.
+    const target = this.moduleValue(this.resolve(callee, context, depth));
     if (!target) return undefined;
     if (target.root.kind === 'local' && target.segments.length === 0 && isFunctionNode(target.root.node)) {
       const returned = this.resolveReturn(target.root.node, call, target.context.depth() < 8 ? context : CallContext.ROOT, depth);

@@ -81,11 +81,14 @@ function expandReceiver(
   context: FrameworkContext,
   routes: RouteEntry[],
   visiting: Set<ts.Node>,
+  factory?: CallContext,
 ): void {
   if (visiting.has(receiver.creation)) return;
   visiting.add(receiver.creation);
   const layers = [...inherited];
-  for (const registration of receiver.registrations) {
+  for (const original of receiver.registrations) {
+    // A router made by a factory (`require('./chat')(openai)`) registers with the factory's parameters bound.
+    const registration = factory && original.frame === CallContext.ROOT ? { ...original, frame: factory } : original;
     if (registration.kind === 'use') {
       const scope = joinPath(prefix, registration.scope);
       const middleware: Layer[] = [];
@@ -93,7 +96,8 @@ function expandReceiver(
         const router = receiverOf(handler, context, registration.frame);
         const mountedReceiver = router ? receivers.get(router) : undefined;
         if (mountedReceiver) {
-          expandReceiver(mountedReceiver, scope, [...layers, ...middleware], receivers, context, routes, visiting);
+          const made = factoryCall(handler, mountedReceiver, context, registration.frame);
+          expandReceiver(mountedReceiver, scope, [...layers, ...middleware], receivers, context, routes, visiting, made);
         } else {
           middleware.push({ scope, expression: handler, frame: registration.frame });
         }
@@ -113,6 +117,19 @@ function expandReceiver(
     routes.push({ framework: 'express', method: registration.method, path: fullPath, anchor: registration.anchor, chain, ...mountOf(receiver) });
   }
   visiting.delete(receiver.creation);
+}
+
+/** When a mounted router is the result of calling a function that creates it, that call entered. */
+function factoryCall(handler: ts.Expression, router: Receiver, context: FrameworkContext, frame: CallContext): CallContext | undefined {
+  const call = unwrap(handler);
+  if (!ts.isCallExpression(call)) return undefined;
+  const factory = context.resolver.resolveFunction(call.expression, frame)?.fn;
+  if (!factory || !isWithin(router.creation, factory)) return undefined;
+  return frame.enter(factory, call);
+}
+
+function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
+  return ts.findAncestor(node, (n) => n === ancestor) !== undefined;
 }
 
 /**
