@@ -90,7 +90,7 @@ function routerOf(expression: ts.Expression, context: FrameworkContext): ts.Node
 }
 
 function creationOf(expression: ts.Expression, context: FrameworkContext, modules: Set<string>, className: string, chainable: Set<string>): ts.Node | undefined {
-  const path = context.resolver.resolve(expression);
+  const path = context.resolver.moduleValue(context.resolver.resolve(expression));
   if (!path || path.root.kind !== 'module' || !modules.has(path.root.module)) return undefined;
   const segments = path.segments.filter((s) => !(s.kind === 'member' && (s.name === 'default' || s.name === className)));
   const creation = segments[0];

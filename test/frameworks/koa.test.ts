@@ -9,6 +9,22 @@ const IMPORTS = `import Koa from 'koa';\nimport Router from '@koa/router';\nimpo
 const HANDLER = `async (ctx) => { ctx.body = ${chatCall("'hello'")}; }`;
 
 describe('Koa routes', () => {
+  it('follows a router mounted inline with require()', async () => {
+    const found = await endpointsOf({
+      'src/app.ts': `import Koa from 'koa';
+const app = new Koa();
+app.use(require('../routers/assistant').routes());
+app.listen(3000);
+`,
+      'routers/assistant.ts': `${IMPORTS}
+const router = new Router({ prefix: '/assistant' });
+router.post('/explain', ${HANDLER});
+module.exports = router;
+`,
+    });
+    expect(found.map((e) => `${e.method} ${e.path} ${e.mount ?? 'resolved'}`)).toEqual(['POST /assistant/explain resolved']);
+  });
+
   it('keeps the routes of a router mounted where the scan cannot follow, relative to it, behind the app middleware', async () => {
     const found = await endpointsOf({
       'src/app.ts': `import Koa from 'koa';
