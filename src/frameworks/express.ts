@@ -7,6 +7,7 @@ import ts from '../typescript.cjs';
 import { CallContext, constantString, segmentSignature } from '../analysis/resolve.js';
 import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
+import { unresolvedMount } from './unresolved-mount.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
 const EXPRESS_PACKAGES = ['express'];
@@ -103,7 +104,7 @@ function expandReceiver(
         }
       }
       const terminal = registration.scope ? terminalUseHandler(registration, context) : undefined;
-      if (terminal) routes.push(useRoute(scope, terminal, [...layers, ...middleware], registration, receiver));
+      if (terminal) routes.push(useRoute(scope, terminal, [...layers, ...middleware], registration, receiver, context));
       layers.push(...middleware);
       continue;
     }
@@ -114,7 +115,7 @@ function expandReceiver(
     registration.handlers.forEach((handler, i) => {
       chain.push(link(i === registration.handlers.length - 1 ? 'handler' : 'middleware', handler, registration.frame));
     });
-    routes.push({ framework: 'express', method: registration.method, path: fullPath, anchor: registration.anchor, chain, ...mountOf(receiver) });
+    routes.push({ framework: 'express', method: registration.method, path: fullPath, anchor: registration.anchor, chain, ...mountOf(receiver, context) });
   }
   visiting.delete(receiver.creation);
 }
@@ -136,8 +137,8 @@ function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
  * A router that nothing mounts where the scanner can follow (loaded in a loop over a folder, mounted under a
  * computed prefix) still serves its routes: they are reported relative to it. An app (`express()`) is the root.
  */
-function mountOf(receiver: Receiver): Pick<RouteEntry, 'mount'> {
-  return receiver.mounted || !receiver.isRouter ? {} : { mount: 'unresolved' };
+function mountOf(receiver: Receiver, context: FrameworkContext): Pick<RouteEntry, 'mount' | 'unseen'> {
+  return receiver.mounted || !receiver.isRouter ? {} : unresolvedMount(receiver.creation, context.project);
 }
 
 /**
@@ -177,10 +178,17 @@ function passesRequestOn(fn: FunctionNode): boolean {
   return found;
 }
 
-function useRoute(path: string, handler: ts.Expression, before: Layer[], registration: Extract<Registration, { kind: 'use' }>, receiver: Receiver): RouteEntry {
+function useRoute(
+  path: string,
+  handler: ts.Expression,
+  before: Layer[],
+  registration: Extract<Registration, { kind: 'use' }>,
+  receiver: Receiver,
+  context: FrameworkContext,
+): RouteEntry {
   const chain = before.filter((layer) => layer.expression !== handler && pathIsUnder(path, layer.scope)).map((layer) => link('middleware', layer.expression, layer.frame));
   chain.push(link('handler', handler, registration.frame));
-  return { framework: 'express', method: 'ALL', path, anchor: registration.anchor, chain, ...mountOf(receiver) };
+  return { framework: 'express', method: 'ALL', path, anchor: registration.anchor, chain, ...mountOf(receiver, context) };
 }
 
 function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver> {
@@ -220,7 +228,7 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
       const args = [...node.arguments];
       const first = args[0] ? unwrap(args[0]) : undefined;
       const constantPath = first && !isPathLiteral(first) ? constantString(first, context.resolver) : undefined;
-      const hasPath = first !== undefined && (isPathLiteral(first) || constantPath !== undefined);
+      const hasPath = first !== undefined && (isPathLiteral(first) || constantPath !== undefined || isComputedPath(first));
       if (method === 'use') {
         receiverFor(creation).registrations.push({
           kind: 'use',
@@ -401,4 +409,10 @@ function isRouterCreation(creation: ts.Node): boolean {
   if (!ts.isCallExpression(creation)) return false;
   const callee = unwrap(creation.expression);
   return (ts.isIdentifier(callee) && callee.text === 'Router') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'Router');
+}
+
+/** A path built at run time: `` `/api/${name}` ``, `'/' + name`. */
+function isComputedPath(e: ts.Expression): boolean {
+  if (ts.isTemplateExpression(e)) return e.head.text.startsWith('/');
+  return ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken && (stringValue(e.left) ?? '').startsWith('/');
 }

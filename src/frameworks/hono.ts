@@ -39,6 +39,7 @@ export const honoFramework: FrameworkPlugin = {
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {
       name: 'hono',
+      project: context.project,
       mounted: (handler) => appOf(handler, context)?.creation,
       covers: honoPatternCovers,
     });

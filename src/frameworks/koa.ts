@@ -30,6 +30,7 @@ export const koaFramework: FrameworkPlugin = {
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {
       name: 'koa',
+      project: context.project,
       mounted: (handler) => mountedRouter(handler, context),
       covers: (scope, path) => prefixCovers(scope, path),
     });

@@ -6,7 +6,9 @@
 import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../analysis/ast.js';
 import type { Framework } from '../model.js';
+import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry, RouteLink } from './types.js';
+import { unresolvedMount } from './unresolved-mount.js';
 
 export type LayerRegistration =
   | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; position: Position }
@@ -30,6 +32,7 @@ export interface LayeredApp {
 
 export interface LayeredFramework {
   name: Framework;
+  project: ParsedProject;
   /** The app or router a `use` argument mounts, if it is one (`router.routes()`, a Hono sub-app). */
   mounted(handler: ts.Expression): ts.Node | undefined;
   /** Does a `use` scope cover a route path? */
@@ -84,7 +87,7 @@ export function expandLayeredApps(apps: Map<ts.Node, LayeredApp>, framework: Lay
     const isUnresolved = unresolved.has(app.creation);
     const before = routes.length;
     expand(app, '', isUnresolved ? rootLayers : [], apps, framework, routes, new Set());
-    if (isUnresolved) for (const route of routes.slice(before)) route.mount = 'unresolved';
+    if (isUnresolved) for (const route of routes.slice(before)) Object.assign(route, unresolvedMount(app.creation, framework.project));
   }
   return routes;
 }
