@@ -162,6 +162,11 @@ export interface Endpoint {
   path: string;
   /** The route registration or handler declaration. */
   location: SourceLocation;
+  /**
+   * `unresolved` when the router or app holding the route is mounted somewhere the scanner could not follow
+   * (a loop over a folder, a computed prefix): `path` is then relative to that router.
+   */
+  mount?: 'unresolved';
   aiCalls: AiCall[];
   facts: EndpointFacts;
   /** Set when the owner declared the route public on purpose. */

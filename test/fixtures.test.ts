@@ -53,6 +53,8 @@ interface ExpectedEndpoint {
   path: string;
   framework: string;
   file: string;
+  /** `unresolved` when the route's router is mounted where the scanner cannot follow. */
+  mount?: string;
 }
 
 function fixtureProjects(): string[] {
@@ -68,7 +70,7 @@ function fixtureProjects(): string[] {
 }
 
 const key = (f: Located) => `${f.rule} ${f.file}:${f.line}${f.confidence && f.confidence !== 'high' ? ` (${f.confidence})` : ''}`;
-const endpointKey = (e: ExpectedEndpoint) => `${e.method} ${e.path} (${e.framework}) ${e.file}`;
+const endpointKey = (e: ExpectedEndpoint) => `${e.method} ${e.path} (${e.framework}) ${e.file}${e.mount ? ` mount=${e.mount}` : ''}`;
 
 describe('fixtures', () => {
   const projects = fixtureProjects();

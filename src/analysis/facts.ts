@@ -79,6 +79,7 @@ export function analyzeRoute(
     method: route.method,
     path: route.path,
     location: locationOf(project, route.anchor),
+    ...(route.mount ? { mount: route.mount } : {}),
     aiCalls,
     facts: weakest(perCall),
     ...(exposure ? { exposure } : {}),

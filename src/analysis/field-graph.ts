@@ -124,6 +124,10 @@ function collectStores(file: ts.SourceFile): Stores {
   walk(file, (node) => {
     if (ts.isMethodDeclaration(node) && node.body) store(propertyNameText(node.name), node);
     else if (ts.isFunctionDeclaration(node) && node.name && node.body) store(node.name.text, node);
+    // `const summarize = async (text) => ...`, later handed on as `{ summarize }`.
+    else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isFunctionNode(unwrap(node.initializer))) {
+      store(node.name.text, unwrap(node.initializer));
+    }
     else if (ts.isPropertyAssignment(node)) store(propertyNameText(node.name), unwrap(node.initializer));
     else if (ts.isPropertyDeclaration(node) && node.initializer) store(propertyNameText(node.name), unwrap(node.initializer));
     else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {

@@ -239,7 +239,8 @@ export class Resolver {
     }
     // `.catch(...)`, `.then(...)` on a promise keep the value's origin for our purposes.
     if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch') return this.resolve(callee.expression, context, depth);
-    const target = this.resolve(callee, context, depth);
+    // `require('./routes')(deps)` calls the module's `module.exports`.
+    const target = this.moduleValue(this.resolve(callee, context, depth));
     if (!target) return undefined;
     if (target.root.kind === 'local' && target.segments.length === 0 && isFunctionNode(target.root.node)) {
       const returned = this.resolveReturn(target.root.node, call, target.context.depth() < 8 ? context : CallContext.ROOT, depth);
@@ -477,16 +478,22 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * What a whole required project module stands for as a value (`app.use('/tools', require('./tools'))`): its
+   * `module.exports`. Any other path is returned as it is.
+   */
+  moduleValue(path: AccessPath | undefined): AccessPath | undefined {
+    if (!path || path.root.kind !== 'local' || path.segments.length > 0 || !ts.isSourceFile(path.root.node)) return path;
+    const exported = this.moduleExport(path.root.node, 'export=');
+    return exported && this.resolveDeclaration(exported, path.context, 0);
+  }
+
   /** The project function an expression denotes (a callee or a handler reference), if any. */
   resolveFunction(expression: ts.Expression, context: CallContext = CallContext.ROOT): { fn: FunctionNode; context: CallContext } | undefined {
     const e = unwrap(expression);
     if (isFunctionNode(e)) return { fn: e, context };
-    let path = this.resolve(e, context);
     // A required CommonJS module called as a function: `require('./routes')(app)` runs its `module.exports`.
-    if (path && path.root.kind === 'local' && path.segments.length === 0 && ts.isSourceFile(path.root.node)) {
-      const exported = this.moduleExport(path.root.node, 'export=');
-      path = exported && this.resolveDeclaration(exported, path.context, 0);
-    }
+    const path = this.moduleValue(this.resolve(e, context));
     if (path && path.root.kind === 'local' && path.segments.length === 0 && isFunctionNode(path.root.node)) {
       return { fn: path.root.node, context: path.context };
     }

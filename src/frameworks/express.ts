@@ -5,8 +5,9 @@
  */
 import ts from '../typescript.cjs';
 import { CallContext, constantString, segmentSignature } from '../analysis/resolve.js';
-import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap } from '../analysis/ast.js';
+import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
+import { unresolvedMount } from './unresolved-mount.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
 const EXPRESS_PACKAGES = ['express'];
@@ -20,7 +21,7 @@ interface Layer {
 
 type Registration =
   | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; order: number[]; frame: CallContext }
-  | { kind: 'use'; scope: string; handlers: ts.Expression[]; order: number[]; frame: CallContext };
+  | { kind: 'use'; scope: string; handlers: ts.Expression[]; anchor: ts.Node; order: number[]; frame: CallContext };
 
 interface Receiver {
   /**
@@ -29,6 +30,10 @@ interface Receiver {
    */
   creation: ts.Node;
   registrations: Registration[];
+  /** Made by `Router()` (or a parameter typed as one), so meant to be mounted into an app. */
+  isRouter: boolean;
+  /** Some app or router mounts it where the scanner can follow. */
+  mounted: boolean;
 }
 
 /**
@@ -59,9 +64,11 @@ export const expressFramework: FrameworkPlugin = {
       }
     }
     const routes: RouteEntry[] = [];
+    for (const receiver of receivers.values()) receiver.mounted = mounted.has(receiver.creation);
+    const appLayers = soleAppLayers([...receivers.values()], context);
     for (const receiver of receivers.values()) {
-      if (mounted.has(receiver.creation)) continue;
-      expandReceiver(receiver, '', [], receivers, context, routes, new Set());
+      if (receiver.mounted) continue;
+      expandReceiver(receiver, '', receiver.isRouter ? appLayers : [], receivers, context, routes, new Set());
     }
     return routes;
   },
@@ -75,11 +82,14 @@ function expandReceiver(
   context: FrameworkContext,
   routes: RouteEntry[],
   visiting: Set<ts.Node>,
+  factory?: CallContext,
 ): void {
   if (visiting.has(receiver.creation)) return;
   visiting.add(receiver.creation);
   const layers = [...inherited];
-  for (const registration of receiver.registrations) {
+  for (const original of receiver.registrations) {
+    // A router made by a factory (`require('./chat')(openai)`) registers with the factory's parameters bound.
+    const registration = factory && original.frame === CallContext.ROOT ? { ...original, frame: factory } : original;
     if (registration.kind === 'use') {
       const scope = joinPath(prefix, registration.scope);
       const middleware: Layer[] = [];
@@ -87,11 +97,14 @@ function expandReceiver(
         const router = receiverOf(handler, context, registration.frame);
         const mountedReceiver = router ? receivers.get(router) : undefined;
         if (mountedReceiver) {
-          expandReceiver(mountedReceiver, scope, [...layers, ...middleware], receivers, context, routes, visiting);
+          const made = factoryCall(handler, mountedReceiver, context, registration.frame);
+          expandReceiver(mountedReceiver, scope, [...layers, ...middleware], receivers, context, routes, visiting, made);
         } else {
           middleware.push({ scope, expression: handler, frame: registration.frame });
         }
       }
+      const terminal = registration.scope ? terminalUseHandler(registration, context) : undefined;
+      if (terminal) routes.push(useRoute(scope, terminal, [...layers, ...middleware], registration, receiver, context));
       layers.push(...middleware);
       continue;
     }
@@ -102,16 +115,87 @@ function expandReceiver(
     registration.handlers.forEach((handler, i) => {
       chain.push(link(i === registration.handlers.length - 1 ? 'handler' : 'middleware', handler, registration.frame));
     });
-    routes.push({ framework: 'express', method: registration.method, path: fullPath, anchor: registration.anchor, chain });
+    routes.push({ framework: 'express', method: registration.method, path: fullPath, anchor: registration.anchor, chain, ...mountOf(receiver, context) });
   }
   visiting.delete(receiver.creation);
+}
+
+/** When a mounted router is the result of calling a function that creates it, that call entered. */
+function factoryCall(handler: ts.Expression, router: Receiver, context: FrameworkContext, frame: CallContext): CallContext | undefined {
+  const call = unwrap(handler);
+  if (!ts.isCallExpression(call)) return undefined;
+  const factory = context.resolver.resolveFunction(call.expression, frame)?.fn;
+  if (!factory || !isWithin(router.creation, factory)) return undefined;
+  return frame.enter(factory, call);
+}
+
+function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
+  return ts.findAncestor(node, (n) => n === ancestor) !== undefined;
+}
+
+/**
+ * A router that nothing mounts where the scanner can follow (loaded in a loop over a folder, mounted under a
+ * computed prefix) still serves its routes: they are reported relative to it. An app (`express()`) is the root.
+ */
+function mountOf(receiver: Receiver, context: FrameworkContext): Pick<RouteEntry, 'mount' | 'unseen'> {
+  return receiver.mounted || !receiver.isRouter ? {} : unresolvedMount(receiver.creation, context.project);
+}
+
+/**
+ * The middleware an app runs before every route (`app.use(limiter)`), when the project has one app: a router
+ * whose mount is not found is most likely mounted on it, so it gets these layers.
+ */
+function soleAppLayers(receivers: Receiver[], context: FrameworkContext): Layer[] {
+  const apps = receivers.filter((receiver) => !receiver.isRouter && !receiver.mounted);
+  if (apps.length !== 1) return [];
+  return apps[0]!.registrations.flatMap((registration) =>
+    registration.kind === 'use' && !registration.scope
+      ? registration.handlers.filter((h) => !receiverOf(h, context, registration.frame)).map((expression) => ({ scope: '', expression, frame: registration.frame }))
+      : [],
+  );
+}
+
+/**
+ * `app.use('/api/chat', chatHandler)`: the last function given to a scoped `use` answers every method under the
+ * scope, unless it passes the request on with `next()`. Only one that reaches a paid call becomes an endpoint.
+ */
+function terminalUseHandler(registration: Extract<Registration, { kind: 'use' }>, context: FrameworkContext): ts.Expression | undefined {
+  const handler = registration.handlers[registration.handlers.length - 1];
+  if (!handler || receiverOf(handler, context, registration.frame)) return undefined;
+  const fn = context.resolver.resolveFunction(handler, registration.frame)?.fn;
+  return fn && !passesRequestOn(fn) ? handler : undefined;
+}
+
+/** Whether a middleware calls its third parameter (`next()`) without an error. */
+function passesRequestOn(fn: FunctionNode): boolean {
+  const next = fn.parameters[2]?.name;
+  if (!next || !ts.isIdentifier(next)) return false;
+  let found = false;
+  walk(fn, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node) && node.arguments.length === 0 && ts.isIdentifier(node.expression) && node.expression.text === next.text) found = true;
+  });
+  return found;
+}
+
+function useRoute(
+  path: string,
+  handler: ts.Expression,
+  before: Layer[],
+  registration: Extract<Registration, { kind: 'use' }>,
+  receiver: Receiver,
+  context: FrameworkContext,
+): RouteEntry {
+  const chain = before.filter((layer) => layer.expression !== handler && pathIsUnder(path, layer.scope)).map((layer) => link('middleware', layer.expression, layer.frame));
+  chain.push(link('handler', handler, registration.frame));
+  return { framework: 'express', method: 'ALL', path, anchor: registration.anchor, chain, ...mountOf(receiver, context) };
 }
 
 function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver> {
   const receivers = new Map<ts.Node, Receiver>();
   const receiverFor = (creation: ts.Node): Receiver => {
     let receiver = receivers.get(creation);
-    if (!receiver) receivers.set(creation, (receiver = { creation, registrations: [] }));
+    if (!receiver) receivers.set(creation, (receiver = { creation, registrations: [], isRouter: isRouterCreation(creation), mounted: false }));
     return receiver;
   };
   const files = context.routeFiles.filter((sourceFile) => context.mayImport(sourceFile, EXPRESS_PACKAGES));
@@ -144,12 +228,13 @@ function collectRegistrations(context: FrameworkContext): Map<ts.Node, Receiver>
       const args = [...node.arguments];
       const first = args[0] ? unwrap(args[0]) : undefined;
       const constantPath = first && !isPathLiteral(first) ? constantString(first, context.resolver) : undefined;
-      const hasPath = first !== undefined && (isPathLiteral(first) || constantPath !== undefined);
+      const hasPath = first !== undefined && (isPathLiteral(first) || constantPath !== undefined || isComputedPath(first));
       if (method === 'use') {
         receiverFor(creation).registrations.push({
           kind: 'use',
           scope: hasPath ? constantPath ?? pathText(args[0], context) : '',
           handlers: flatten(hasPath ? args.slice(1) : args),
+          anchor: node,
           order,
           frame: frame.context,
         });
@@ -256,7 +341,7 @@ function outermostChain(node: ts.Node): ts.Node {
  * binds, the parameter itself when it is typed as an Express app or router.
  */
 function receiverOf(expression: ts.Expression, context: FrameworkContext, frame: CallContext = CallContext.ROOT): ts.Node | undefined {
-  const path = context.resolver.resolve(expression, frame);
+  const path = context.resolver.moduleValue(context.resolver.resolve(expression, frame));
   if (path?.root.kind === 'param' && path.segments.length === 0) return isExpressTyped(path.root.param, context) ? path.root.param : undefined;
   if (!path || path.root.kind !== 'module' || path.root.module !== 'express') return undefined;
   const signature = segmentSignature(path.segments).replace(/^default\./, '');
@@ -312,4 +397,22 @@ function pathIsUnder(path: string, scope: string): boolean {
   if (!scope || scope === '/') return true;
   const normalized = scope.replace(/\/$/, '');
   return path === normalized || path.startsWith(normalized + '/');
+}
+
+/** `Router()`, `express.Router()`, or a parameter typed `Router` / `IRouter`. */
+function isRouterCreation(creation: ts.Node): boolean {
+  if (ts.isParameter(creation)) {
+    const type = creation.type;
+    const name = type && ts.isTypeReferenceNode(type) ? (ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text) : '';
+    return name === 'Router' || name === 'IRouter';
+  }
+  if (!ts.isCallExpression(creation)) return false;
+  const callee = unwrap(creation.expression);
+  return (ts.isIdentifier(callee) && callee.text === 'Router') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'Router');
+}
+
+/** A path built at run time: `` `/api/${name}` ``, `'/' + name`. */
+function isComputedPath(e: ts.Expression): boolean {
+  if (ts.isTemplateExpression(e)) return e.head.text.startsWith('/');
+  return ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken && (stringValue(e.left) ?? '').startsWith('/');
 }

@@ -248,14 +248,16 @@ class FastifyRoutes {
     const dir = path.resolve(path.dirname(sourceFile.fileName), ...parts);
     const pluginOptions = this.objectOf(propertyValue(options && objectProperty(options, 'options')));
     const basePrefix = stringValue(propertyValue(pluginOptions && objectProperty(pluginOptions, 'prefix'))) ?? '';
+    const folderPrefixes = propertyValue(options && objectProperty(options, 'dirNameRoutePrefix'))?.kind !== ts.SyntaxKind.FalseKeyword;
     const found: PluginRegistration[] = [];
     for (const file of this.context.project.filesWhere((f) => f.path.startsWith(dir + path.sep))) {
       const exported = this.defaultExportOf(file);
       const plugin = exported ? this.pluginOf(exported) : this.fileDefaultPlugin(file);
       if (!plugin) continue;
-      const folder = path.relative(dir, path.dirname(file.fileName)).split(path.sep).filter(Boolean);
-      const prefix = folder.map((segment) => segment.replace(/^_/, ':')).join('/');
-      found.push({ ...plugin, prefix: joinPath(basePrefix, prefix) === '/' ? '' : joinPath(basePrefix, prefix) });
+      const folder = folderPrefixes ? path.relative(dir, path.dirname(file.fileName)).split(path.sep).filter(Boolean) : [];
+      const prefix = joinPath(joinPath(basePrefix, folder.map((segment) => segment.replace(/^_/, ':')).join('/')), exportedString(file, 'autoPrefix') ?? '');
+      const overridden = exportedString(file, 'prefixOverride');
+      found.push({ ...plugin, prefix: overridden ?? (prefix === '/' ? '' : prefix) });
     }
     return found;
   }
@@ -412,4 +414,18 @@ function methodsOf(value: ts.Expression | undefined): string[] {
   const e = unwrap(value);
   const names = ts.isArrayLiteralExpression(e) ? e.elements.map((x) => stringValue(x as ts.Expression)) : [stringValue(e)];
   return names.filter((n): n is string => !!n).map((n) => n.toUpperCase());
+}
+
+/** `export const autoPrefix = '/chat'` (or `module.exports.autoPrefix = ...`): options @fastify/autoload reads off a plugin file. */
+function exportedString(file: ts.SourceFile, name: string): string | undefined {
+  for (const statement of file.statements) {
+    if (ts.isVariableStatement(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+      if (declaration) return stringValue(declaration.initializer);
+    }
+    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && /^(module\.)?exports\.\w+$/.test(statement.expression.left.getText())) {
+      if (statement.expression.left.getText().endsWith(`.${name}`)) return stringValue(statement.expression.right);
+    }
+  }
+  return undefined;
 }

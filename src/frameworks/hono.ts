@@ -39,6 +39,7 @@ export const honoFramework: FrameworkPlugin = {
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {
       name: 'hono',
+      project: context.project,
       mounted: (handler) => appOf(handler, context)?.creation,
       covers: honoPatternCovers,
     });
@@ -70,7 +71,7 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
         registrations.push({ kind: 'use', scope: joinPath(app.basePath, hasPath ? pathText(args[0]) : '*'), handlers: flattenArguments(hasPath ? args.slice(1) : args), position });
       } else if (method === 'route' && args.length >= 2) {
         // The sub-app's routes join this app's list at the mount, under the mount path.
-        registrations.push({ kind: 'use', scope: joinPath(app.basePath, pathText(args[0])), handlers: [args[1]], position });
+        registrations.push({ kind: 'use', scope: joinPath(app.basePath, pathText(args[0])), handlers: [args[1]], position, mounts: true });
       } else if (method === 'openapi' && args.length >= 2) {
         const route = openApiRoute(args[0], context);
         if (route) registrations.push({ kind: 'route', method: route.method, path: joinPath(app.basePath, route.path), handlers: [...route.middleware, ...flattenArguments(args.slice(1, 2))], anchor, position });
@@ -82,7 +83,7 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
 
 /** The Hono app an expression denotes: `new Hono()` followed by chainable calls, with its base path. */
 export function appOf(expression: ts.Expression, context: FrameworkContext): AppRef | undefined {
-  const path = context.resolver.resolve(expression);
+  const path = context.resolver.moduleValue(context.resolver.resolve(expression));
   if (!path || path.root.kind !== 'module' || !HONO_MODULES.has(path.root.module)) return undefined;
   let segments = path.segments;
   if (segments[0]?.kind === 'member' && segments[0].name === 'default') segments = segments.slice(1);

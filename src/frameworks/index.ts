@@ -2,6 +2,7 @@
  * Every supported framework. Adding one is a module that declares its `triggers` and finds its routes, plus a
  * line here: the index's pre-filters and route-file tests are built from these declarations.
  */
+import { expoRouterFramework } from './expo-router.js';
 import { expressFramework } from './express.js';
 import { fastifyFramework } from './fastify.js';
 import { honoFramework } from './hono.js';
@@ -24,6 +25,7 @@ export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
   nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework, orpcFramework,
   fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
+  expoRouterFramework,
 ];
 
 export type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

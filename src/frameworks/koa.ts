@@ -30,6 +30,7 @@ export const koaFramework: FrameworkPlugin = {
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {
       name: 'koa',
+      project: context.project,
       mounted: (handler) => mountedRouter(handler, context),
       covers: (scope, path) => prefixCovers(scope, path),
     });
@@ -53,9 +54,11 @@ function collectApps(context: FrameworkContext): Map<ts.Node, LayeredApp> {
       const method = node.expression.name.text;
       if (!CHAINABLE.has(method)) return;
       const receiver = node.expression.expression;
-      const creation = appOf(receiver, context) ?? routerOf(receiver, context);
+      const koaApp = appOf(receiver, context);
+      const creation = koaApp ?? routerOf(receiver, context);
       if (!creation) return;
       const app = appFor(apps, creation);
+      app.isRouter = koaApp === undefined;
       const args = [...node.arguments];
       const position = positionOf(node.expression.name);
       const anchor = registrationAnchor(node);
@@ -88,7 +91,7 @@ function routerOf(expression: ts.Expression, context: FrameworkContext): ts.Node
 }
 
 function creationOf(expression: ts.Expression, context: FrameworkContext, modules: Set<string>, className: string, chainable: Set<string>): ts.Node | undefined {
-  const path = context.resolver.resolve(expression);
+  const path = context.resolver.moduleValue(context.resolver.resolve(expression));
   if (!path || path.root.kind !== 'module' || !modules.has(path.root.module)) return undefined;
   const segments = path.segments.filter((s) => !(s.kind === 'member' && (s.name === 'default' || s.name === className)));
   const creation = segments[0];

@@ -6,12 +6,14 @@
 import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../analysis/ast.js';
 import type { Framework } from '../model.js';
+import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry, RouteLink } from './types.js';
+import { unresolvedMount } from './unresolved-mount.js';
 
 export type LayerRegistration =
   | { kind: 'route'; method: string; path: string; handlers: ts.Expression[]; anchor: ts.Node; position: Position }
-  /** Middleware, or apps and routers mounted under `scope`. */
-  | { kind: 'use'; scope: string; handlers: ts.Expression[]; position: Position };
+  /** Middleware, or apps and routers mounted under `scope`; `mounts` when the call only mounts (Hono `route()`). */
+  | { kind: 'use'; scope: string; handlers: ts.Expression[]; position: Position; mounts?: boolean };
 
 export interface Position {
   file: string;
@@ -24,10 +26,13 @@ export interface LayeredApp {
   /** Prefix of every route and layer of this app (Koa's `new Router({ prefix })`). */
   prefix: string;
   registrations: LayerRegistration[];
+  /** A router class (Koa's `new Router()`): meant to be mounted into an app, never served alone. */
+  isRouter?: boolean;
 }
 
 export interface LayeredFramework {
   name: Framework;
+  project: ParsedProject;
   /** The app or router a `use` argument mounts, if it is one (`router.routes()`, a Hono sub-app). */
   mounted(handler: ts.Expression): ts.Node | undefined;
   /** Does a `use` scope cover a route path? */
@@ -73,11 +78,42 @@ export function expandLayeredApps(apps: Map<ts.Node, LayeredApp>, framework: Lay
       }
     }
   }
+  const unmounted = [...apps.values()].filter((app) => !mounted.has(app.creation));
+  const unresolved = new Set(unmounted.filter((app) => mountNotFound(app, apps, framework)).map((app) => app.creation));
+  const roots = unmounted.filter((app) => !unresolved.has(app.creation));
+  const rootLayers = roots.length === 1 ? everywhereLayers(roots[0]!, framework) : [];
   const routes: RouteEntry[] = [];
-  for (const app of apps.values()) {
-    if (!mounted.has(app.creation)) expand(app, '', [], apps, framework, routes, new Set());
+  for (const app of unmounted) {
+    const isUnresolved = unresolved.has(app.creation);
+    const before = routes.length;
+    expand(app, '', isUnresolved ? rootLayers : [], apps, framework, routes, new Set());
+    if (isUnresolved) for (const route of routes.slice(before)) Object.assign(route, unresolvedMount(app.creation, framework.project));
   }
   return routes;
+}
+
+/**
+ * Whether an app nothing mounts where the scanner can follow is still mounted somewhere: a router class always
+ * is; an app that mounts nothing itself is, when some mount in the project names an app the scanner cannot
+ * follow (sub-apps mounted in a loop over a folder or a table).
+ */
+function mountNotFound(app: LayeredApp, apps: Map<ts.Node, LayeredApp>, framework: LayeredFramework): boolean {
+  if (app.isRouter) return true;
+  const mountsOthers = app.registrations.some((r) => r.kind === 'use' && (r.mounts || r.handlers.some((h) => framework.mounted(h))));
+  return !mountsOthers && [...apps.values()].some((other) => hasUnfollowedMount(other, apps, framework));
+}
+
+function hasUnfollowedMount(app: LayeredApp, apps: Map<ts.Node, LayeredApp>, framework: LayeredFramework): boolean {
+  return app.registrations.some((r) => r.kind === 'use' && r.mounts && r.handlers.some((h) => !apps.has(framework.mounted(h) as ts.Node)));
+}
+
+/** The middleware an app runs before every path: what a router mounted on it where the scanner cannot see runs behind. */
+function everywhereLayers(app: LayeredApp, framework: LayeredFramework): Layer[] {
+  return app.registrations.flatMap((r) =>
+    r.kind === 'use' && !r.mounts && ['', '/', '*', '/*'].includes(r.scope)
+      ? r.handlers.filter((h) => !framework.mounted(h)).map((expression) => ({ scope: '', expression }))
+      : [],
+  );
 }
 
 function expand(

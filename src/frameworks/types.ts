@@ -59,6 +59,8 @@ export interface RouteEntry {
   chain: RouteLink[];
   /** Parts of the route's path the framework could not follow (a mount it could not resolve). */
   unseen?: UnseenElement[];
+  /** The router holding the route is mounted where the scanner cannot follow: `path` is relative to it. */
+  mount?: 'unresolved';
 }
 
 export interface FrameworkContext {

@@ -9,9 +9,11 @@ const METHODS: Record<string, SdkMethod> = {
   'messages.stream': MESSAGES,
   'beta.messages.create': MESSAGES,
   'beta.messages.stream': MESSAGES,
-  // Prompt caching's beta namespace in the 0.2x SDKs.
+  // SDK 0.2x put beta features under their own namespace.
   'beta.promptCaching.messages.create': MESSAGES,
   'beta.promptCaching.messages.stream': MESSAGES,
+  'beta.tools.messages.create': MESSAGES,
+  'beta.tools.messages.stream': MESSAGES,
   'completions.create': { inputs: ['prompt'], outputCaps: ['max_tokens_to_sample'] },
 };
 

@@ -14,6 +14,13 @@ import { constantString, literalOption, optionsObject, positionalInputKind } fro
 
 const RUNNABLE_METHODS = new Set(['invoke', 'stream', 'batch', 'call', 'predict', 'predictMessages', 'generate', 'streamEvents', 'streamLog', 'run']);
 const EMBEDDING_METHODS = new Set(['embedQuery', 'embedDocuments']);
+/**
+ * Vector store methods that embed every document or text they are given with the store's embeddings model:
+ * `XStore.fromDocuments(docs, embeddings)`, `XStore.fromTexts(texts, metadatas, embeddings)`, and
+ * `addDocuments` / `addTexts` on a store made with one (`new XStore(embeddings)`, `XStore.fromExistingIndex(embeddings)`).
+ */
+const VECTOR_STORE_METHODS = new Set(['fromDocuments', 'fromTexts', 'addDocuments', 'addTexts']);
+const EMBEDDINGS_ARGUMENT: Record<string, number> = { fromDocuments: 1, fromTexts: 2 };
 
 /** Packages that build prompts, parsers and graphs around models but hold none themselves. */
 const FRAMEWORK_MODULES = /^@langchain\/(core|langgraph|textsplitters)(\/|$)/;
@@ -43,6 +50,7 @@ export const langchainProvider: Provider = {
     const method = last?.kind === 'member' ? last.name : undefined;
     if (!method) return undefined;
 
+    if (VECTOR_STORE_METHODS.has(method)) return vectorStoreCall(call, callee, method, resolver);
     if (EMBEDDING_METHODS.has(method)) {
       const embeddings = modelAt(callee, isPaidEmbeddings);
       if (!embeddings) return undefined;
@@ -201,3 +209,39 @@ function positionalInputs(call: ts.CallExpression, resolver: Resolver): InputArg
   return [{ name: 'input', value: argument, kind: positionalInputKind(argument, resolver) }];
 }
 
+/** A vector store call that embeds its documents with a paid embeddings model; vectors only, nothing to cap. */
+function vectorStoreCall(call: ts.CallExpression, callee: AccessPath, method: string, resolver: Resolver): AiCallMatch | undefined {
+  const storeClass = callee.segments[0]?.kind === 'member' ? callee.segments[0].name : undefined;
+  if (!storeClass || !/VectorStore|Store$|Search$|Index$/.test(storeClass)) return undefined;
+  const candidates = method in EMBEDDINGS_ARGUMENT ? [call.arguments[EMBEDDINGS_ARGUMENT[method]!]] : storeConstructionArguments(callee);
+  for (const argument of candidates) {
+    const resolved = argument && resolver.resolve(argument, callee.context);
+    const embeddings = resolved && modelAt(resolved, isPaidEmbeddings);
+    if (!embeddings) continue;
+    const documents = splitInput(call.arguments[0], callee, resolver);
+    const inputs: InputArgument[] = documents ? [{ name: 'input', value: documents, kind: 'text' }] : positionalInputs(call, resolver);
+    const matched = matchFor(call, `${storeClass}.${method}(${embeddings.className})`, embeddings, inputs, resolver);
+    return { ...matched, outputCapProperties: [] };
+  }
+  return undefined;
+}
+
+/** The arguments the store instance was made with: `new XStore(embeddings, ...)`, `XStore.fromExistingIndex(embeddings, ...)`. */
+function storeConstructionArguments(callee: AccessPath): readonly ts.Expression[] {
+  for (const segment of callee.segments) {
+    if (segment.kind === 'new' && segment.call) return segment.call.arguments ?? [];
+    if (segment.kind === 'call') return segment.call.arguments;
+  }
+  return [];
+}
+
+const SPLITTER_METHODS = new Set(['createDocuments', 'splitDocuments', 'splitText']);
+
+/** Documents cut by a text splitter (`splitter.createDocuments([text])`) carry the text it was given. */
+function splitInput(argument: ts.Expression | undefined, callee: AccessPath, resolver: Resolver): ts.Expression | undefined {
+  const path = argument && resolver.resolve(argument, callee.context);
+  if (!path || path.root.kind !== 'module' || !isLangChainModule(path.root.module)) return undefined;
+  const [last, beforeLast] = [path.segments[path.segments.length - 1], path.segments[path.segments.length - 2]];
+  if (last?.kind !== 'call' || beforeLast?.kind !== 'member' || !SPLITTER_METHODS.has(beforeLast.name)) return undefined;
+  return last.call.arguments[0];
+}

@@ -92,6 +92,8 @@ export interface JsonEndpoint {
   path: string;
   file: string;
   line: number;
+  /** `unresolved`: the route's router is mounted where the scanner could not follow; `path` is relative to it. */
+  mount?: 'unresolved';
   aiCalls: JsonAiCall[];
   protections: {
     /** `presenceOnly`: checks that only test a credential is present; they do not count as `present`. */
@@ -208,6 +210,7 @@ function endpoint(e: Endpoint): JsonEndpoint {
     path: e.path,
     file: e.location.file,
     line: e.location.line,
+    ...(e.mount ? { mount: e.mount } : {}),
     aiCalls: sorted(e.aiCalls, compareByLocation).map(aiCall),
     protections: {
       auth: { present: via.length > 0, ...protectionStatus(e, 'auth', via.length > 0), via, ...presenceOnly(e) },

@@ -136,6 +136,7 @@ class TextReport {
           `    calls ${clean(call.provider)} ${clean(call.api)}${model} at ${where(call.location.file, call.location.line)}`,
         );
       }
+      if (endpoint.mount === 'unresolved') this.push(`    mount not resolved: the path is relative to its router`);
       if (endpoint.declaredPublic) this.push(`    declared public: ${clean(endpoint.declaredPublic.reason)}`);
       if (endpoint.exposure) {
         const { display, model, requestsPerDay } = endpoint.exposure;

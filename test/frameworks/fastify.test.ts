@@ -128,6 +128,29 @@ export default async function summarize(fastify: FastifyInstance) {
     });
     expect(list.map((s) => `${s.route} ${s.auth}`)).toEqual(['POST /api/chat true', 'POST /legacy/summarize true']);
   });
+
+  it('honours autoload dirNameRoutePrefix: false and a plugin file\'s autoPrefix / prefixOverride', async () => {
+    const route = (extra: string) => `import type { FastifyPluginAsync } from 'fastify';
+import { openai } from '../../../lib/openai';
+${extra}
+const plugin: FastifyPluginAsync = async (fastify) => {
+  fastify.post('/run', ${HANDLER});
+};
+export default plugin;
+`;
+    const list = await summaries({
+      'src/app.ts': `import AutoLoad from '@fastify/autoload';
+import Fastify from 'fastify';
+import path from 'node:path';
+const app = Fastify();
+app.register(AutoLoad, { dir: path.join(__dirname, 'routes'), dirNameRoutePrefix: false, options: { prefix: '/api' } });
+`,
+      'src/routes/tools/plain.ts': route(''),
+      'src/routes/jobs/prefixed.ts': route(`export const autoPrefix = '/v2';`),
+      'src/routes/admin/override.ts': route(`export const prefixOverride = '/internal';`),
+    });
+    expect(list.map((s) => s.route)).toEqual(['POST /api/run', 'POST /api/v2/run', 'POST /internal/run']);
+  });
 });
 
 describe('@fastify/rate-limit', () => {

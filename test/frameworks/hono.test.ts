@@ -31,6 +31,23 @@ drafts.on(['PUT', 'PATCH'], '/revise', async (c) => c.json(${chatCall("(await c.
     ]);
   });
 
+  it('follows a sub-app mounted inline with require()', async () => {
+    const found = await endpointsOf({
+      'src/index.js': `const { Hono } = require('hono');
+const app = new Hono();
+app.route('/legacy', require('./legacy'));
+module.exports = app;
+`,
+      'src/legacy.js': `const { Hono } = require('hono');
+const { openai } = require('../lib/openai');
+const legacy = new Hono();
+legacy.post('/complete', async (c) => c.json(${chatCall("String((await c.req.json()).prompt).slice(0, 500)")}));
+module.exports = legacy;
+`,
+    });
+    expect(found.map((e) => `${e.method} ${e.path} ${e.mount ?? 'resolved'}`)).toEqual(['POST /legacy/complete resolved']);
+  });
+
   it('matches use() scopes like Hono does', () => {
     expect(honoPatternCovers('*', '/api/chat')).toBe(true);
     expect(honoPatternCovers('/api/*', '/api/chat')).toBe(true);

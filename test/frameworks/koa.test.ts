@@ -1,7 +1,7 @@
 /** Koa with @koa/router: routers, prefixes and mounts, layer order, and koa-jwt / koa-ratelimit options. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeProjects } from '../rules/project.js';
-import { at, chatCall, summaries } from './server-helpers.js';
+import { at, chatCall, endpointsOf, summaries } from './server-helpers.js';
 
 afterAll(removeProjects);
 
@@ -9,6 +9,43 @@ const IMPORTS = `import Koa from 'koa';\nimport Router from '@koa/router';\nimpo
 const HANDLER = `async (ctx) => { ctx.body = ${chatCall("'hello'")}; }`;
 
 describe('Koa routes', () => {
+  it('follows a router mounted inline with require()', async () => {
+    const found = await endpointsOf({
+      'src/app.ts': `import Koa from 'koa';
+const app = new Koa();
+app.use(require('../routers/assistant').routes());
+app.listen(3000);
+`,
+      'routers/assistant.ts': `${IMPORTS}
+const router = new Router({ prefix: '/assistant' });
+router.post('/explain', ${HANDLER});
+module.exports = router;
+`,
+    });
+    expect(found.map((e) => `${e.method} ${e.path} ${e.mount ?? 'resolved'}`)).toEqual(['POST /assistant/explain resolved']);
+  });
+
+  it('keeps the routes of a router mounted where the scan cannot follow, relative to it, behind the app middleware', async () => {
+    const found = await endpointsOf({
+      'src/app.ts': `import Koa from 'koa';
+import fs from 'node:fs';
+const app = new Koa();
+app.use(async (ctx, next) => {
+  if (!ctx.state.user) ctx.throw(401, 'Sign in first');
+  await next();
+});
+for (const file of fs.readdirSync(__dirname + '/../routers')) app.use(require('../routers/' + file).routes());
+app.listen(3000);
+`,
+      'routers/assistant.ts': `${IMPORTS}
+const router = new Router();
+router.post('/explain', ${HANDLER});
+module.exports = router;
+`,
+    });
+    expect(found.map((e) => `${e.method} ${e.path} ${e.mount ?? 'resolved'} auth=${e.facts.auth.length > 0}`)).toEqual(['POST /explain unresolved auth=true']);
+  });
+
   it('joins router prefixes (constructor and prefix()) with nested mounts, and reads named routes', async () => {
     const list = await summaries({
       'src/app.ts': `${IMPORTS}

@@ -39,6 +39,14 @@ describe('renderJson', () => {
   const text = renderJson(sampleResult());
   const report = JSON.parse(text);
 
+  it('marks a route whose router mount was not resolved, and only that one', () => {
+    const result = sampleResult();
+    const [first, ...rest] = result.endpoints;
+    const marked = JSON.parse(renderJson({ ...result, endpoints: [{ ...first!, mount: 'unresolved' }, ...rest] }));
+    expect(marked.endpoints.filter((e: { mount?: string }) => e.mount === 'unresolved')).toHaveLength(1);
+    expect(report.endpoints.some((e: { mount?: string }) => 'mount' in e)).toBe(false);
+  });
+
   it('is pretty-printed with two spaces and ends with a newline', () => {
     expect(text.startsWith('{\n  "tool": {\n    "name": "ai-endpoint-audit",')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);

@@ -100,6 +100,14 @@ describe('renderText', () => {
     expect(warnings).toEqual(['Warning: app/api/chat/route.js was skipped (minified) but mentions a route and an AI SDK: its endpoints, if any, were not analysed']);
   });
 
+  it('says when a route is relative to a router whose mount was not resolved', () => {
+    const result = sampleResult();
+    const [first, ...rest] = result.endpoints;
+    const text = renderText({ ...result, endpoints: [{ ...first!, mount: 'unresolved' }, ...rest] }, { color: false });
+    expect(text.match(/mount not resolved: the path is relative to its router/g)).toHaveLength(1);
+    expect(plain).not.toContain('mount not resolved');
+  });
+
   it('summarises rate limiters by key', () => {
     const result = sampleResult();
     const chat = result.endpoints.find((e) => e.path === '/api/chat')!;
