@@ -76,6 +76,21 @@ export class CallContext {
 const VALIDATOR_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateSync', 'cast']);
 const MAX_DEPTH = 40;
 /** `=`, and the logical assignments that set a variable only once (`??=`, `||=`). */
+/** What a variable declared without a value is later given: a value, or one member of it. */
+interface AssignedValue {
+  value: ts.Expression;
+  member?: string;
+}
+
+/** The property a destructuring assignment's pattern reads into the variable: `{ model }` or `{ model: m }`. */
+function destructuredMember(pattern: ts.ObjectLiteralExpression, isTheVariable: (node: ts.Node) => boolean): string | undefined {
+  for (const property of pattern.properties) {
+    if (ts.isShorthandPropertyAssignment(property) && isTheVariable(property.name)) return property.name.text;
+    if (ts.isPropertyAssignment(property) && isTheVariable(unwrap(property.initializer))) return propertyNameText(property.name);
+  }
+  return undefined;
+}
+
 const ASSIGNMENTS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken]);
 
 export const member = (name: string): Segment => ({ kind: 'member', name });
@@ -126,7 +141,7 @@ export class Resolver {
   }
 
   private readonly declarations = new WeakMap<ts.Node, ts.Declaration | null>();
-  private readonly assignedValues = new WeakMap<ts.VariableDeclaration, ts.Expression | null>();
+  private readonly assignedValues = new WeakMap<ts.VariableDeclaration, AssignedValue | null>();
 
   private findDeclaration(identifier: ts.Node): ts.Declaration | undefined {
     return this.bindings.declarationOf(identifier);
@@ -295,7 +310,10 @@ export class Resolver {
       if (declaration.initializer && ts.isIdentifier(declaration.name)) return this.resolve(declaration.initializer, context, depth);
       // `let body; try { body = schema.parse(await req.json()) } catch { ... }`: the assigned value.
       const assigned = ts.isIdentifier(declaration.name) ? this.assignedValue(declaration) : undefined;
-      if (assigned) return this.resolve(assigned, context, depth);
+      if (assigned) {
+        const value = this.resolve(assigned.value, context, depth);
+        return assigned.member && value ? { ...value, segments: [...value.segments, member(assigned.member)] } : value;
+      }
       return { root: { kind: 'local', node: declaration }, segments: [], context };
     }
     if (ts.isBindingElement(declaration)) return this.resolveBindingElement(declaration, context, depth);
@@ -398,18 +416,28 @@ export class Resolver {
 
   /**
    * The first value assigned to a variable declared without one (`openai = new OpenAI()`, `openai ??= ...`), in
-   * the scope that declares it. Found in the syntax tree, however the assignment is spaced; remembered per variable.
+   * the scope that declares it, or the member of it a destructuring assignment takes (`({ model } = body)` gives
+   * `body` and `model`). Found in the syntax tree, however the assignment is spaced; remembered per variable.
    */
-  private assignedValue(declaration: ts.VariableDeclaration): ts.Expression | undefined {
+  private assignedValue(declaration: ts.VariableDeclaration): AssignedValue | undefined {
     if (this.assignedValues.has(declaration)) return this.assignedValues.get(declaration) ?? undefined;
     const name = (declaration.name as ts.Identifier).text;
     const scope = declaration.parent.parent.parent; // declaration list → statement → block or source file
-    let found: ts.Expression | undefined;
+    let found: AssignedValue | undefined;
+    const isTheVariable = (node: ts.Node) => ts.isIdentifier(node) && node.text === name && this.declarationOf(node) === declaration;
     const visit = (node: ts.Node): void => {
       if (found) return;
-      if (ts.isBinaryExpression(node) && ASSIGNMENTS.has(node.operatorToken.kind) && ts.isIdentifier(node.left) && node.left.text === name && this.declarationOf(node.left) === declaration) {
-        found = node.right;
-        return;
+      if (ts.isBinaryExpression(node) && ASSIGNMENTS.has(node.operatorToken.kind)) {
+        if (isTheVariable(node.left)) {
+          found = { value: node.right };
+          return;
+        }
+        const pattern = unwrap(node.left);
+        const taken = ts.isObjectLiteralExpression(pattern) ? destructuredMember(pattern, isTheVariable) : undefined;
+        if (taken) {
+          found = { value: node.right, member: taken };
+          return;
+        }
       }
       ts.forEachChild(node, visit);
     };

@@ -24,3 +24,14 @@ describe('destructured object parameters', () => {
     expect(reported(result, 'unbounded-input')).toEqual([]);
   });
 });
+
+describe('destructuring assignments', () => {
+  it('give a variable declared without a value the member the pattern takes', async () => {
+    const result = await scanProject({
+      'src/server.js':
+        "const express = require('express');\nconst OpenAI = require('openai');\nconst openai = new OpenAI();\nconst app = express();\napp.post('/api/ask', async (req, res) => {\n  let model, question;\n  ;({ model, question: question } = req.body);\n  res.json(await openai.chat.completions.create({ model, max_tokens: 200, messages: [{ role: 'user', content: question }] }));\n});\napp.listen(3000);\n",
+    });
+    expect(reported(result, 'client-controlled-params')).toEqual(['src/server.js:8']);
+    expect(reported(result, 'unbounded-input')).toEqual(['src/server.js:8']);
+  });
+});
