@@ -25,9 +25,11 @@ describe('client address', () => {
 });
 
 describe('spend arithmetic', () => {
-  it('estimates high: about 3 characters a token plus the whole output cap', () => {
-    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: 'x'.repeat(300) }])).toBe(104 * 10 + 100 * 30);
-    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: 'x'.repeat(300) }], 50)).toBe(154 * 10 + 100 * 30);
+  it('reserves one token per UTF-8 byte plus the whole output cap', () => {
+    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: 'x'.repeat(300) }])).toBe(304 * 10 + 100 * 30);
+    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: 'x'.repeat(300) }], 50)).toBe(354 * 10 + 100 * 30);
+    // Hangul is three bytes a character, an emoji four.
+    expect(estimateMicros(TEST_MODEL, [{ role: 'user', content: '한😀' }])).toBe((3 + 4 + 4) * 10 + 100 * 30);
     expect(costMicros({ ...TEST_MODEL, inputUsdPerMillionTokens: 0.15, outputUsdPerMillionTokens: 0.6 }, 1001, 1)).toBe(151);
   });
 

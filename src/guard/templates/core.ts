@@ -35,8 +35,6 @@ export const DEFAULT_STORE_TIMEOUT_MS = 2000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Spend counters outlive their day so that tomorrow's spike alert can read them. */
 const SPEND_TTL_MS = 3 * DAY_MS;
-/** Characters per token for the estimate: low on purpose, so the reservation errs on the high side. */
-const CHARS_PER_TOKEN = 3;
 const TOKENS_PER_MESSAGE = 4;
 
 /** The store could not be reached or did not answer in time: the guard refuses with 503. */
@@ -172,7 +170,7 @@ export function createGuardCore<T>(options: GuardOptions<T>) {
         const totals = await reliably(store.add(reservation.keys.map((key) => ({ key, amount: delta })), SPEND_TTL_MS));
         void checkAlerts(reservation.day, totals[totals.length - 1]);
       } catch (error) {
-        // The reservation stays counted at its estimate, which errs on the high side.
+        // The reservation stays counted: one token per input byte and the whole output cap, never below the real cost.
         console.error('ai-guard: could not settle spend', error);
       }
     };
@@ -245,11 +243,25 @@ export function tokenUsage(value: unknown): TokenUsage | undefined {
   return 'usage' in usage ? tokenUsage(usage.usage) : undefined;
 }
 
-/** The most a request can cost: its input at a generous token estimate and the full output cap. */
+/**
+ * The most a request can cost: its input at one token per UTF-8 byte and the full output cap. A byte-level BPE
+ * token (OpenAI's tokenizers; byte-fallback ones such as Llama's) covers at least one byte, so no text, in any
+ * script, tokenizes to more tokens than it has bytes: the reservation is an upper bound, not an estimate.
+ */
 export function estimateMicros(model: ModelConfig, messages: readonly ChatMessage[], promptTokens = 0): number {
-  const chars = messages.reduce((sum, m) => sum + m.content.length, 0);
-  const inputTokens = Math.ceil(chars / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE * messages.length + promptTokens;
+  const bytes = messages.reduce((sum, m) => sum + utf8Length(m.content), 0);
+  const inputTokens = bytes + TOKENS_PER_MESSAGE * messages.length + promptTokens;
   return costMicros(model, inputTokens, model.maxOutputTokens);
+}
+
+/** The length of a string in UTF-8 bytes, without Buffer (the guard also runs on edge runtimes). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 /** Cost in micro-dollars: a price per million tokens is a price in micro-dollars per token. */
