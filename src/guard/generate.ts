@@ -87,7 +87,8 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
       `import { createRedisStore } from ${from('store-redis')};`,
       '',
       'const redis = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });',
-      'await redis.connect();',
+      "redis.on('error', (error) => console.error('ai-guard: redis', error.message)); // unheard, an outage crashes the app",
+      'redis.connect().catch(() => undefined); // no top-level await: builds and starts without Redis; the guard answers 503 until it is up',
       'const store = createRedisStore(redis);',
     ],
     postgres: [
@@ -95,8 +96,8 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
       `import { createPostgresStore } from ${from('store-postgres')};`,
       '',
       'const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 2000 });',
-      'const store = createPostgresStore(pool);',
-      'await store.ensureSchema();',
+      "pool.on('error', (error) => console.error('ai-guard: postgres', error.message)); // unheard, an outage crashes the app",
+      'const store = createPostgresStore(pool); // creates its table on first use; the guard answers 503 while the database is down',
     ],
   }[store];
   const factory = framework === 'express' ? 'createExpressGuard' : 'createNextGuard';
@@ -130,8 +131,9 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
           '    await call.settle(completion.usage);',
           '    res.json({ reply: completion.choices[0].message.content });',
           '  } catch (error) {',
-          '    await call.release();',
-          '    throw error;',
+          '    await call.release(); // a failed call costs nothing: give its reservation back',
+          "    console.error('chat: model call failed', error);",
+          "    res.status(502).json({ error: 'The model could not answer; try again.' }); // never rethrow from an async Express 4 handler",
           '  }',
           '});',
         ]
@@ -148,8 +150,9 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
           '    await gate.settle(completion.usage);',
           '    return Response.json({ reply: completion.choices[0].message.content });',
           '  } catch (error) {',
-          '    await gate.release();',
-          '    throw error;',
+          '    await gate.release(); // a failed call costs nothing: give its reservation back',
+          "    console.error('chat: model call failed', error);",
+          "    return Response.json({ error: 'The model could not answer; try again.' }, { status: 502 });",
           '  }',
           '}',
         ];

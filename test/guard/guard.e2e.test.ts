@@ -12,7 +12,7 @@ import type { AuditEntry } from '../../src/guard/templates/types.js';
 const ALICE = { authorization: 'Bearer alice' };
 const BOB = { authorization: 'Bearer bob' };
 /** What one test call reserves (estimate) and settles (the stub's usage), in micro-dollars. */
-const ESTIMATE_MICROS = 104 * 10 + 100 * 30;
+const ESTIMATE_MICROS = 304 * 10 + 100 * 30;
 const SETTLED_MICROS = 120 * 10 + 80 * 30;
 const GENEROUS_LIMITS = { perIp: { limit: 1000 }, perUser: { limit: 1000 } };
 /** A clock stopped early in a rate window, so exact counts never straddle two windows. */

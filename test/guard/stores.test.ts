@@ -59,3 +59,23 @@ for (const kit of STORE_KITS) {
     });
   });
 }
+
+describe.skipIf(!process.env.AI_GUARD_TEST_POSTGRES_URL)(
+  process.env.AI_GUARD_TEST_POSTGRES_URL ? 'postgres store without ensureSchema' : 'postgres store without ensureSchema (skipped: AI_GUARD_TEST_POSTGRES_URL is not set; bash .ci/run starts a loopback PostgreSQL)',
+  () => {
+    it('creates its table on first use, so the app needs no top-level await', async () => {
+      const { default: pg } = await import('pg');
+      const { createPostgresStore } = await import('../../src/guard/templates/store-postgres.js');
+      const pool = new pg.Pool({ connectionString: process.env.AI_GUARD_TEST_POSTGRES_URL, max: 2 });
+      const table = `ai_guard_lazy_${Date.now()}_${process.pid}`;
+      try {
+        const store = createPostgresStore(pool, { table });
+        expect(await store.increment('k', 60_000, Date.now())).toBe(1);
+        expect(await store.get('missing')).toBe(0);
+      } finally {
+        await pool.query(`DROP TABLE IF EXISTS ${table}`);
+        await pool.end();
+      }
+    });
+  },
+);

@@ -4,8 +4,8 @@
  * budget at the same moment queue on that lock, and the second sees the first one's total.
  *
  *   const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 2000 });
- *   const store = createPostgresStore(pool);
- *   await store.ensureSchema();
+ *   pool.on('error', (error) => console.error('ai-guard: postgres', error.message));
+ *   const store = createPostgresStore(pool); // creates its table on first use
  */
 import type { Pool, PoolClient } from 'pg';
 import type { CappedAmount, CounterAmount, CounterStore, ReserveOutcome } from './types.js';
@@ -17,7 +17,7 @@ export interface PostgresStoreOptions {
 }
 
 export interface PostgresStore extends CounterStore {
-  /** Creates the counter table when it is missing. */
+  /** Creates the counter table when it is missing (every operation also does, once, on first use). */
   ensureSchema(): Promise<void>;
   /** Deletes expired counters; run it from a daily job. Returns how many went. */
   purgeExpired(): Promise<number>;
@@ -61,24 +61,32 @@ export function createPostgresStore(pool: Pool, options: PostgresStoreOptions = 
     WHERE c.expires_at <= now()
     RETURNING value`;
 
+  // Created on first use rather than at start-up, so an app starts (and builds) with the database down; a
+  // failed attempt is retried by the next request.
+  let schema: Promise<void> | undefined;
+  const ensureSchema = (): Promise<void> =>
+    (schema ??= pool
+      .query(`CREATE TABLE IF NOT EXISTS ${table} (key text PRIMARY KEY, value bigint NOT NULL, expires_at timestamptz NOT NULL)`)
+      .then(() => undefined, (error: unknown) => {
+        schema = undefined;
+        throw error;
+      }));
+
   return {
-    async ensureSchema() {
-      await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
-        key text PRIMARY KEY,
-        value bigint NOT NULL,
-        expires_at timestamptz NOT NULL
-      )`);
-    },
+    ensureSchema,
     async purgeExpired() {
+      await ensureSchema();
       const result = await pool.query(`DELETE FROM ${table} WHERE expires_at <= now()`);
       return result.rowCount ?? 0;
     },
     async increment(key, windowMs, nowMs) {
+      await ensureSchema();
       const window = Math.floor(nowMs / windowMs);
       const { rows } = await pool.query(incrementSql, [`${key}:${window}`, `${key}:${window - 1}`, 2 * windowMs]);
       return slidingCount(Number(rows[0].current), Number(rows[0].previous), nowMs, windowMs);
     },
     async reserve(entries: readonly CappedAmount[], ttlMs: number): Promise<ReserveOutcome> {
+      await ensureSchema();
       // One transaction, counters always in the same order: all are taken or none, and no two reservations deadlock.
       return transaction<ReserveOutcome>(pool, async (client) => {
         const totals: number[] = [];
@@ -91,15 +99,18 @@ export function createPostgresStore(pool: Pool, options: PostgresStoreOptions = 
       });
     },
     async add(entries: readonly CounterAmount[], ttlMs: number) {
+      await ensureSchema();
       const { rows } = await pool.query(addSql, [entries.map((e) => e.key), entries.map((e) => e.amount), ttlMs]);
       const byKey = new Map<string, number>(rows.map((row: { key: string; value: string }) => [row.key, Number(row.value)]));
       return entries.map((e) => byKey.get(e.key) ?? 0);
     },
     async get(key) {
+      await ensureSchema();
       const { rows } = await pool.query(`SELECT value FROM ${table} WHERE key = $1 AND expires_at > now()`, [key]);
       return rows.length ? Number(rows[0].value) : 0;
     },
     async claim(key, ttlMs) {
+      await ensureSchema();
       const { rows } = await pool.query(claimSql, [key, ttlMs]);
       return rows.length === 1;
     },
