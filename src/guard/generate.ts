@@ -109,7 +109,14 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
     `  model: { id: 'gpt-4o-mini', maxOutputTokens: 600, inputUsdPerMillionTokens: 0.15, outputUsdPerMillionTokens: 0.6 },`,
     '  store,',
     '  authenticate: async (request) => /* your session check: the verified user { id } or null */ null,',
-    framework === 'express' ? "  proxy: 'none', // or { forwardedForHops: 1 } behind one trusted proxy" : "  proxy: 'vercel', // or 'cloudflare', or { forwardedForHops: 1 } behind one trusted proxy",
+    ...(framework === 'express'
+      ? ["  proxy: 'none', // the socket address; { forwardedForHops: 1 } only behind one proxy you run that appends X-Forwarded-For"]
+      : [
+          '  // Next.js sees no socket: name the platform that sets the client address, or every client shares one',
+          "  // per-IP bucket. 'vercel' reads x-real-ip and 'cloudflare' cf-connecting-ip, which only those platforms",
+          '  // overwrite: self-hosted, a client sends any value it likes and gets a fresh limit with each one.',
+          "  proxy: 'none',",
+        ]),
     '  spend: { dailyCapUsd: 5, perUserDailyCapUsd: 0.5 },',
     '  alerts: { webhookUrl: process.env.AI_SPEND_WEBHOOK_URL },',
     '});',

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuardFilesExistError, generateGuard, guardFileNames, renderGuardFile } from '../../src/guard/generate.js';
+import { GuardFilesExistError, generateGuard, guardFileNames, renderGuardFile, wiringInstructions } from '../../src/guard/generate.js';
 
 const REPO = path.resolve(__dirname, '../..');
 const TEMPLATES = path.join(REPO, 'src/guard/templates');
@@ -102,6 +102,22 @@ describe('the guarded sample apps', () => {
         expect(body(readFileSync(path.join(dir, name), 'utf8')), `${name}: regenerate with --force`).toBe(body(renderGuardFile(name, framework)));
       }
     });
+  }
+});
+
+describe('the printed wiring', () => {
+  for (const framework of ['express', 'next'] as const) {
+    for (const store of ['redis', 'postgres'] as const) {
+      it(`for ${framework} on ${store}: listens for store errors, awaits nothing at the top level, answers 502 on a failed call`, () => {
+        const text = wiringInstructions(framework, store, './ai-guard');
+        const setup = text.slice(0, text.indexOf('2. Put it in front'));
+        expect(setup).not.toMatch(/^\s*await /m);
+        expect(setup).toContain(store === 'redis' ? "redis.on('error'" : "pool.on('error'");
+        expect(text).toContain(framework === 'express' ? 'status(502)' : 'status: 502');
+        expect(text).not.toMatch(/throw error/);
+        if (framework === 'next') expect(setup).toContain("proxy: 'none'");
+      });
+    }
   }
 });
 
