@@ -1,6 +1,6 @@
 'use strict';
-// TypeScript's compiler API: the build ts-morph ships (through its @ts-morph/common dependency), loaded
-// without ts-morph's own layer, which the scanner does not use and which doubles start-up time.
+// TypeScript's compiler API, from the `typescript` package's public entry point: the one version that builds the
+// tool also parses the scanned code.
 //
 // Compiling its 9 MB is most of a scan's start-up, so the compiled code is kept in V8's code cache, the way
 // Node 22's module.enableCompileCache() does for every module: in node_modules/.cache/ai-endpoint-audit,
@@ -12,8 +12,8 @@ const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 const { isMainThread } = require('node:worker_threads');
 
-const tsMorphFolder = path.dirname(require.resolve('ts-morph'));
-const typescriptFile = require.resolve('@ts-morph/common/dist/typescript.js', { paths: [tsMorphFolder] });
+const typescriptFile = require.resolve('typescript');
+const typescriptFolder = path.dirname(require.resolve('typescript/package.json'));
 
 function loadWithCodeCache(file) {
   const source = fs.readFileSync(file, 'utf8');
@@ -36,7 +36,7 @@ function loadWithCodeCache(file) {
 
 /** node_modules/.cache/ai-endpoint-audit/typescript-<node>-<size>-<mtime>.bin */
 function codeCacheFile(file) {
-  const nodeModules = path.resolve(tsMorphFolder, '..', '..');
+  const nodeModules = path.dirname(typescriptFolder);
   const stats = fs.statSync(file);
   const key = `${process.version}-${process.arch}-${stats.size}-${Math.round(stats.mtimeMs)}`;
   return path.join(nodeModules, '.cache', 'ai-endpoint-audit', `typescript-${key}.bin`);
