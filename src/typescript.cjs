@@ -14,7 +14,7 @@ const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 const { isMainThread } = require('node:worker_threads');
 
-const vendored = path.join(__dirname, 'vendor', 'typescript.js');
+const vendored = path.join(__dirname, 'vendor', 'typescript.cjs');
 const typescriptFile = fs.existsSync(vendored) ? vendored : require.resolve('typescript');
 
 function loadWithCodeCache(file) {

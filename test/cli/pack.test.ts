@@ -72,7 +72,7 @@ describe('npm package', () => {
       'dist/src/index.d.ts',
       'dist/src/typescript.cjs',
       'dist/src/typescript.d.cts',
-      'dist/src/vendor/typescript.js',
+      'dist/src/vendor/typescript.cjs',
       'dist/rules/index.js',
       'rules/no-auth.md',
       'schema/ai-endpoint-audit.schema.json',
