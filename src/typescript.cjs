@@ -1,6 +1,8 @@
 'use strict';
-// TypeScript's compiler API: the build ts-morph ships (through its @ts-morph/common dependency), loaded
-// without ts-morph's own layer, which the scanner does not use and which doubles start-up time.
+// TypeScript's compiler API, from the `typescript` package's public entry point: the one version that builds the
+// tool also parses the scanned code. The build puts a minified copy of it in vendor/ beside this file (see
+// scripts/vendor-typescript.mjs), so the published package does not depend on the whole `typescript` package;
+// run from the sources (tests), it is the installed package.
 //
 // Compiling its 9 MB is most of a scan's start-up, so the compiled code is kept in V8's code cache, the way
 // Node 22's module.enableCompileCache() does for every module: in node_modules/.cache/ai-endpoint-audit,
@@ -12,8 +14,8 @@ const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 const { isMainThread } = require('node:worker_threads');
 
-const tsMorphFolder = path.dirname(require.resolve('ts-morph'));
-const typescriptFile = require.resolve('@ts-morph/common/dist/typescript.js', { paths: [tsMorphFolder] });
+const vendored = path.join(__dirname, 'vendor', 'typescript.cjs');
+const typescriptFile = fs.existsSync(vendored) ? vendored : require.resolve('typescript');
 
 function loadWithCodeCache(file) {
   const source = fs.readFileSync(file, 'utf8');
@@ -34,9 +36,16 @@ function loadWithCodeCache(file) {
   return module.exports;
 }
 
+/** The installation's node_modules: the nearest one above the file, else the checkout's. */
+function nodeModulesOf(file) {
+  const parts = file.split(path.sep);
+  const last = parts.lastIndexOf('node_modules');
+  return last === -1 ? path.resolve(__dirname, '..', '..', 'node_modules') : parts.slice(0, last + 1).join(path.sep);
+}
+
 /** node_modules/.cache/ai-endpoint-audit/typescript-<node>-<size>-<mtime>.bin */
 function codeCacheFile(file) {
-  const nodeModules = path.resolve(tsMorphFolder, '..', '..');
+  const nodeModules = nodeModulesOf(file);
   const stats = fs.statSync(file);
   const key = `${process.version}-${process.arch}-${stats.size}-${Math.round(stats.mtimeMs)}`;
   return path.join(nodeModules, '.cache', 'ai-endpoint-audit', `typescript-${key}.bin`);

@@ -1,3 +1,3 @@
-import { ts } from 'ts-morph';
+import ts = require('typescript');
 
 export = ts;

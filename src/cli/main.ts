@@ -22,6 +22,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerGuardCommand } from './guard-command.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { complain, EXIT, exitStatus, setExitStatus, UsageError } from './exit.js';
+import { expandPaths, protectPathAfterDoubleDash } from './paths.js';
 import { createProgress, progressEnabled } from './progress.js';
 
 export { EXIT } from './exit.js';
@@ -64,7 +65,7 @@ const DEFAULT_FAIL_ON: FailOn = 'high';
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(protectPathAfterDoubleDash(argv, subcommands(program)));
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.clean : EXIT.error;
     throw error;
@@ -78,8 +79,8 @@ export function buildProgram(): Command {
     .name('ai-endpoint-audit')
     .description('Find HTTP routes that call paid AI models and report the protections they are missing.')
     .version(TOOL.version, '--version')
-    .argument('[paths...]', 'files or folders to scan', ['.'])
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .argument('[paths...]', 'files, folders or quoted globs to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--sarif-output <file>', 'also write a SARIF report to this file (for code scanning upload)')
     .option('--markdown-output <file>', 'also write a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY)')
@@ -100,16 +101,18 @@ export function buildProgram(): Command {
     .option('--changed-since <git-ref>', 'report only findings on endpoints that touch a file changed since this git ref')
     .option('-q, --quiet', 'no progress line and no per-file problems on stderr')
     .option('--no-color', 'plain text output')
-    .option('--strict', 'exit 2 when any file could not be analysed (unreadable, too large, syntax error, skipped link...)')
-    .option('--concurrency <threads>', 'analysis threads: off (the default), a number, or auto (several only on 4+ cores and large projects)', parseConcurrency, 1)
+    .option('--strict', 'exit 2 when any file could not be analyzed (unreadable, too large, syntax error, skipped link...)')
+    .option('--concurrency <threads>', 'analysis threads: a number, auto (several only on 4+ cores and large projects) or off (one)', parseConcurrency, 1)
     .addHelpText(
       'after',
-      `\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on (and --min-confidence), 2 usage or tool error (with --strict, also any file that could not be analysed).`,
+      `\nPaths: an existing file or folder is always scanned; a quoted glob ('src/**/api/*.ts') is expanded without
+  a shell. Scan a folder named like a subcommand as ./rules, rules/ or after --: -- rules.
+\nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on (and --min-confidence), 2 usage or tool error (with --strict, also any file that could not be analyzed).`,
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action(async (paths: string[], options: CliOptions) => {
-      setExitStatus(program, await run(paths, options));
+      setExitStatus(program, await run(paths, options, subcommands(program)));
     });
   registerRulesCommands(program);
   registerInitCommand(program);
@@ -117,11 +120,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function run(paths: string[], options: CliOptions): Promise<number> {
+function subcommands(program: Command): string[] {
+  return program.commands.map((command) => command.name());
+}
+
+async function run(paths: string[], options: CliOptions, commands: readonly string[]): Promise<number> {
   // Loaded here, not at the top: `--version`, `rules` and `explain` stay fast without the compiler.
   const engine = await import('../engine/scan.js');
   try {
-    return await audit(engine, paths, options);
+    return await audit(engine, expandPaths(paths, commands), options);
   } catch (error) {
     if (error instanceof ConfigError) {
       complain(`invalid config:\n${error.message}`);
@@ -216,8 +223,24 @@ function render(result: ScanResult, options: CliOptions): string {
     case 'markdown':
       return renderMarkdown(result);
     default:
-      return renderText(result, { color: useColor(options) });
+      return renderText(relativeToCurrentFolder(result), { color: useColor(options) });
   }
+}
+
+/**
+ * The text report names files from the current folder, so that a terminal opens them whichever folder was
+ * scanned; JSON, SARIF and the others keep their documented base, the scanned root.
+ */
+function relativeToCurrentFolder(result: ScanResult): ScanResult {
+  const prefix = path.relative(process.cwd(), result.root).split(path.sep).join('/');
+  if (prefix === '') return result;
+  const rebase = (value: unknown, key?: string): unknown => {
+    if (typeof value === 'string') return key === 'file' ? `${prefix}/${value}` : value;
+    if (Array.isArray(value)) return value.map((item) => rebase(item));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v, k)]));
+  };
+  return { ...result, findings: rebase(result.findings) as Finding[], endpoints: rebase(result.endpoints) as ScanResult['endpoints'], errors: rebase(result.errors) as ScanResult['errors'] };
 }
 
 function useColor(options: CliOptions): boolean {

@@ -45,7 +45,7 @@ export function createProgress(stream: ProgressStream, enabled: boolean, now: ()
 
 export function describe(progress: ScanProgress): string {
   const parts = [`${progress.filesIndexed} files indexed`];
-  if (progress.filesAnalysed > 0) parts.push(`${progress.filesAnalysed} files analysed`);
+  if (progress.filesAnalysed > 0) parts.push(`${progress.filesAnalysed} files analyzed`);
   if (progress.routesAnalysed > 0) parts.push(`${progress.routesAnalysed} routes`);
   return `ai-endpoint-audit: ${parts.join(', ')}…`;
 }

@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { didYouMean, suggestion } from './did-you-mean.js';
 import { ConfigError, type ConfigProblem } from './find.js';
 import { type AuditConfig, configFileSchema, RULE_SETTING_VALUES, type RuleInfo, resolveConfig, ruleInfo } from './schema.js';
 
@@ -131,37 +132,6 @@ function unknownKeyMessage(parent: PropertyKey[], key: string, rules: readonly R
   }
   const allowed = parent.length === 0 ? TOP_LEVEL_KEYS : parent.length === 1 && parent[0] === 'functions' ? FUNCTION_KEYS : [];
   return `${where}unknown setting "${key}"${suggestion(key, allowed)}${allowed.length ? `; settings here are ${allowed.join(', ')}` : ''}`;
-}
-
-function suggestion(word: string, candidates: readonly string[]): string {
-  const meant = didYouMean(word, candidates);
-  return meant ? ` (did you mean "${meant}"?)` : '';
-}
-
-/** The candidate a misspelt word most likely meant, if one is close. */
-function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best && best !== word ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** The YAML node at a zod issue path (or its key), falling back to the deepest node that exists. */

@@ -155,7 +155,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
         file: relative(fileName),
         line: line + 1,
         kind: 'syntax',
-        message: `syntax error: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (analysed as far as it parses)`,
+        message: `syntax error: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} (analyzed as far as it parses)`,
       });
     }
     return file;

@@ -67,7 +67,7 @@ export function readSource(file: string, relative: string, guard: RootGuard, err
     const decoded = decode(buffer);
     if (decoded.kind === 'binary') return skip('binary', 'skipped: binary content');
     if (decoded.kind === 'replaced') {
-      errors.push({ file: relative, kind: 'encoding', message: 'not valid UTF-8: invalid bytes were read as U+FFFD and the rest analysed' });
+      errors.push({ file: relative, kind: 'encoding', message: 'not valid UTF-8: invalid bytes were read as U+FFFD and the rest analyzed' });
     }
     if (looksMinified(decoded.text)) return skip('minified', 'skipped: minified or generated code (very long lines)');
     return decoded.text;

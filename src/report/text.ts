@@ -223,7 +223,7 @@ class TextReport {
     this.push();
     for (const error of skipped) {
       const what = error.mentions!.map((m) => MENTION_LABEL[m]).join(' and ');
-      this.push(`${this.c.bold.yellow('Warning:')} ${clean(error.file!)} was skipped (${error.kind}) but mentions ${what}: its endpoints, if any, were not analysed`);
+      this.push(`${this.c.bold.yellow('Warning:')} ${clean(error.file!)} was skipped (${error.kind}) but mentions ${what}: its endpoints, if any, were not analyzed`);
     }
   }
 

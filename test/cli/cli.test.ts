@@ -118,7 +118,8 @@ describe('a sub-folder or one file of a project', () => {
       const run = await runCli([scanned, '--no-color', '--fail-on', 'none']);
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).not.toContain('No HTTP endpoints');
-      expect(run.stdout).toContain('POST /api/chat  route.ts:');
+      // The text report names the file from the current folder (the repository here).
+      expect(run.stdout).toContain(`POST /api/chat  ${path.relative(REPO, chat)}/route.ts:`);
       expect(run.stdout).toContain('no-auth');
     });
   }
@@ -156,9 +157,9 @@ describe('skipped files', () => {
 
   it('name a skipped route in a warning line, and fail --strict', async () => {
     const dir = project();
-    const run = await runCli([dir, '--no-color', '--fail-on', 'none']);
+    const run = await runCli([dir, '--no-color', '--fail-on', 'none'], { cwd: dir });
     expect(run.stdout).toContain('Warning: app/api/fast/route.js was skipped (minified) but mentions a route and an AI SDK');
-    // A folder named build below the project root is source: its route is analysed.
+    // A folder named build below the project root is source: its route is analyzed.
     expect(run.stdout).toContain('POST /api/build');
     expect((await runCli([dir, '--format', 'json', '--fail-on', 'none', '--strict'])).status).toBe(2);
   });

@@ -2,13 +2,14 @@
  * The package as users install it: `npm pack`, the tarball installed into an empty folder, then
  * `npx ai-endpoint-audit` run from there. Needs the registry for the dependencies, hence the long timeout.
  * The build is the one `npm test` just made (the test packs with --ignore-scripts so that it does not rebuild
- * dist/ under the other tests' feet; a real `npm pack` runs the prepare script, which builds).
+ * dist/ under the other tests' feet; a real `npm pack` runs the prepack script, which builds).
  */
 import { execFile } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUDGET_MB, folderSize, packageSizes } from '../../scripts/install-size.mjs';
 import { FIXTURES, REPO, tempDir } from './helpers.js';
 
 const exec = promisify(execFile);
@@ -51,15 +52,16 @@ beforeAll(async () => {
   consumer = path.join(scratch.dir, 'consumer');
   cpSync(path.join(FIXTURES, 'express-classic', 'vulnerable'), path.join(consumer, 'fixture'), { recursive: true });
   writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  const install = await run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(scratch.dir, packed.filename)], consumer);
+  const install = await run(NPM, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', path.join(scratch.dir, packed.filename)], consumer);
   expect(install.status, install.stderr).toBe(0);
 }, TEN_MINUTES);
 
 afterAll(() => scratch?.remove());
 
 describe('npm package', () => {
-  it('builds on pack (prepare) and ships the build, the rule docs, the schema and the license, not tests or fixtures', () => {
-    expect(pkg.scripts.prepare).toContain('build');
+  it('builds on pack (prepack, not prepare: nothing runs on install) and ships the build, the rule docs, the schema and the license, not tests or fixtures', () => {
+    expect(pkg.scripts.prepack).toContain('build');
+    expect(pkg.scripts.prepare).toBeUndefined();
     const files = packed.files.map((f) => f.path);
     for (const file of [
       'package.json',
@@ -70,6 +72,7 @@ describe('npm package', () => {
       'dist/src/index.d.ts',
       'dist/src/typescript.cjs',
       'dist/src/typescript.d.cts',
+      'dist/src/vendor/typescript.cjs',
       'dist/rules/index.js',
       'rules/no-auth.md',
       'schema/ai-endpoint-audit.schema.json',
@@ -77,6 +80,15 @@ describe('npm package', () => {
       expect(files, file).toContain(file);
     }
     expect(files.filter((f) => /^(test|fixtures|src\/(?!guard\/templates\/))/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.map')), 'source maps without their sources').toEqual([]);
+  });
+
+  it(`installs ${BUDGET_MB} MB of files at most, with only the runtime dependencies the code uses`, () => {
+    const nodeModules = path.join(consumer, 'node_modules');
+    expect(folderSize(nodeModules).apparent).toBeLessThanOrEqual(BUDGET_MB * 1024 * 1024);
+    const installed = packageSizes(nodeModules).map((p) => p.name);
+    for (const unused of ['typescript', 'ts-morph', '@ts-morph/common']) expect(installed).not.toContain(unused);
+    expect(installed).toContain('commander');
   });
 
   it('npx ai-endpoint-audit --version prints the package version', async () => {

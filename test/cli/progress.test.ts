@@ -17,7 +17,7 @@ describe('progress', () => {
     expect(progressEnabled(stream(true), {}, true)).toBe(false);
   });
 
-  it('shows files indexed, files analysed and routes, redrawing at most every 100 ms, and clears the line', () => {
+  it('shows files indexed, files analyzed and routes, redrawing at most every 100 ms, and clears the line', () => {
     const out = stream(true);
     let now = 0;
     const progress = createProgress(out, true, () => now);
@@ -29,7 +29,7 @@ describe('progress', () => {
     progress.done();
     expect(out.writes).toEqual([
       '\r\u001b[2Kai-endpoint-audit: 120 files indexed…',
-      '\r\u001b[2Kai-endpoint-audit: 120 files indexed, 30 files analysed, 4 routes…',
+      '\r\u001b[2Kai-endpoint-audit: 120 files indexed, 30 files analyzed, 4 routes…',
       '\r\u001b[2K',
     ]);
   });
@@ -40,6 +40,6 @@ describe('progress', () => {
     progress.update({ filesIndexed: 1, filesAnalysed: 1, routesAnalysed: 1 });
     progress.done();
     expect(out.writes).toEqual([]);
-    expect(describeProgress({ filesIndexed: 3, filesAnalysed: 2, routesAnalysed: 0 })).toBe('ai-endpoint-audit: 3 files indexed, 2 files analysed…');
+    expect(describeProgress({ filesIndexed: 3, filesAnalysed: 2, routesAnalysed: 0 })).toBe('ai-endpoint-audit: 3 files indexed, 2 files analyzed…');
   });
 });

@@ -97,7 +97,7 @@ describe('renderText', () => {
       ],
     };
     const warnings = renderText(result, { color: false }).split('\n').filter((line) => line.startsWith('Warning:'));
-    expect(warnings).toEqual(['Warning: app/api/chat/route.js was skipped (minified) but mentions a route and an AI SDK: its endpoints, if any, were not analysed']);
+    expect(warnings).toEqual(['Warning: app/api/chat/route.js was skipped (minified) but mentions a route and an AI SDK: its endpoints, if any, were not analyzed']);
   });
 
   it('says when a route is relative to a router whose mount was not resolved', () => {

@@ -1,6 +1,7 @@
 /** `rules` lists every rule; `explain <rule-id>` prints one rule's documentation page. */
 import type { Command } from 'commander';
 import { RULES, ruleById } from '../../../rules/index.js';
+import { suggestion } from '../../config/did-you-mean.js';
 import { complain, EXIT, setExitStatus } from '../exit.js';
 
 export function rulesTable(): string {
@@ -26,7 +27,8 @@ export function registerRulesCommands(program: Command): void {
     .action(function (this: Command, id: string) {
       const rule = ruleById(id);
       if (!rule) {
-        complain(`unknown rule "${id}"; rules are: ${RULES.map((r) => r.meta.id).join(', ')}`);
+        const ids = RULES.map((r) => r.meta.id);
+        complain(`unknown rule "${id}"${suggestion(id, ids)}; rules are: ${ids.join(', ')}`);
         setExitStatus(this, EXIT.error);
         return;
       }
