@@ -6,7 +6,8 @@
  * number), so they survive unrelated edits above the code. The rule, file and message are written too, for the
  * people reviewing the file; only the fingerprint is matched.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileNoFollow } from './output.js';
 import { z } from 'zod';
 import type { Finding, ScanResult } from '../model.js';
 import { compareFindings, sorted } from '../report/order.js';
@@ -52,7 +53,7 @@ export function createBaseline(result: ScanResult): Baseline {
 
 export function writeBaseline(file: string, baseline: Baseline): void {
   try {
-    writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
+    writeFileNoFollow(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (error) {
     throw new BaselineError(`cannot write the baseline ${file}: ${(error as Error).message}`);
   }

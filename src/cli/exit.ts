@@ -1,5 +1,6 @@
 /** Exit codes, and how a command's action hands its status back to `main`. */
 import type { Command } from 'commander';
+import { printErr } from './output.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
@@ -25,5 +26,5 @@ export function exitStatus(program: Command): number {
 
 /** A message for the user on stderr, prefixed with the tool's name. */
 export function complain(message: string): void {
-  process.stderr.write(`ai-endpoint-audit: ${message}\n`);
+  printErr(`ai-endpoint-audit: ${message}\n`);
 }

@@ -15,6 +15,7 @@ import {
   wiringInstructions,
 } from '../guard/generate.js';
 import { complain, EXIT, setExitStatus } from './exit.js';
+import { printOut } from './output.js';
 
 interface GuardCliOptions {
   framework: GuardFramework;
@@ -41,7 +42,7 @@ function runGuard(options: GuardCliOptions): number {
   const outDir = path.resolve(cwd, options.out ?? defaultOutDir(options.framework, cwd));
   let written;
   try {
-    written = generateGuard({ framework: options.framework, store: options.store, outDir, force: options.force });
+    written = generateGuard({ framework: options.framework, store: options.store, outDir, force: options.force, projectDir: cwd });
   } catch (error) {
     const message = error instanceof GuardFilesExistError ? `nothing written: ${error.message}` : `cannot write the guard: ${(error as Error).message}`;
     complain(message);
@@ -50,7 +51,7 @@ function runGuard(options: GuardCliOptions): number {
   const shown = (file: string) => path.relative(cwd, file) || file;
   const lines = written.map((file) => `  ${file.replaced ? 'replaced' : 'wrote'}  ${shown(file.path)}`);
   const importPath = toImportPath(path.relative(cwd, outDir));
-  process.stdout.write(`Guard for ${options.framework} with the ${options.store} store:\n${lines.join('\n')}\n\n${wiringInstructions(options.framework, options.store, importPath)}\n`);
+  printOut(`Guard for ${options.framework} with the ${options.store} store:\n${lines.join('\n')}\n\n${wiringInstructions(options.framework, options.store, importPath)}\n`);
   return EXIT.clean;
 }
 

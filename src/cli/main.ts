@@ -4,7 +4,6 @@
  * problems to stderr. Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 usage or tool error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { ConfigError, findConfigFile } from '../config/find.js';
@@ -23,7 +22,9 @@ import { registerGuardCommand } from './guard-command.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { complain, EXIT, exitStatus, setExitStatus, UsageError } from './exit.js';
 import { expandPaths, protectPathAfterDoubleDash } from './paths.js';
+import { OutputFileError, printErr, printOut, writeFileNoFollow } from './output.js';
 import { createProgress, progressEnabled } from './progress.js';
+import { clean, safeOutput, type SafeOutputOptions } from '../report/safe-text.js';
 
 export { EXIT } from './exit.js';
 
@@ -110,7 +111,7 @@ export function buildProgram(): Command {
 \nRules:\n${RULES.map((r) => `  ${r.meta.id.padEnd(26)} ${r.meta.severity.padEnd(8)} ${r.meta.shortDescription}`).join('\n')}\n\nExit codes: 0 clean, 1 findings at or above --fail-on (and --min-confidence), 2 usage or tool error (with --strict, also any file that could not be analyzed).`,
     )
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => printErr(s), writeOut: (s) => printOut(s) })
     .action(async (paths: string[], options: CliOptions) => {
       setExitStatus(program, await run(paths, options, subcommands(program)));
     });
@@ -135,6 +136,7 @@ async function run(paths: string[], options: CliOptions, commands: readonly stri
     } else if (
       error instanceof UsageError ||
       error instanceof engine.ScanUsageError ||
+      error instanceof OutputFileError ||
       error instanceof ChangedFilesError
     ) {
       complain(error.message);
@@ -166,7 +168,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   }
   if (!options.quiet) {
     for (const problem of result.errors) {
-      complain(`${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''} ${problem.message}`);
+      complain(`${clean(problem.file ?? '')}${problem.line ? `:${problem.line}` : ''} ${clean(problem.message)}`);
     }
   }
 
@@ -181,7 +183,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   if (changed) findings = findingsTouching(findings, result.endpoints, changed);
   const reported: ScanResult = { ...result, findings };
 
-  writeReport(render(reported, options), options.output);
+  writeReport(render(reported, options), options.output, outputOptions(options));
   if (options.sarifOutput) writeReport(renderSarif(reported), options.sarifOutput);
   if (options.markdownOutput) writeReport(renderMarkdown(reported), options.markdownOutput);
 
@@ -200,16 +202,15 @@ async function loadConfig(options: CliOptions, root: string): Promise<AuditConfi
   return file ? (await import('../config/load.js')).loadConfigFile(file) : defaultConfig(root);
 }
 
-function writeReport(report: string, file: string | undefined): void {
-  if (!file) {
-    process.stdout.write(report);
-    return;
-  }
-  try {
-    writeFileSync(file, report);
-  } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
-  }
+/** Reports pass the same output filter whether printed or written: a saved report is read in logs and terminals too. */
+function writeReport(report: string, file: string | undefined, safety: SafeOutputOptions = {}): void {
+  if (file) writeFileNoFollow(file, safeOutput(report, safety));
+  else printOut(report, safety);
+}
+
+function outputOptions(options: CliOptions): SafeOutputOptions {
+  if (options.format === 'github') return { workflowCommands: true };
+  return { colour: options.format === 'text' && useColor(options) };
 }
 
 function render(result: ScanResult, options: CliOptions): string {

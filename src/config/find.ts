@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { clean } from '../report/safe-text.js';
 import { CONFIG_FILE_NAMES } from './settings.js';
 
 export interface ConfigProblem {
@@ -20,7 +21,8 @@ export class ConfigError extends Error {
   ) {
     super(
       problems
-        .map((p) => `${file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${p.message}`)
+        // Keys and values come from the scanned tree: each problem stays one safe line.
+        .map((p) => `${clean(file)}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${clean(p.message)}`)
         .join('\n'),
     );
     this.name = 'ConfigError';

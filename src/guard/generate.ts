@@ -2,9 +2,10 @@
  * The guard generator: copies the reference guard's TypeScript sources (kept in `templates/`, compiled and
  * tested as part of this package) into a project, for one framework and one counter store.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertNoLinkedFolders, writeFileNoFollow } from '../cli/output.js';
 import { TOOL } from '../version.js';
 
 export const GUARD_FRAMEWORKS = ['express', 'next'] as const;
@@ -19,6 +20,8 @@ export interface GenerateOptions {
   outDir: string;
   /** Replace files that already exist. */
   force?: boolean;
+  /** The project folder: no folder between it and `outDir` may be a symbolic link. Default: outDir's parent. */
+  projectDir?: string;
 }
 
 export interface WrittenFile {
@@ -57,13 +60,15 @@ export function renderGuardFile(name: string, framework: GuardFramework): string
 export function generateGuard(options: GenerateOptions): WrittenFile[] {
   const names = guardFileNames(options.framework, options.store);
   const targets = names.map((name) => path.join(options.outDir, name));
-  const existing = targets.filter((target) => existsSync(target));
+  // lstat, not exists: a dangling link is an existing file too.
+  const existing = targets.filter((target) => isPresent(target));
   if (existing.length > 0 && !options.force) throw new GuardFilesExistError(existing);
   const rendered = names.map((name) => renderGuardFile(name, options.framework));
+  assertNoLinkedFolders(options.projectDir ?? path.dirname(options.outDir), options.outDir);
   mkdirSync(options.outDir, { recursive: true });
   return targets.map((target, i) => {
-    const replaced = existsSync(target);
-    writeFileSync(target, rendered[i]);
+    const replaced = isPresent(target);
+    writeFileNoFollow(target, rendered[i]!);
     return { path: target, replaced };
   });
 }
@@ -188,4 +193,13 @@ function templatesDir(): string {
     dir = path.dirname(dir);
   }
   throw new Error('the guard templates are missing from this installation');
+}
+
+function isPresent(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

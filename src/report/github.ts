@@ -7,11 +7,12 @@
  * Annotation paths are resolved against the workspace (`baseDir`), so a scan of a subfolder still points at the
  * right file. Values are escaped the way the Actions runner unescapes them: `%`, CR and LF in the message, and
  * additionally `:` and `,` in properties, so text from the scanned code cannot end a property or start a
- * command of its own.
+ * command of its own. Every value is first passed through `clean`, so no control character or `##[` reaches the log.
  */
 import path from 'node:path';
 import { type Finding, type ScanResult, type Severity, SEVERITIES, severityRank } from '../model.js';
 import { compareErrors, compareFindings, sorted } from './order.js';
+import { clean } from './safe-text.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -41,9 +42,10 @@ export function escapeProperty(text: string): string {
 export function workflowCommand(command: string, properties: Record<string, string | number | undefined>, message: string): string {
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+    .map(([key, value]) => `${key}=${escapeProperty(clean(String(value)))}`)
     .join(',');
-  return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+  const lines = message.split('\n').map(clean).join('\n');
+  return `::${command}${props ? ` ${props}` : ''}::${escapeData(lines)}`;
 }
 
 function annotation(finding: Finding, filePath: (file: string) => string): string {
@@ -79,7 +81,7 @@ export function renderGithub(result: ScanResult, options: GithubOptions = {}): s
   for (const error of sorted(result.errors, compareErrors)) {
     const where = error.file === undefined ? '' : ` ${filePath(error.file)}${error.line ? `:${error.line}` : ''}`;
     // A log line, not an annotation: per-file problems do not belong on the diff. Escaped so it stays one line.
-    lines.push(`ai-endpoint-audit: ${error.kind}${escapeData(where)}: ${escapeData(error.message)}`);
+    lines.push(`ai-endpoint-audit: ${error.kind}${clean(where)}: ${clean(error.message)}`);
   }
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)

@@ -3,10 +3,11 @@
  * with their protections, and the findings table.
  *
  * Text that comes from the scanned code is escaped for GitHub-flavoured Markdown, so a route path or message
- * cannot break the table, inject HTML or add links.
+ * cannot break the table, inject HTML, mention anyone or add links, and each cell is capped in length.
  */
 import { type Endpoint, type Finding, type ScanResult, SEVERITIES } from '../model.js';
 import { compareByLocation, compareEndpoints, compareFindings, sorted } from './order.js';
+import { clean, truncate } from './safe-text.js';
 
 export const RULE_DOCS_URL = 'https://github.com/ai-endpoint-audit/ai-endpoint-audit/blob/main/rules';
 
@@ -19,21 +20,33 @@ const WEAK = '⚠️';
 
 const SEVERITY_ICON = { critical: '🛑', high: '🔴', medium: '🟠', low: '🔵' } as const;
 
-/** Plain text in a table cell: Markdown punctuation and HTML escaped, one line. */
+/** A table cell shows at most this many characters of a value from the scanned code. */
+export const MAX_CELL_CHARS = 200;
+
+/** Plain text in a table cell: one line, capped, Markdown punctuation and HTML escaped, no @mention. */
 export function escapeText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return clean(truncate(oneLine(text), MAX_CELL_CHARS))
     .replace(/&/g, '&amp;')
+    .replace(/[\\`*_[\]|~#!()]/g, (c) => `\\${c}`)
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~#!()]/g, (c) => `\\${c}`);
+    .replace(/@/g, '&#64;');
 }
 
-/** Code in a table cell: a code span, with pipes escaped (GitHub splits cells before reading code spans). */
+/**
+ * Code in a table cell: a code span fenced by one more backtick than the longest run inside, so nothing closes
+ * it early; pipes escaped (GitHub splits cells before reading code spans). Mentions and HTML are inert in a span.
+ */
 export function code(text: string): string {
-  const oneLine = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
-  const fence = oneLine.includes('`') ? '``' : '`';
-  return `${fence}${fence.length > 1 ? ' ' : ''}${oneLine}${fence.length > 1 ? ' ' : ''}${fence}`;
+  const inside = clean(truncate(oneLine(text), MAX_CELL_CHARS)).replace(/\|/g, '\\|');
+  const longestRun = Math.max(0, ...[...inside.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = longestRun > 0 || inside.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${inside}${pad}${fence}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
 }
 
 function plural(n: number, word: string): string {

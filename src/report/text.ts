@@ -2,7 +2,7 @@
  * The human-readable report for a terminal: an inventory of AI endpoints with their protections,
  * findings grouped by endpoint with a one-line fix each, per-file problems, and a summary line.
  *
- * Everything that comes from the scanned code (paths, routes, messages) is passed through `clean`, so
+ * Everything that comes from the scanned code (paths, routes, messages) is passed through `clean` (safe-text.ts), so
  * a hostile repository cannot smuggle terminal escape sequences or bidirectional-text tricks into the
  * output.
  */
@@ -11,6 +11,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 
 import { SEVERITIES, type Endpoint, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
 import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
+import { clean } from './safe-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -23,13 +24,6 @@ const DOT = ' · ';
 
 const SEVERITY_WIDTH = Math.max(...SEVERITIES.map((s) => s.length));
 
-/** C0/C1 control characters and bidirectional overrides/isolates. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Makes scanned-code-derived text safe to print: unsafe characters become visible `\uXXXX` escapes. */
-function clean(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;

@@ -1,10 +1,11 @@
 /** `init` writes a commented starter config, `.ai-endpoint-audit.yml`, and never overwrites one without --force. */
 import type { Command } from 'commander';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES, ruleInfo } from '../../config/settings.js';
 import { starterConfig } from '../../config/starter.js';
 import { complain, EXIT, setExitStatus } from '../exit.js';
+import { printOut, writeFileNoFollow } from '../output.js';
 
 interface InitOptions {
   force?: boolean;
@@ -40,11 +41,11 @@ function init(dir: string, options: InitOptions): number {
     return EXIT.error;
   }
   try {
-    writeFileSync(target, starterConfig(ruleInfo()));
+    writeFileNoFollow(target, starterConfig(ruleInfo()));
   } catch (error) {
     complain(`cannot write ${target}: ${(error as Error).message}`);
     return EXIT.error;
   }
-  process.stdout.write(`wrote ${path.relative(process.cwd(), target) || target}\n`);
+  printOut(`wrote ${path.relative(process.cwd(), target) || target}\n`);
   return EXIT.clean;
 }

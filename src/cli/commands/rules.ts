@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { RULES, ruleById } from '../../../rules/index.js';
 import { suggestion } from '../../config/did-you-mean.js';
 import { complain, EXIT, setExitStatus } from '../exit.js';
+import { printOut } from '../output.js';
 
 export function rulesTable(): string {
   const idWidth = Math.max('RULE'.length, ...RULES.map((r) => r.meta.id.length));
@@ -16,7 +17,7 @@ export function registerRulesCommands(program: Command): void {
     .command('rules')
     .description('list the rules with their default severity')
     .action(function (this: Command) {
-      process.stdout.write(rulesTable());
+      printOut(rulesTable());
       setExitStatus(this, EXIT.clean);
     });
 
@@ -33,7 +34,7 @@ export function registerRulesCommands(program: Command): void {
         return;
       }
       const text = rule.meta.helpMarkdown;
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      printOut(text.endsWith('\n') ? text : `${text}\n`);
       setExitStatus(this, EXIT.clean);
     });
 }
