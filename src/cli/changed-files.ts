@@ -4,6 +4,10 @@
  *
  * Changed files come from the `git` binary: everything that differs between the merge base of the ref and HEAD
  * and the working tree (committed, staged and unstaged changes), plus untracked files.
+ *
+ * The scanned repository's own `.git/config` is untrusted: it can name commands git would run (an fsmonitor hook,
+ * an external diff, textconv or clean filters, a pager). Every call turns those off; see `safeGitArgs`. The user's
+ * global config is kept: it is the machine owner's, and holds settings such as `safe.directory` that CI needs.
  */
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
@@ -32,7 +36,7 @@ export function changedFiles(root: string, ref: string): Set<string> {
     base = ref;
   }
   const changed = [
-    ...nulSeparated(gitOutput(root, ['diff', '--name-only', '-z', '--no-renames', base, '--'], 'git diff failed')),
+    ...nulSeparated(gitOutput(root, ['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', base, '--'], 'git diff failed')),
     ...nulSeparated(gitOutput(root, ['ls-files', '--others', '--exclude-standard', '-z', '--full-name'], 'git ls-files failed')),
   ];
   const realRoot = realpath(root);
@@ -73,8 +77,37 @@ function findingFiles(finding: Finding): string[] {
   return [finding.location.file, ...finding.related.map((r) => r.location.file)];
 }
 
+/** Settings that make git run a command, turned off whatever the repository's config says. */
+const NO_COMMANDS = ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'diff.external=', 'core.pager=cat', 'core.sshCommand=', 'core.askPass='];
+
+/** The environment git runs in: no pager, no system config, no prompts. */
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_PAGER: 'cat', PAGER: 'cat', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '' };
+}
+
+function run(cwd: string, args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv(), maxBuffer: 64 * 1024 * 1024 });
+}
+
+/**
+ * `-c` overrides for every command the repository's config could make git run, filters included: a content
+ * filter (`filter.<name>.clean` or `.process`) runs when a changed file is compared, so each configured filter is
+ * emptied by name. Reading the config runs nothing.
+ */
+export function safeGitArgs(cwd: string): string[] {
+  let filters: string[] = [];
+  try {
+    const listed = run(cwd, ['--no-pager', 'config', '--null', '--name-only', '--get-regexp', '^filter\\.']);
+    filters = [...new Set(nulSeparated(listed).map((key) => key.replace(/\.[^.]*$/, '')))];
+  } catch {
+    // No filter configured (git exits 1), or not a repository: the call that follows reports it.
+  }
+  const settings = [...NO_COMMANDS, ...filters.flatMap((filter) => [`${filter}.clean=`, `${filter}.smudge=`, `${filter}.process=`])];
+  return ['--no-pager', ...settings.flatMap((setting) => ['-c', setting])];
+}
+
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  return run(cwd, [...safeGitArgs(cwd), ...args]);
 }
 
 function gitOutput(cwd: string, args: string[], failure: string): string {

@@ -3,7 +3,7 @@
  * whose chain (route file, helpers with the paid call, evidence) touches a changed or untracked file are reported.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli, tempDir } from './helpers.js';
@@ -171,5 +171,26 @@ app.listen(3001);
     const run = await runCli(['.', '--changed-since', 'HEAD'], { cwd: repo, env: cleanEnv({ PATH: path.join(repo, 'no-bin') }) });
     expect(run.status, run.stderr).toBe(2);
     expect(run.stderr).toContain('git was not found');
+  });
+});
+
+describe('--changed-since never runs a command from the repository', () => {
+  it('ignores core.fsmonitor, clean filters, external diff and textconv set in .git/config', async () => {
+    const marker = (name: string) => path.join(repo, `.git/ran-${name}`);
+    git('config', 'core.fsmonitor', `touch '${marker('fsmonitor')}'; false`);
+    git('config', 'filter.evil.clean', `touch '${marker('filter')}'; cat`);
+    git('config', 'diff.external', `touch '${marker('external')}'`);
+    git('config', 'diff.evil.textconv', `touch '${marker('textconv')}'; cat`);
+    git('config', 'core.pager', `touch '${marker('pager')}'; cat`);
+    write('.git/info/attributes', '*.js filter=evil diff=evil\n');
+    write('src/lib/summarize.js', readFileSync(path.join(repo, 'src/lib/summarize.js'), 'utf8').replace('three', 'four'));
+
+    expect(await endpointsReported(['--changed-since', 'HEAD'])).toEqual(['POST /api/summarize (src/server.js)']);
+    const ran = ['fsmonitor', 'filter', 'external', 'textconv', 'pager'].filter((name) => existsSync(marker(name)));
+    expect(ran).toEqual([]);
+
+    // The same repository does run them under a plain git call: the check above is not vacuous.
+    git('status', '--short');
+    expect(existsSync(marker('fsmonitor'))).toBe(true);
   });
 });
