@@ -319,4 +319,28 @@ export interface ScanResult {
    * excluded): what the tool could not connect to a route, shown instead of left out.
    */
   unlinkedAiCalls?: AiCall[];
+  /** What the config file changed, when one was used: a config in the scanned tree never acts unseen. */
+  config?: ConfigEffect;
+}
+
+/** What a config file did to a scan. */
+export interface ConfigEffect {
+  /** The file, relative to the scanned root when inside it (POSIX separators), else absolute. */
+  file: string;
+  /** Rules the file turned off. */
+  disabledRules: string[];
+  /** Rules whose severity the file changed, with the new severity. */
+  severityOverrides: Record<string, Severity>;
+  /** The file's `ignore` globs, and how many source files they left out. */
+  ignoredGlobs: string[];
+  ignoredFiles: number;
+  /** The file's `publicRoutes` globs, the endpoints they declared public and the findings that silenced. */
+  publicRoutes: string[];
+  publicEndpoints: number;
+  suppressedFindings: number;
+  /** Project functions the file names as protections or AI wrappers, by kind (kinds with none left out). */
+  customFunctions: Partial<Record<'auth' | 'rateLimiters' | 'spendCaps' | 'aiWrappers', string[]>>;
+  /** The exit thresholds the file set, when no command-line flag overrode them. */
+  failOn?: Severity | 'none';
+  minConfidence?: Confidence;
 }

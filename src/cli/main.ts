@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { RULES } from '../../rules/index.js';
+import { configEffect } from '../config/effect.js';
 import { ConfigError, findConfigFile } from '../config/find.js';
 import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/settings.js';
 import type * as Engine from '../engine/scan.js';
@@ -181,7 +182,8 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   let findings: Finding[] = result.findings;
   if (baseline && baselines) findings = baselines.newFindings(findings, baseline);
   if (changed) findings = findingsTouching(findings, result.endpoints, changed);
-  const reported: ScanResult = { ...result, findings };
+  const effect = configEffect(config, result, options);
+  const reported: ScanResult = { ...result, findings, ...(effect ? { config: effect } : {}) };
 
   writeReport(render(reported, options), options.output, outputOptions(options));
   if (options.sarifOutput) writeReport(renderSarif(reported), options.sarifOutput);

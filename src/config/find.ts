@@ -1,6 +1,6 @@
 /**
  * Finding the config file: the nearest one walking up from the scanned folder, stopping at the repository root
- * (the folder holding `.git`) or the filesystem root. Needs no parser, so a scan without a config loads none.
+ * (the folder holding `.git`), or only the scanned folder outside a repository. Needs no parser, so a scan without a config loads none.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -29,10 +29,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** The config file for a scan of `startDir`: the nearest one walking up, stopping at the repository root. */
+/**
+ * The config file for a scan of `startDir`: the nearest one walking up to the repository root (the folder holding
+ * `.git`). Outside a repository only `startDir` itself is looked in: a file planted above the project never applies.
+ */
 export function findConfigFile(startDir: string): string | undefined {
-  let dir = path.resolve(startDir);
-  for (;;) {
+  const start = path.resolve(startDir);
+  const top = repositoryRoot(start) ?? start;
+  for (let dir = start; ; dir = path.dirname(dir)) {
     const present = CONFIG_FILE_NAMES.map((name) => path.join(dir, name)).filter((file) => isFile(file));
     if (present.length > 1) {
       throw new ConfigError(present[0]!, [
@@ -40,9 +44,15 @@ export function findConfigFile(startDir: string): string | undefined {
       ]);
     }
     if (present.length === 1) return present[0];
-    const parent = path.dirname(dir);
-    if (existsSync(path.join(dir, '.git')) || parent === dir) return undefined;
-    dir = parent;
+    if (dir === top || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The nearest folder at or above `dir` that holds `.git` (a folder, or a file in a worktree). */
+function repositoryRoot(dir: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) return undefined;
   }
 }
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { type Finding, type ScanResult, type Severity, SEVERITIES, severityRank } from '../model.js';
 import { compareErrors, compareFindings, sorted } from './order.js';
 import { clean } from './safe-text.js';
+import { describeConfigEffect } from '../config/effect.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -93,6 +94,7 @@ export function renderGithub(result: ScanResult, options: GithubOptions = {}): s
       `ai-endpoint-audit: GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} annotations of each level per step; every finding is listed above, and in the SARIF and Markdown reports.`,
     );
   }
+  if (result.config) lines.push(workflowCommand('notice', { title: 'ai-endpoint-audit config' }, describeConfigEffect(result.config)));
   const endpoints = result.endpoints.length;
   lines.push(
     `ai-endpoint-audit: ${endpoints} AI endpoint${endpoints === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}`,

@@ -6,6 +6,7 @@
  */
 
 import type {
+  ConfigEffect,
   AiCall,
   AuthFact,
   Confidence,
@@ -152,6 +153,8 @@ export interface JsonReport {
   stats: { files: number; analyzedFiles: number; skippedFiles: Partial<Record<SkipReason, number>>; durationMs: number };
   /** Paid call sites in application code that no endpoint found reaches, with file and line. */
   unlinkedAiCalls: JsonAiCall[];
+  /** What the config file changed, or null when the scan used none. */
+  config: ConfigEffect | null;
 }
 
 function aiCall(call: AiCall): JsonAiCall {
@@ -295,6 +298,7 @@ export function toJsonReport(result: ScanResult): JsonReport {
       durationMs: result.stats.durationMs,
     },
     unlinkedAiCalls: sorted(result.unlinkedAiCalls ?? [], compareByLocation).map(aiCall),
+    config: result.config ?? null,
   };
 }
 

@@ -8,6 +8,7 @@
 import { type Endpoint, type Finding, type ScanResult, SEVERITIES } from '../model.js';
 import { compareByLocation, compareEndpoints, compareFindings, sorted } from './order.js';
 import { clean, truncate } from './safe-text.js';
+import { describeConfigEffect } from '../config/effect.js';
 
 export const RULE_DOCS_URL = 'https://github.com/ai-endpoint-audit/ai-endpoint-audit/blob/main/rules';
 
@@ -24,8 +25,8 @@ const SEVERITY_ICON = { critical: '🛑', high: '🔴', medium: '🟠', low: '�
 export const MAX_CELL_CHARS = 200;
 
 /** Plain text in a table cell: one line, capped, Markdown punctuation and HTML escaped, no @mention. */
-export function escapeText(text: string): string {
-  return clean(truncate(oneLine(text), MAX_CELL_CHARS))
+export function escapeText(text: string, max = MAX_CELL_CHARS): string {
+  return clean(truncate(oneLine(text), max))
     .replace(/&/g, '&amp;')
     .replace(/[\\`*_[\]|~#!()]/g, (c) => `\\${c}`)
     .replace(/</g, '&lt;')
@@ -110,6 +111,7 @@ export function renderMarkdown(result: ScanResult): string {
   if (suppressed > 0) summary.push(`${suppressed} suppressed`);
   if (result.errors.length > 0) summary.push(plural(result.errors.length, 'problem'));
   lines.push(summary.join(' · '), '');
+  if (result.config) lines.push(escapeText(describeConfigEffect(result.config), 4000).replace(/^config /, 'Config file '), '');
 
   lines.push('### Endpoints', '');
   if (endpoints.length === 0) {

@@ -12,6 +12,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { SEVERITIES, type Endpoint, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
 import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
 import { clean } from './safe-text.js';
+import { describeConfigEffect } from '../config/effect.js';
 
 export interface TextOptions {
   color: boolean;
@@ -237,6 +238,7 @@ class TextReport {
     parts.push(formatDuration(stats.durationMs));
     this.push();
     this.push(parts.join(DOT));
+    if (this.result.config) this.push(clean(describeConfigEffect(this.result.config)));
   }
 
   render(): string {

@@ -140,6 +140,17 @@ describe('finding the config file', () => {
     expect(loadConfigFile(findConfigFile(app)!).failOn).toBe('critical');
   });
 
+  it('outside a repository looks only in the scanned folder: a file planted above never applies', () => {
+    const root = scratch();
+    const project = path.join(root, 'download', 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(root, '.ai-endpoint-audit.yml'), 'failOn: none\n');
+    writeFileSync(path.join(root, 'download', '.ai-endpoint-audit.yml'), 'failOn: none\n');
+    expect(findConfigFile(project)).toBeUndefined();
+    writeFileSync(path.join(project, '.ai-endpoint-audit.yml'), 'failOn: low\n');
+    expect(findConfigFile(project)).toBe(path.join(project, '.ai-endpoint-audit.yml'));
+  });
+
   it('refuses two config files in one folder', () => {
     const dir = scratch();
     writeFileSync(path.join(dir, '.ai-endpoint-audit.yml'), '');
