@@ -49,9 +49,22 @@ export function changedFiles(root: string, ref: string): Set<string> {
   return files;
 }
 
-/** Findings on endpoints whose chain touches a changed file; findings without an endpoint by their own locations. */
-export function findingsTouching(findings: readonly Finding[], endpoints: readonly Endpoint[], changed: ReadonlySet<string>): Finding[] {
-  const touched = new Set(endpoints.filter((e) => endpointFiles(e).some((f) => changed.has(f))).map((e) => e.id));
+/** Files under `root` that git tracks or would track (untracked, not ignored), relative to it with POSIX separators. */
+export function projectFiles(root: string): string[] {
+  return nulSeparated(gitOutput(root, ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], 'git ls-files failed'));
+}
+
+/**
+ * Findings on endpoints whose chain touches a changed file, or that `alsoTouched` names (their route file imports
+ * a changed file); findings without an endpoint by their own locations.
+ */
+export function findingsTouching(
+  findings: readonly Finding[],
+  endpoints: readonly Endpoint[],
+  changed: ReadonlySet<string>,
+  alsoTouched: ReadonlySet<string> = new Set(),
+): Finding[] {
+  const touched = new Set(endpoints.filter((e) => alsoTouched.has(e.id) || endpointFiles(e).some((f) => changed.has(f))).map((e) => e.id));
   return findings.filter((finding) => {
     if (finding.endpointId !== undefined && touched.has(finding.endpointId)) return true;
     return findingFiles(finding).some((f) => changed.has(f));

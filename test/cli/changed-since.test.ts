@@ -194,3 +194,90 @@ describe('--changed-since never runs a command from the repository', () => {
     expect(existsSync(marker('fsmonitor'))).toBe(true);
   });
 });
+
+describe('--changed-since selects endpoints whose protection a change removed', () => {
+  const GUARDED = {
+    'src/auth.js': `export default function requireUser(req, res, next) {
+  if (!req.headers.authorization) return res.status(401).json({ error: 'sign in' });
+  next();
+}
+`,
+    'src/limits.js': `import rateLimit from 'express-rate-limit';
+
+export const limiter = rateLimit({ windowMs: 60_000, limit: 10 });
+`,
+    'src/guarded.js': `import express from 'express';
+import OpenAI from 'openai';
+import requireUser from './auth.js';
+import { limiter } from './limits.js';
+
+const openai = new OpenAI();
+const app = express();
+app.use(express.json());
+
+app.post('/api/chat', requireUser, limiter, async (req, res) => {
+  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: String(req.body.text).slice(0, 500) }] });
+  res.json({ text: completion.choices[0].message.content });
+});
+
+app.post('/api/open', limiter, async (req, res) => {
+  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: String(req.body.text).slice(0, 500) }] });
+  res.json({ text: completion.choices[0].message.content });
+});
+
+app.listen(3002);
+`,
+    'src/inline.js': `const express = require('express');
+const OpenAI = require('openai');
+
+const openai = new OpenAI();
+const app = express();
+app.use(express.json());
+
+app.post('/api/inline', require('./auth-cjs'), async (req, res) => {
+  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: String(req.body.text).slice(0, 500) }] });
+  res.json({ text: completion.choices[0].message.content });
+});
+
+app.listen(3003);
+`,
+    'src/auth-cjs.js': `module.exports = function requireUser(req, res, next) {
+  if (!req.headers.authorization) return res.status(401).json({ error: 'sign in' });
+  next();
+};
+`,
+  };
+
+  beforeEach(() => {
+    for (const [file, text] of Object.entries(GUARDED)) write(file, text);
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'Guarded routes');
+  });
+
+  async function noAuthEndpoints(args: string[]): Promise<string[]> {
+    const run = await runCli(['.', '--format', 'json', '--fail-on', 'none', ...args], { cwd: repo });
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    return report.findings.filter((f) => f.ruleId === 'no-auth').map((f) => f.endpointId ?? '').sort();
+  }
+
+  it('an auth middleware rewritten to call next() makes --changed-since HEAD report the no-auth finding', async () => {
+    expect(await noAuthEndpoints([])).not.toContain('POST /api/chat (src/guarded.js)');
+    write('src/auth.js', 'export default (req, res, next) => next();\n');
+    const full = await noAuthEndpoints([]);
+    expect(full).toContain('POST /api/chat (src/guarded.js)');
+    expect(await noAuthEndpoints(['--changed-since', 'HEAD'])).toEqual(full.filter((id) => id === 'POST /api/chat (src/guarded.js)'));
+  });
+
+  it('the same through an inline require in the route registration', async () => {
+    write('src/auth-cjs.js', 'module.exports = (req, res, next) => next();\n');
+    const full = await noAuthEndpoints([]);
+    expect(full).toContain('POST /api/inline (src/inline.js)');
+    expect(await noAuthEndpoints(['--changed-since', 'HEAD'])).toEqual(['POST /api/inline (src/inline.js)']);
+  });
+
+  it('a changed config file reports every finding', async () => {
+    write('.ai-endpoint-audit.yml', 'failOn: high\n');
+    expect((await endpointsReported(['--changed-since', 'HEAD'])).length).toBeGreaterThan(2);
+  });
+});
