@@ -197,8 +197,14 @@ describe('--changed-since never runs a command from the repository', () => {
 
 describe('--changed-since selects endpoints whose protection a change removed', () => {
   const GUARDED = {
-    'src/auth.js': `export default function requireUser(req, res, next) {
-  if (!req.headers.authorization) return res.status(401).json({ error: 'sign in' });
+    'src/auth.js': `import jwt from 'jsonwebtoken';
+
+export default function requireUser(req, res, next) {
+  try {
+    req.user = jwt.verify(String(req.headers.authorization).replace('Bearer ', ''), process.env.JWT_SECRET);
+  } catch {
+    return res.status(401).json({ error: 'sign in' });
+  }
   next();
 }
 `,
@@ -227,22 +233,28 @@ app.post('/api/open', limiter, async (req, res) => {
 
 app.listen(3002);
 `,
-    'src/inline.js': `const express = require('express');
+    'src/inline.cjs': `const express = require('express');
 const OpenAI = require('openai');
 
 const openai = new OpenAI();
 const app = express();
 app.use(express.json());
 
-app.post('/api/inline', require('./auth-cjs'), async (req, res) => {
+app.post('/api/inline', require('./auth-cjs.cjs'), async (req, res) => {
   const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: String(req.body.text).slice(0, 500) }] });
   res.json({ text: completion.choices[0].message.content });
 });
 
 app.listen(3003);
 `,
-    'src/auth-cjs.js': `module.exports = function requireUser(req, res, next) {
-  if (!req.headers.authorization) return res.status(401).json({ error: 'sign in' });
+    'src/auth-cjs.cjs': `const jwt = require('jsonwebtoken');
+
+module.exports = function requireUser(req, res, next) {
+  try {
+    req.user = jwt.verify(String(req.headers.authorization).replace('Bearer ', ''), process.env.JWT_SECRET);
+  } catch {
+    return res.status(401).json({ error: 'sign in' });
+  }
   next();
 };
 `,
@@ -254,6 +266,12 @@ app.listen(3003);
     git('commit', '--quiet', '-m', 'Guarded routes');
   });
 
+  it('the guarded routes have auth before the change', async () => {
+    const before = await noAuthEndpoints([]);
+    expect(before).not.toContain('POST /api/chat (src/guarded.js)');
+    expect(before).not.toContain('POST /api/inline (src/inline.cjs)');
+  });
+
   async function noAuthEndpoints(args: string[]): Promise<string[]> {
     const run = await runCli(['.', '--format', 'json', '--fail-on', 'none', ...args], { cwd: repo });
     expect(run.status, run.stderr).toBe(0);
@@ -262,7 +280,6 @@ app.listen(3003);
   }
 
   it('an auth middleware rewritten to call next() makes --changed-since HEAD report the no-auth finding', async () => {
-    expect(await noAuthEndpoints([])).not.toContain('POST /api/chat (src/guarded.js)');
     write('src/auth.js', 'export default (req, res, next) => next();\n');
     const full = await noAuthEndpoints([]);
     expect(full).toContain('POST /api/chat (src/guarded.js)');
@@ -270,10 +287,10 @@ app.listen(3003);
   });
 
   it('the same through an inline require in the route registration', async () => {
-    write('src/auth-cjs.js', 'module.exports = (req, res, next) => next();\n');
+    write('src/auth-cjs.cjs', 'module.exports = (req, res, next) => next();\n');
     const full = await noAuthEndpoints([]);
-    expect(full).toContain('POST /api/inline (src/inline.js)');
-    expect(await noAuthEndpoints(['--changed-since', 'HEAD'])).toEqual(['POST /api/inline (src/inline.js)']);
+    expect(full).toContain('POST /api/inline (src/inline.cjs)');
+    expect(await noAuthEndpoints(['--changed-since', 'HEAD'])).toEqual(['POST /api/inline (src/inline.cjs)']);
   });
 
   it('a changed config file reports every finding', async () => {

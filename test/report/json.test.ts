@@ -54,7 +54,7 @@ describe('renderJson', () => {
   });
 
   it('has the documented top-level shape', () => {
-    expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'suppressedFindings', 'errors', 'stats', 'unlinkedAiCalls']);
+    expect(Object.keys(report)).toEqual(['tool', 'root', 'endpoints', 'findings', 'suppressedFindings', 'errors', 'stats', 'unlinkedAiCalls', 'config']);
     expect(report.tool).toEqual({ name: 'ai-endpoint-audit', version: '0.1.0' });
     expect(report.root).toBe('/srv/acme-app');
     expect(report.stats).toEqual({ files: 57, analyzedFiles: 12, skippedFiles: { 'build-output': 40, minified: 1 }, durationMs: 1234 });
@@ -350,6 +350,7 @@ describe('renderJson', () => {
       errors: [],
       stats: { files: 3, analyzedFiles: 0, skippedFiles: {}, durationMs: 42 },
       unlinkedAiCalls: [],
+      config: null,
     });
   });
 
