@@ -60,27 +60,18 @@ export function endpointsImportingChanges(endpoints: readonly Endpoint[], files:
     const text = read(file);
     if (text === undefined) continue;
     const imports = graph.statements(file).filter((s) => graph.resolve(file, s.specifier).some((target) => affected.has(target)));
+    if (imports.length === 0) continue;
+    const lineOf = lineIndex(text);
     for (const endpoint of routes) {
-      if (imports.some((s) => usedBy(endpoint, routes, text, s))) selected.add(endpoint.id);
+      if (imports.some((s) => usedBy(endpoint, routes, text, lineOf, s))) selected.add(endpoint.id);
     }
   }
   return selected;
 }
 
 /** Whether the endpoint may use what the import brings: in its own lines, or anywhere outside the other endpoints' lines. */
-function usedBy(endpoint: Endpoint, routes: readonly Endpoint[], text: string, statement: ImportStatement): boolean {
+function usedBy(endpoint: Endpoint, routes: readonly Endpoint[], text: string, lineOf: (offset: number) => number, statement: ImportStatement): boolean {
   if (statement.names.length === 0 && !statement.inline) return true;
-  const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
-  const lineOf = (offset: number) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  };
   const within = (e: Endpoint, line: number) => line >= e.location.line && line <= e.location.endLine;
   const others = routes.filter((r) => r.id !== endpoint.id && !(r.location.line === endpoint.location.line && r.location.endLine === endpoint.location.endLine));
   const usedAt = (line: number) => within(endpoint, line) || !others.some((o) => within(o, line));
@@ -93,6 +84,21 @@ function usedBy(endpoint: Endpoint, routes: readonly Endpoint[], text: string, s
     }
   }
   return false;
+}
+
+/** The 1-based line of a character offset. */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
 }
 
 class TextImports {
