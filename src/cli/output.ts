@@ -6,11 +6,12 @@
  *
  * Writing files: a scanned repository can commit a symbolic link where a report is written (e.g.
  * `ai-endpoint-audit.sarif` pointing at a file elsewhere). Output files are never opened through a link: the
- * target is checked with `lstat`, refused when it is a link, and a regular file is replaced by writing a temporary
- * file in the same folder (created exclusively, so a planted link there fails too) and renaming it over the target.
+ * target is checked with `lstat`, refused when it is a link (unless it leads to a stream such as /dev/stdout), and a
+ * regular file is replaced by writing a temporary file in the same folder (created exclusively, so a planted link
+ * there fails too) and renaming it over the target.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { safeOutput, type SafeOutputOptions } from '../report/safe-text.js';
 
@@ -29,10 +30,15 @@ export class OutputFileError extends Error {}
 export function writeFileNoFollow(file: string, content: string): void {
   const existing = lstatOrUndefined(file);
   if (existing?.isSymbolicLink()) {
-    throw new OutputFileError(`refusing to write ${file}: it is a symbolic link, which could point anywhere; remove it or choose another file`);
+    // /dev/stdout and process substitution (/dev/fd/63) are links to a stream: written to, nothing replaced.
+    if (!isStream(file)) {
+      throw new OutputFileError(`refusing to write ${file}: it is a symbolic link, which could point anywhere; remove it or choose another file`);
+    }
+    writeToSpecialFile(file, content, true);
+    return;
   }
   if (existing && !existing.isFile()) {
-    writeToSpecialFile(file, content); // A device or pipe such as /dev/null: written in place, never replaced.
+    writeToSpecialFile(file, content, false); // A device or pipe such as /dev/null: written in place, never replaced.
     return;
   }
   replaceAtomically(file, content);
@@ -67,9 +73,18 @@ function replaceAtomically(file: string, content: string): void {
   }
 }
 
-function writeToSpecialFile(file: string, content: string): void {
+function isStream(file: string): boolean {
   try {
-    const fd = openSync(file, constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0));
+    const target = statSync(file);
+    return target.isCharacterDevice() || target.isFIFO() || target.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function writeToSpecialFile(file: string, content: string, throughLink: boolean): void {
+  try {
+    const fd = openSync(file, constants.O_WRONLY | (throughLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
     try {
       writeSync(fd, content);
     } finally {

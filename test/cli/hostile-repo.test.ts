@@ -84,6 +84,14 @@ describe('reports are never written through a planted symbolic link', () => {
     });
   }
 
+  it('a link to a device (like /dev/stdout) is written to, not refused', async () => {
+    const link = path.join(scratch.dir, 'null-link');
+    symlinkSync('/dev/null', link);
+    const run = await runCli([project, '--format', 'json', '-o', link, '--quiet']);
+    expect(run.status, run.stderr).toBe(1);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
   it('writes a regular file by replacing it, leaving no temporary file', async () => {
     const file = path.join(scratch.dir, 'report.sarif');
     writeFileSync(file, 'old');
