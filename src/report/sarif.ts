@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import type { Confidence, Evidence, Finding, RuleMeta, ScanError, ScanResult, Severity, SourceLocation } from '../model.js';
+import type { ConfigEffect, Confidence, Evidence, Finding, RuleMeta, ScanError, ScanResult, Severity, SourceLocation } from '../model.js';
 import { lineHashes } from './fingerprint.js';
 import { compareErrors, compareFindings, compareStrings, sorted } from './order.js';
 
@@ -124,6 +124,8 @@ export interface SarifLog {
     originalUriBaseIds: Record<string, { uri: string; description?: SarifMessage }>;
     results: SarifResult[];
     columnKind: 'utf16CodeUnits';
+    /** What the config file changed, when one was used. */
+    properties?: { config: ConfigEffect };
   }[];
 }
 
@@ -338,6 +340,7 @@ export function toSarif(
         },
         results,
         columnKind: 'utf16CodeUnits',
+        ...(result.config ? { properties: { config: result.config } } : {}),
       },
     ],
   };

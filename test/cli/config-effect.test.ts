@@ -77,6 +77,12 @@ describe('the report names the config and what it changed', () => {
     }
   });
 
+  it('SARIF: the run carries the config in its properties', async () => {
+    const run = await runCli([project, '--format', 'sarif', '--quiet']);
+    const sarif = JSON.parse(run.stdout) as { runs: { properties?: { config?: { file: string; disabledRules: string[] } } }[] };
+    expect(sarif.runs[0]!.properties?.config).toMatchObject({ file: '.ai-endpoint-audit.yml', disabledRules: ['no-spend-cap'] });
+  });
+
   it('--no-config: no config in the report, and the rules it disabled are back', async () => {
     const withConfig = await jsonReport([]);
     const without = await jsonReport(['--no-config', '--fail-on', 'none']);
