@@ -55,6 +55,13 @@ describe('a hostile repository cannot drive the terminal or the CI log', () => {
     });
   }
 
+  it("commander's own messages (an unknown option) are filtered too", async () => {
+    const run = await runCli([project, `--x${ESC}[2J\n::error::forged`]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown option');
+    expect(unsafeLine(run.stderr)).toBeUndefined();
+  });
+
   it('a config error does not echo a hostile key raw', async () => {
     const config = path.join(scratch.dir, 'bad.yml');
     writeFileSync(config, '"x\\n::stop-commands::pwn\\u001b[2J": 1\n');
