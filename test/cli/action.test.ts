@@ -70,6 +70,19 @@ describe('action.yml', () => {
     expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');
   });
 
+  it("keeps the gate when the scanned repository's config says failOn: none", async () => {
+    const { dir, remove } = tempDir('aea-action-');
+    cleanups.push(remove);
+    cpSync(path.join(FIXTURES, 'express-classic', 'vulnerable'), path.join(dir, 'app'), { recursive: true });
+    writeFileSync(path.join(dir, 'app', '.ai-endpoint-audit.yml'), 'failOn: none\n');
+    const output = path.join(dir, 'output.txt');
+    writeFileSync(output, '');
+    const env = stepEnv({ paths: 'app', summary: 'false' }, { GITHUB_ACTION_PATH: REPO, GITHUB_OUTPUT: output, GITHUB_WORKSPACE: dir, CI: 'true' });
+    const run = await runStep(dir, env);
+    expect(run.status, run.stderr).toBe(1);
+    expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');
+  });
+
   it('fail-on none passes the step', async () => {
     const { dir, remove } = tempDir('aea-action-');
     cleanups.push(remove);
