@@ -79,8 +79,44 @@ const PERIOD_WORDS = new Set(['day', 'daily', 'today', 'days', 'month', 'monthly
 
 export function isSpendGuard(guard: Guard): boolean {
   if (guard.statuses.includes(402)) return true;
+  if (boundsSizeOrPace(guard)) return false;
   if (intersects(guard.words, PERIOD_WORDS) && hasComparison(guard.condition) && intersects(guard.words, RATE_WORDS)) return true;
   return intersects(guard.words, SPEND_WORDS) && guard.refusal !== 'precondition' || (guard.refusal === 'precondition' && hasComparison(guard.condition) && intersects(guard.words, SPEND_WORDS));
+}
+
+/** Refusals of a malformed or oversized request: the input is rejected, no bill is counted. */
+const INPUT_REJECTIONS = new Set([400, 413, 422]);
+/** Windows too short for a spend ceiling: a count over them paces requests. */
+const PACE_WORDS = new Set(['second', 'seconds', 'minute', 'minutes', 'sec', 'min']);
+
+/**
+ * Without a word of money or of a day-or-longer period, a check that rejects the input (400, 413, 422),
+ * compares a length (`prompt.length > limits.messageLength`, `conversation.messages.length > limits.messages`)
+ * or counts over a minute bounds one request or its pace, even when it reads a `usageLimits` setting.
+ */
+function boundsSizeOrPace(guard: Guard): boolean {
+  if (intersects(guard.words, MONEY_WORDS) || intersects(guard.words, PERIOD_WORDS)) return false;
+  if (guard.statuses.length > 0 && guard.statuses.every((s) => INPUT_REJECTIONS.has(s))) return true;
+  return intersects(guard.words, PACE_WORDS) || comparesLength(guard.condition);
+}
+
+function comparesLength(condition: ts.Expression | undefined): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(node) && COMPARISONS.has(node.operatorToken.kind)) {
+      found = [node.left, node.right].some((side) => readsLength(unwrap(side)));
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (condition) visit(condition);
+  return found;
+}
+
+/** `x.length`, `x?.length ?? 0`. */
+function readsLength(expression: ts.Expression): boolean {
+  if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) return readsLength(unwrap(expression.left));
+  return ts.isPropertyAccessExpression(expression) && expression.name.text === 'length';
 }
 
 /** A request counter refusing with 429 is a rate limit; a per-user daily request quota is one too. */
@@ -172,8 +208,26 @@ function isInside(node: ts.Node | undefined, container: ts.Node): boolean {
   return !!node && node.pos >= container.pos && node.end <= container.end;
 }
 
+/** `catch (e) { throw e }`, or `catch (e) { log(e); throw e }`: the failure passes on, this code refuses nothing. */
 function rethrowsOnly(clause: ts.CatchClause): boolean {
-  return clause.block.statements.length === 1 && ts.isThrowStatement(clause.block.statements[0]);
+  const statements = clause.block.statements;
+  const last = statements[statements.length - 1];
+  if (!last || !ts.isThrowStatement(last)) return false;
+  if (statements.length === 1) return true;
+  const binding = clause.variableDeclaration?.name;
+  const thrown = last.expression && unwrap(last.expression);
+  return !!binding && ts.isIdentifier(binding) && !!thrown && ts.isIdentifier(thrown) && thrown.text === binding.text && !throwsBefore(statements.slice(0, -1));
+}
+
+function throwsBefore(statements: readonly ts.Statement[]): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionNode(node)) return;
+    if (ts.isThrowStatement(node) || ts.isReturnStatement(node)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  statements.forEach(visit);
+  return found;
 }
 
 /** `if (session) { ...paid call... }`: the condition must hold for the call to run. */
@@ -288,7 +342,7 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
     }
     if (ts.isStringLiteralLike(node)) for (const w of identifierWords(node.text)) words.add(w);
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
-      const classWords = identifierWords(node.expression.text);
+      const classWords = nameWords(node.expression.text);
       for (const w of classWords) words.add(w);
       // `return new ApiError('unauthorized').toResponse()`: an error object turned into the response.
       if (classWords.some((w) => w === 'error' || w === 'exception')) constructsError = true;
@@ -296,7 +350,7 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
     if (ts.isCallExpression(node)) {
       const name = calleeName(node);
       if (name) {
-        for (const w of identifierWords(name)) words.add(w);
+        for (const w of nameWords(name)) words.add(w);
         // redirect(), permanentRedirect(), Clerk's redirectToSignIn()
         if (REFUSING_CALLS.has(name) || /^redirect/i.test(name)) redirect ||= name.toLowerCase().includes('redirect');
         if (REFUSING_CALLS.has(name)) namedRefusal = true;
@@ -326,7 +380,7 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
 export function conditionWords(condition: ts.Expression, extra: Set<string>, resolver: Resolver): Set<string> {
   const words = new Set(extra);
   const add = (name: string) => {
-    for (const w of identifierWords(name)) words.add(w);
+    for (const w of nameWords(name)) words.add(w);
     words.add(name.toLowerCase());
   };
   const seen = new Set<ts.Node>();
@@ -420,10 +474,19 @@ function calleeWords(expression: ts.Node, add: (name: string) => void): void {
   visit(expression);
 }
 
+/**
+ * The words of a name in code. `many` says "too many requests" only after `too`: the bulk data calls
+ * (`findMany`, `deleteMany`, `insertMany`) that read or write a list do not count requests.
+ */
+function nameWords(name: string): string[] {
+  const words = identifierWords(name);
+  return words.filter((w, i) => w !== 'many' || words[i - 1] === 'too');
+}
+
 function blockCallWords(block: ts.Block, extra: Set<string>): Set<string> {
   const words = new Set(extra);
   calleeWords(block, (name) => {
-    for (const w of identifierWords(name)) words.add(w);
+    for (const w of nameWords(name)) words.add(w);
   });
   return words;
 }
