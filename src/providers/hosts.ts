@@ -57,6 +57,13 @@ export const PROVIDER_HOSTS: readonly ProviderHost[] = [
   { provider: 'deepseek', hosts: ['api.deepseek.com'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['DEEPSEEK'] },
   { provider: 'xai', hosts: ['api.x.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['XAI', 'GROK'] },
   { provider: 'perplexity', hosts: ['api.perplexity.ai'], ...OPENAI_COMPATIBLE_BODY, keyEnv: ['PERPLEXITY', 'PPLX'] },
+  {
+    provider: 'huggingface',
+    hosts: ['router.huggingface.co', 'api-inference.huggingface.co'],
+    inputs: ['inputs', 'messages', 'prompt'],
+    outputCaps: ['max_tokens', 'parameters.max_new_tokens'],
+    keyEnv: ['HF', 'HUGGINGFACE', 'HUGGING_FACE'],
+  },
   { provider: 'replicate', hosts: ['api.replicate.com'], inputs: ['input'], outputCaps: ['input.max_tokens', 'input.max_new_tokens'], keyEnv: ['REPLICATE'] },
   { provider: 'elevenlabs', hosts: ['api.elevenlabs.io'], inputs: ['text', 'inputs', 'prompt'], outputCaps: [], keyEnv: ['ELEVENLABS', 'ELEVEN_LABS'], billedBy: 'characters' },
   { provider: 'deepgram', hosts: ['api.deepgram.com'], inputs: ['url', 'text'], outputCaps: [], keyEnv: ['DEEPGRAM'], billedBy: 'audio' },

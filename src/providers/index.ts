@@ -14,6 +14,7 @@ import { genkitProvider } from './genkit.js';
 import { googleProvider } from './google.js';
 import { groqProvider } from './groq.js';
 import { httpProvider } from './http.js';
+import { huggingfaceProvider } from './huggingface.js';
 import { langchainProvider } from './langchain.js';
 import { llamaindexProvider } from './llamaindex.js';
 import { mastraProvider } from './mastra.js';
@@ -38,6 +39,7 @@ export const PROVIDERS: readonly Provider[] = [
   groqProvider,
   togetherProvider,
   replicateProvider,
+  huggingfaceProvider,
   perplexityProvider,
   elevenlabsProvider,
   deepgramProvider,
