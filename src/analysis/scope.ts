@@ -72,7 +72,8 @@ export function buildScope(
     const fn = resolver.resolveFunction(callee, registeredIn);
     if (fn) {
       requestParams.add(fn.fn, link.requestParts);
-      regions.push({ fn: fn.fn, context: fn.context.enter(fn.fn, undefined), includeNested: true, origin, refusesOnFalse: link.refusesOnFalse });
+      const cut = link.handsOnAt ? { before: link.handsOnAt.getStart(), site: link.handsOnAt } : { includeNested: true };
+      regions.push({ fn: fn.fn, context: fn.context.enter(fn.fn, undefined), ...cut, origin, refusesOnFalse: link.refusesOnFalse });
     }
     const path = fn ? undefined : resolver.resolve(expression, registeredIn);
     if (!fn) libraryLinks.push({ expression, path, origin, link });

@@ -11,6 +11,7 @@ import { nestFramework } from './nestjs.js';
 import { nextAppFramework } from './nextjs-app.js';
 import { nextPagesFramework } from './nextjs-pages.js';
 import { astroFramework } from './astro.js';
+import { cloudflareAgentsFramework } from './cloudflare-agents.js';
 import { firebaseFramework, lambdaFramework, netlifyFramework, vercelFramework } from './functions.js';
 import { nextServerActionsFramework } from './next-server-actions.js';
 import { nuxtFramework } from './nuxt.js';
@@ -25,7 +26,7 @@ export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
   nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework, orpcFramework,
   fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
-  expoRouterFramework,
+  expoRouterFramework, cloudflareAgentsFramework,
 ];
 
 export type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

@@ -25,6 +25,11 @@ export interface RouteLink {
    * `register(plugin, opts)` and a route's `config.rateLimit` override.
    */
   options?: ts.ObjectLiteralExpression[];
+  /**
+   * The call at which the layer hands the request on to the route (the Worker fetch handler's
+   * `routeAgentRequest(request, env)`): only the code before it runs first.
+   */
+  handsOnAt?: ts.CallExpression;
   /** The link's function refuses the request when it returns false: a NestJS guard's `canActivate`. */
   refusesOnFalse?: boolean;
   /** Request parts the framework validates against a declared schema before the handler runs. */
