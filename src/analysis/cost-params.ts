@@ -36,7 +36,13 @@ const CHECKING_METHODS = new Set(['includes', 'has', 'indexOf', 'some', 'find', 
 export function clientParamFacts(scope: ProtectionScope): ClientParamFact[] {
   const { match, steps } = scope.reached;
   const context = steps[steps.length - 1].context;
-  if (!match.options) return wholeRequestOptions(scope, context);
+  const facts = match.options ? optionFacts(scope, match.options, context) : wholeRequestOptions(scope, context);
+  // Where the model was configured, when not in the call: `getGenerativeModel({ model })`, `new ChatOpenAI({ model })`.
+  if (match.modelOptions && match.modelOptions !== match.options) facts.push(...optionFacts(scope, match.modelOptions, context));
+  return facts;
+}
+
+function optionFacts(scope: ProtectionScope, options: ts.ObjectLiteralExpression, context: CallContext): ClientParamFact[] {
   const tracer = new ParamTracer(scope);
   const facts: ClientParamFact[] = [];
   const visitObject = (object: ts.ObjectLiteralExpression) => {
@@ -56,7 +62,7 @@ export function clientParamFacts(scope: ProtectionScope): ClientParamFact[] {
       }
     }
   };
-  visitObject(match.options);
+  visitObject(options);
   return facts;
 }
 

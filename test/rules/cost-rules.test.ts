@@ -98,6 +98,20 @@ describe('client-controlled-params', () => {
     expect(reported(await scanProject({ [ROUTE]: source }), 'client-controlled-params')).toEqual([`${ROUTE}:${lineOf(source, 'model: openai(')}`]);
   });
 
+  it('reports a model chosen by the client where the model is configured, not in the call', async () => {
+    const source = route([`import { GoogleGenerativeAI } from '@google/generative-ai';`], [
+      '  const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY!);',
+      '  const model = genAI.getGenerativeModel({ model: body.settings.model, generationConfig: { maxOutputTokens: 300 } });',
+      '  const chat = model.startChat({ history: [] });',
+      '  const result = await chat.sendMessage(String(body.prompt).slice(0, 2000));',
+      '  return Response.json({ text: result.response.text() });',
+    ]);
+    expect(reported(await scanProject({ [ROUTE]: source }), 'client-controlled-params')).toEqual([`${ROUTE}:${lineOf(source, 'model: body.settings.model')}`]);
+
+    const fixed = source.replace('model: body.settings.model', "model: 'gemini-1.5-flash'");
+    expect(reported(await scanProject({ [ROUTE]: fixed }), 'client-controlled-params')).toEqual([]);
+  });
+
   it('reports a || default and the first such property only', async () => {
     const source = route(OPENAI, [
       '  const completion = await openai.chat.completions.create({',
