@@ -215,6 +215,9 @@ export class Resolver {
     }
     if (ts.isCallExpression(e)) return this.resolveCall(e, context, next);
     if (ts.isNewExpression(e)) {
+      // `new URL(req.url)` reads the request's URL: `url.searchParams.get('q')` is the query.
+      const parsedUrl = this.parsedUrlInput(e);
+      if (parsedUrl) return this.resolve(parsedUrl, context, next);
       const callee = this.resolve(e.expression, context, next);
       return callee ? { ...callee, segments: [...callee.segments, { kind: 'new', call: e }] } : undefined;
     }
@@ -229,6 +232,13 @@ export class Resolver {
       return { root: { kind: 'local', node: e }, segments: [], context };
     }
     return { root: { kind: 'local', node: e }, segments: [], context };
+  }
+
+  /** The URL text a global `new URL(text, base?)` parses. */
+  private parsedUrlInput(e: ts.NewExpression): ts.Expression | undefined {
+    const callee = unwrap(e.expression);
+    if (!ts.isIdentifier(callee) || callee.text !== 'URL' || this.declarationOf(callee)) return undefined;
+    return e.arguments?.[0];
   }
 
   private resolveCall(call: ts.CallExpression, context: CallContext, depth: number): AccessPath | undefined {

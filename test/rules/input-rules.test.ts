@@ -1,0 +1,40 @@
+/**
+ * unbounded-input on tiny projects, one input shape each, with the bounded variant it must leave alone.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { lineOf, removeProjects, reported, scanProject } from './project.js';
+
+afterAll(removeProjects);
+
+const ROUTE = 'app/api/run/route.ts';
+const OPENAI = [`import OpenAI from 'openai';`, '', 'const openai = new OpenAI();', ''];
+
+/** A Next.js App Router handler whose paid call sends `content` as the user message. */
+function route(method: string, body: string[], content: string): string {
+  return [
+    ...OPENAI,
+    `export async function ${method}(req: Request) {`,
+    ...body,
+    '  const completion = await openai.chat.completions.create({',
+    "    model: 'gpt-4o-mini',",
+    '    max_tokens: 300,',
+    `    messages: [{ role: 'user', content: ${content} }],`,
+    '  });',
+    '  return Response.json({ text: completion.choices[0].message.content });',
+    '}',
+    '',
+  ].join('\n');
+}
+
+describe('unbounded-input', () => {
+  it('reads a query parameter through new URL(req.url).searchParams', async () => {
+    const source = route('GET', [
+      '  const url = new URL(req.url);',
+      "  const topic = url.searchParams.get('topic') ?? '';",
+    ], '`Write about ${topic}`');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, "role: 'user'")}`]);
+
+    const capped = source.replace("url.searchParams.get('topic') ?? ''", "(url.searchParams.get('topic') ?? '').slice(0, 200)");
+    expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
+  });
+});
