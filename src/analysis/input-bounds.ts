@@ -291,15 +291,21 @@ function merge(results: InputAnalysis[]): InputAnalysis {
   return fromRequest ? { fromRequest, missing } : NONE;
 }
 
+/** A comparison of the length with a bound; `length <= 0` and `length < 1` refuse empty input, not large. */
 function isCompared(node: ts.Node): boolean {
   const parent = node.parent;
-  return ts.isBinaryExpression(parent) && [
-    ts.SyntaxKind.GreaterThanToken,
-    ts.SyntaxKind.GreaterThanEqualsToken,
-    ts.SyntaxKind.LessThanToken,
-    ts.SyntaxKind.LessThanEqualsToken,
-  ].includes(parent.operatorToken.kind);
+  if (!ts.isBinaryExpression(parent)) return false;
+  const operator = parent.operatorToken.kind;
+  const lengthOnLeft = parent.left === node;
+  const other = unwrap(lengthOnLeft ? parent.right : parent.left);
+  const limit = ts.isNumericLiteral(other) ? Number(other.text) : undefined;
+  const below = lengthOnLeft ? LESS.get(operator) : GREATER.get(operator);
+  if (below === undefined && !(lengthOnLeft ? GREATER : LESS).has(operator)) return false;
+  return below === undefined || limit === undefined || limit > (below === 'strict' ? 1 : 0);
 }
+
+const LESS = new Map([[ts.SyntaxKind.LessThanToken, 'strict'], [ts.SyntaxKind.LessThanEqualsToken, 'loose']]);
+const GREATER = new Map([[ts.SyntaxKind.GreaterThanToken, 'strict'], [ts.SyntaxKind.GreaterThanEqualsToken, 'loose']]);
 
 function hasLengthComparison(node: ts.Node): boolean {
   let found = false;

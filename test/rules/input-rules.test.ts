@@ -37,4 +37,17 @@ describe('unbounded-input', () => {
     const capped = source.replace("url.searchParams.get('topic') ?? ''", "(url.searchParams.get('topic') ?? '').slice(0, 200)");
     expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
   });
+
+  it('does not take a refusal of empty input for a size cap', async () => {
+    const source = route('POST', [
+      '  const { ingredients } = (await req.json()) as { ingredients: string[] };',
+      '  if (!ingredients || ingredients.length < 1) {',
+      "    return Response.json({ error: 'no ingredients' }, { status: 400 });",
+      '  }',
+    ], "ingredients.join(', ')");
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, "role: 'user'")}`]);
+
+    const capped = source.replace('ingredients.length < 1', 'ingredients.length < 1 || ingredients.join().length > 500');
+    expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
+  });
 });
