@@ -2,10 +2,11 @@
  * The official `openai` SDK: OpenAI itself, Azure OpenAI through its `AzureOpenAI` class, and every
  * OpenAI-compatible API the client is pointed at with `baseURL`.
  */
-import { objectProperty, propertyValue } from '../analysis/ast.js';
+import ts from '../typescript.cjs';
+import { enclosingFunction, objectProperty, propertyValue, unwrap, walk } from '../analysis/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
 import { isLocalModelUrl, providerHost, urlText } from './hosts.js';
-import type { Provider, SdkMethod } from './types.js';
+import type { InputArgument, Provider, SdkMethod } from './types.js';
 import { clientConstruction, literalOption, matchClientMethod, methodOptions, optionsObject } from './types.js';
 
 const CHAT: SdkMethod = { inputs: ['messages'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
@@ -87,9 +88,35 @@ export const openaiProvider: Provider = {
       outputCapProperties: matched.method.outputCaps,
       model: literalOption(options, 'model', resolver) ?? literalOption(optionsObject(propertyValue(options ? objectProperty(options, 'session') : undefined), resolver), 'model', resolver),
       ...(matched.method.billedBy ? { billedBy: matched.method.billedBy } : {}),
+      ...(matched.method === RUN ? { inputArguments: threadMessages(call) } : {}),
     };
   },
 };
+
+/**
+ * A run reads the messages added to its thread: `threads.messages.create(thread.id, { content })` earlier in the
+ * same function, on the same thread expression, is input of `threads.runs.create(thread.id, ...)`.
+ */
+function threadMessages(run: ts.CallExpression): InputArgument[] {
+  const thread = run.arguments[0] && unwrap(run.arguments[0]).getText();
+  const body = enclosingFunction(run);
+  if (!thread || !body) return [];
+  const inputs: InputArgument[] = [];
+  walk(body, (node) => {
+    if (!ts.isCallExpression(node) || node.end > run.pos || !isThreadMessageCreate(node)) return;
+    if (!node.arguments[0] || unwrap(node.arguments[0]).getText() !== thread) return;
+    const options = node.arguments[1] && unwrap(node.arguments[1]);
+    const content = options && ts.isObjectLiteralExpression(options) ? objectProperty(options, 'content') : undefined;
+    const value = propertyValue(content);
+    if (value) inputs.push({ name: 'thread message', value, kind: 'text', anchor: content });
+  });
+  return inputs;
+}
+
+function isThreadMessageCreate(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'create' && /(^|\.)threads\.messages$/.test(callee.expression.getText());
+}
 
 /**
  * Who serves the client's requests. The SDK talks to any OpenAI-compatible API through `baseURL`: OpenRouter,

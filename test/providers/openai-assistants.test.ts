@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { callsIn, scanFiles, expressRoute } from './scan-snippet.js';
+import { callsIn, scanFiles, expressRoute, unboundedIn } from './scan-snippet.js';
 
 const setup = `import OpenAI from 'openai';\nconst openai = new OpenAI();`;
 
@@ -30,5 +30,13 @@ group('OpenAI Assistants API', () => {
         .map((u) => u.description);
     expect(await uncapped(`{ assistant_id: 'asst_1', max_completion_tokens: 500 }`)).toEqual([]);
     expect(await uncapped(`{ assistant_id: 'asst_1' }`)).toEqual(['openai beta.threads.runs.create sets no output-token limit']);
+  });
+
+  it('reads the messages added to the thread before the run as its input', async () => {
+    const run = `  const thread = await openai.beta.threads.create();
+  await openai.beta.threads.messages.create(thread.id, { role: 'user', content: CONTENT });
+  res.json(await openai.beta.threads.runs.create(thread.id, { assistant_id: 'asst_1', max_completion_tokens: 500 }));`;
+    expect(await unboundedIn(setup, run.replace('CONTENT', 'req.body.message'))).toEqual(['thread message: item-size']);
+    expect(await unboundedIn(setup, run.replace('CONTENT', 'String(req.body.message).slice(0, 2000)'))).toEqual([]);
   });
 });
