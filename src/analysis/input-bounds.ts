@@ -12,6 +12,7 @@ import { requestOrigin } from './request.js';
 import { type AccessPath, type CallContext, memberNames, returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { schemaDefinition as definitionOf } from './schema-chain.js';
+import { writesTo } from './writes.js';
 
 type Semantics = 'messages' | 'text';
 
@@ -102,8 +103,9 @@ class InputAnalyzer {
     if (ts.isIdentifier(e)) {
       // Follow a local alias to its initializer, so transformations there (`.slice`, `.join`) are seen.
       const declaration = this.scope.resolver.declarationOf(e);
-      if (declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) && declaration.initializer) {
-        return next(declaration.initializer);
+      if (declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name)) {
+        const values = this.variableValues(declaration, semantics, context, depth);
+        if (values) return values;
       }
     }
     if (ts.isCallExpression(e)) {
@@ -112,6 +114,23 @@ class InputAnalyzer {
     }
     const path = this.scope.resolver.resolve(e, context);
     return this.analyzePath(e, path, semantics, depth);
+  }
+
+  /**
+   * What a variable holds: its initializer, the values assigned later when it starts empty (`let chunks = []`),
+   * and the items pushed onto it (`history.push({ role: 'user', content })`).
+   */
+  private variableValues(declaration: ts.VariableDeclaration, semantics: Semantics, context: CallContext, depth: number): InputAnalysis | undefined {
+    const { assigned, appended, grows } = writesTo(declaration, this.scope.resolver);
+    const initial = declaration.initializer;
+    const values = initial && !isEmptyValue(initial) ? [initial] : [...(initial ? [initial] : []), ...assigned];
+    if (!values.length && !appended.length) return undefined;
+    const held = merge([
+      ...values.map((value) => this.analyze(value, semantics, context, depth + 1)),
+      ...appended.map((item) => (ts.isSpreadElement(item) ? this.analyze(item.expression, 'messages', context, depth + 1) : this.analyzeItem(item, semantics, context, depth))),
+    ]);
+    // A module-level history every request adds to and none trims is resent in full, longer each time.
+    return grows && held.fromRequest && semantics === 'messages' ? { fromRequest: true, missing: new Set([...held.missing, 'array-length']) } : held;
   }
 
   /** A message object `{ role, content }`, or an element of a text array. */
@@ -268,6 +287,14 @@ function isMembershipCheck(condition: ts.Expression, value: ts.Expression): bool
     return (left.getText() === text && ts.isStringLiteralLike(right)) || (right.getText() === text && ts.isStringLiteralLike(left));
   }
   return false;
+}
+
+/** `[]`, `''`, `null`: a starting value the variable is filled in from later. */
+function isEmptyValue(expression: ts.Expression): boolean {
+  const e = unwrap(expression);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
+  if (ts.isStringLiteralLike(e)) return e.text === '';
+  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
 
 function required(semantics: Semantics): Set<InputBound> {

@@ -50,4 +50,39 @@ describe('unbounded-input', () => {
     const capped = source.replace('ingredients.length < 1', 'ingredients.length < 1 || ingredients.join().length > 500');
     expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
   });
+
+  it('follows messages pushed onto an array, also one kept at module level', async () => {
+    const source = [
+      ...OPENAI,
+      "const history: { role: 'user' | 'assistant'; content: string }[] = [];",
+      '',
+      'export async function POST(req: Request) {',
+      '  const { message } = await req.json();',
+      "  history.push({ role: 'user', content: String(message) });",
+      "  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages: history });",
+      '  return Response.json({ text: completion.choices[0].message.content });',
+      '}',
+      '',
+    ].join('\n');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, 'messages: history')}`]);
+
+    const capped = source.replace('String(message)', 'String(message).slice(0, 2000)');
+    const growing = await scanProject({ [ROUTE]: capped });
+    expect(growing.endpoints[0].facts.unboundedInputs.map((u) => u.missing)).toEqual([['array-length']]);
+
+    const trimmed = capped.replace('  const completion', '  if (history.length > 20) history.splice(0, history.length - 20);\n  const completion');
+    expect(reported(await scanProject({ [ROUTE]: trimmed }), 'unbounded-input')).toEqual([]);
+  });
+
+  it('follows a variable that starts empty and is assigned later', async () => {
+    const source = route('POST', [
+      '  const body = await req.json();',
+      "  let text = '';",
+      "  if (body.kind === 'note') text = body.note;",
+    ], 'text');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, "role: 'user'")}`]);
+
+    const capped = source.replace('text = body.note;', 'text = String(body.note).slice(0, 2000);');
+    expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
+  });
 });
