@@ -121,8 +121,18 @@ function readsLength(expression: ts.Expression): boolean {
 
 /** A request counter refusing with 429 is a rate limit; a per-user daily request quota is one too. */
 export function isRateGuard(guard: Guard): boolean {
+  // `const { count } = await db.user.updateMany({ where: { credits: { gte: n } } }); if (count <= 0)`: a credit check.
+  if (intersects(guard.words, MONEY_WORDS) && !guard.statuses.includes(429) && !hasSpecificRateWord(guard.words)) return false;
   if (intersects(guard.words, RATE_WORDS)) return true;
   return guard.statuses.includes(429) && !intersects(guard.words, MONEY_WORDS);
+}
+
+/** Rate words that also name any count (rows updated, `too many`): alone they do not make a money check a rate limit. */
+const GENERIC_RATE_WORDS = new Set(['count', 'many']);
+
+function hasSpecificRateWord(words: Set<string>): boolean {
+  for (const w of words) if (RATE_WORDS.has(w) && !GENERIC_RATE_WORDS.has(w)) return true;
+  return false;
 }
 
 export function hasComparison(condition: ts.Expression | undefined): boolean {

@@ -85,6 +85,26 @@ describe('spend-cap-fails-open', () => {
   });
 });
 
+describe('no-rate-limit', () => {
+  it('does not take a credit decrement that refuses on its updated-row count for a rate limit', async () => {
+    const prisma = [`import { PrismaClient } from '@prisma/client';`, ...OPENAI];
+    const source = route(prisma, [
+      '  const { count } = await db.user.updateMany({ where: { id: body.userId, credits: { gte: 1 } }, data: { credits: { decrement: 1 } } });',
+      '  if (count <= 0) {',
+      "    return Response.json({ error: 'Not enough credits' }, { status: 400 });",
+      '  }',
+      ...CHAT_CALL,
+      ANSWER,
+    ], [...CLIENTS, 'const db = new PrismaClient();']);
+    const result = await scanProject({ [ROUTE]: source });
+    expect(reported(result, 'no-rate-limit')).toHaveLength(1);
+    expect(reported(result, 'no-spend-cap')).toEqual([]);
+
+    const counted = source.replace("'Not enough credits' }, { status: 400 }", "'Too many requests' }, { status: 429 }");
+    expect(reported(await scanProject({ [ROUTE]: counted }), 'no-rate-limit')).toEqual([]);
+  });
+});
+
 describe('client-controlled-params', () => {
   it("reports a provider model built from the client's choice with the AI SDK", async () => {
     const source = route([`import { openai } from '@ai-sdk/openai';`, `import { generateText } from 'ai';`], [
