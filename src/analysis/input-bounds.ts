@@ -113,7 +113,18 @@ class InputAnalyzer {
       if (handled) return handled;
     }
     const path = this.scope.resolver.resolve(e, context);
-    return this.analyzePath(e, path, semantics, depth);
+    const analysis = this.analyzePath(e, path, semantics, depth);
+    return !analysis.fromRequest && semantics === 'text' ? this.itemOfLocalList(e, context, depth) ?? analysis : analysis;
+  }
+
+  /** `messages[messages.length - 1].content` of a list built in the handler: as large as that list's items. */
+  private itemOfLocalList(e: ts.Expression, context: CallContext, depth: number): InputAnalysis | undefined {
+    const element = ts.isPropertyAccessExpression(e) ? unwrap(e.expression) : e;
+    if (!ts.isElementAccessExpression(element)) return undefined;
+    const list = unwrap(element.expression);
+    if (!ts.isIdentifier(list) || !ts.isVariableDeclaration(this.scope.resolver.declarationOf(list) ?? list)) return undefined;
+    const items = this.analyze(list, 'messages', context, depth + 1);
+    return items.fromRequest ? { fromRequest: true, missing: new Set([...items.missing].filter((b) => b === 'item-size')) } : undefined;
   }
 
   /**

@@ -85,4 +85,15 @@ describe('unbounded-input', () => {
     const capped = source.replace('text = body.note;', 'text = String(body.note).slice(0, 2000);');
     expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
   });
+
+  it("reads the last message's content from a list the handler builds", async () => {
+    const source = route('POST', [
+      '  const body = await req.json();',
+      "  const turns = [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: body.question }];",
+    ], 'turns[turns.length - 1].content');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, 'content: turns[')}`]);
+
+    const capped = source.replace('content: body.question', 'content: String(body.question).slice(0, 2000)');
+    expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
+  });
 });
