@@ -28,6 +28,8 @@ const PASS_THROUGH = new Set([
   // Formatting a number or date keeps it as bounded as it was.
   'toFixed', 'toPrecision', 'toLocaleString', 'toISOString', 'toLocaleDateString', 'toLocaleTimeString',
 ]);
+/** Calls that end a ts-pattern chain with the matched handler's value. */
+const MATCH_RESULT = new Set(['run', 'exhaustive', 'otherwise']);
 const CAP_METHODS = new Set(['max', 'length', 'maxLength', 'maxItems', 'size', 'maxSize', 'maxBytes']);
 const ENUM_METHODS = new Set(['enum', 'literal', 'union', 'nativeEnum', 'picklist', 'oneOf', 'literals']);
 
@@ -189,6 +191,8 @@ class InputAnalyzer {
     if (name && receiver && name === 'concat') {
       return merge([receiver, ...call.arguments].map((x) => this.analyze(x, semantics, context, depth + 1)));
     }
+    const handlers = this.patternMatchHandlers(call, context);
+    if (handlers) return merge(handlers.flatMap((h) => returnExpressions(h)).map((r) => this.analyze(r, semantics, context, depth + 1)));
     const fn = this.scope.resolver.resolveFunction(call.expression, context);
     if (fn) {
       const inner = context.enter(fn.fn, call);
@@ -229,6 +233,24 @@ class InputAnalyzer {
       }
     }
     return NONE;
+  }
+
+  /** ts-pattern's `match(x).with(p, () => value)...run()`: the value is what one of the handlers returns. */
+  private patternMatchHandlers(call: ts.CallExpression, context: CallContext): (ts.ArrowFunction | ts.FunctionExpression)[] | undefined {
+    if (!MATCH_RESULT.has(calleeName(call) ?? '')) return undefined;
+    const handlers: (ts.ArrowFunction | ts.FunctionExpression)[] = [];
+    let current: ts.Expression = call;
+    while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression)) {
+      for (const argument of current.arguments) {
+        const fn = unwrap(argument);
+        if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) handlers.push(fn);
+      }
+      current = unwrap(current.expression.expression);
+    }
+    if (!ts.isCallExpression(current)) return undefined;
+    const base = this.scope.resolver.resolve(current.expression, context);
+    const isMatch = base?.root.kind === 'module' && base.root.module === 'ts-pattern' && memberNames(base.segments).join('.') === 'match';
+    return isMatch ? handlers : undefined;
   }
 
   /** Bounds established by guards that refuse: `if (text.length > 4000) return 400`, `messages.some(m => ...)`. */

@@ -96,4 +96,18 @@ describe('unbounded-input', () => {
     const capped = source.replace('content: body.question', 'content: String(body.question).slice(0, 2000)');
     expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
   });
+
+  it('reads what the handlers of a ts-pattern match return', async () => {
+    const source = [`import { match } from 'ts-pattern';`, ...route('POST', [
+      '  const { mode, text } = await req.json();',
+      '  const prompt = match(mode)',
+      "    .with('shorten', () => `Shorten this: ${text}`)",
+      "    .with('fix', () => `Fix the spelling: ${text}`)",
+      "    .otherwise(() => 'Say hello.');",
+    ], 'prompt').split('\n')].join('\n');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, 'content: prompt')}`]);
+
+    const capped = source.replace('const { mode, text } = await req.json();', 'const { mode, text: raw } = await req.json();\n  const text = String(raw).slice(0, 2000);');
+    expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
+  });
 });
