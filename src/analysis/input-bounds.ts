@@ -109,6 +109,9 @@ class InputAnalyzer {
         const values = this.variableValues(declaration, semantics, context, depth);
         if (values) return values;
       }
+      // A parameter of the function entered through a call is the argument, with what the caller did to it.
+      const argument = declaration && ts.isParameter(declaration) ? argumentFor(declaration, context) : undefined;
+      if (argument) return this.analyze(argument.value, semantics, argument.context, depth + 1);
     }
     if (ts.isCallExpression(e)) {
       const handled = this.analyzeCall(e, semantics, context, depth);
@@ -320,6 +323,13 @@ function isMembershipCheck(condition: ts.Expression, value: ts.Expression): bool
     return (left.getText() === text && ts.isStringLiteralLike(right)) || (right.getText() === text && ts.isStringLiteralLike(left));
   }
   return false;
+}
+
+function argumentFor(parameter: ts.ParameterDeclaration, context: CallContext): { value: ts.Expression; context: CallContext } | undefined {
+  const frame = context.frameFor(parameter.parent);
+  if (!frame?.call || !frame.parent || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return undefined;
+  const value = frame.call.arguments?.[(parameter.parent as ts.SignatureDeclaration).parameters.indexOf(parameter)];
+  return value && !ts.isSpreadElement(value) ? { value, context: frame.parent } : undefined;
 }
 
 /** `[]`, `''`, `null`: a starting value the variable is filled in from later. */

@@ -110,4 +110,24 @@ describe('unbounded-input', () => {
     const capped = source.replace('const { mode, text } = await req.json();', 'const { mode, text: raw } = await req.json();\n  const text = String(raw).slice(0, 2000);');
     expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
   });
+
+  it("reads a helper's parameter as the argument the caller passed, truncation included", async () => {
+    const source = [
+      ...OPENAI,
+      'async function answer(question: string) {',
+      "  const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages: [{ role: 'user', content: question }] });",
+      '  return completion.choices[0].message.content;',
+      '}',
+      '',
+      'export async function POST(req: Request) {',
+      '  const { question } = await req.json();',
+      '  return Response.json({ text: await answer(String(question).slice(0, 2000)) });',
+      '}',
+      '',
+    ].join('\n');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([]);
+
+    const uncapped = source.replace('String(question).slice(0, 2000)', 'String(question)');
+    expect(reported(await scanProject({ [ROUTE]: uncapped }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(uncapped, "role: 'user'")}`]);
+  });
 });
