@@ -28,6 +28,8 @@ const PASS_THROUGH = new Set([
   // Formatting a number or date keeps it as bounded as it was.
   'toFixed', 'toPrecision', 'toLocaleString', 'toISOString', 'toLocaleDateString', 'toLocaleTimeString',
 ]);
+const SPLITTER_MODULES = /^(langchain\/text_splitter|@langchain\/textsplitters)(\.js)?$/;
+const SPLITTING = new Set(['createDocuments', 'splitText', 'splitDocuments']);
 /** Calls that end a ts-pattern chain with the matched handler's value. */
 const MATCH_RESULT = new Set(['run', 'exhaustive', 'otherwise']);
 const CAP_METHODS = new Set(['max', 'length', 'maxLength', 'maxItems', 'size', 'maxSize', 'maxBytes']);
@@ -122,12 +124,13 @@ class InputAnalyzer {
     return !analysis.fromRequest && semantics === 'text' ? this.itemOfLocalList(e, context, depth) ?? analysis : analysis;
   }
 
-  /** `messages[messages.length - 1].content` of a list built in the handler: as large as that list's items. */
+  /**
+   * `messages[messages.length - 1].content` of a list built in the handler, or `doc.pageContent` of a
+   * `doc = docs[i]` / `for (const doc of docs)`: as large as that list's items.
+   */
   private itemOfLocalList(e: ts.Expression, context: CallContext, depth: number): InputAnalysis | undefined {
-    const element = ts.isPropertyAccessExpression(e) ? unwrap(e.expression) : e;
-    if (!ts.isElementAccessExpression(element)) return undefined;
-    const list = unwrap(element.expression);
-    if (!ts.isIdentifier(list) || !ts.isVariableDeclaration(this.scope.resolver.declarationOf(list) ?? list)) return undefined;
+    const list = listOfElement(ts.isPropertyAccessExpression(e) ? unwrap(e.expression) : e, this.scope);
+    if (!list || !ts.isIdentifier(list) || !ts.isVariableDeclaration(this.scope.resolver.declarationOf(list) ?? list)) return undefined;
     const items = this.analyze(list, 'messages', context, depth + 1);
     return items.fromRequest ? { fromRequest: true, missing: new Set([...items.missing].filter((b) => b === 'item-size')) } : undefined;
   }
@@ -204,6 +207,10 @@ class InputAnalyzer {
     }
     // A library helper that converts its input (`convertToModelMessages(messages)`) passes it on unbounded.
     const library = this.scope.resolver.resolve(call.expression, context);
+    // A text splitter's chunks carry all of its input: `splitter.createDocuments([text])`.
+    if (library?.root.kind === 'module' && receiver && SPLITTER_MODULES.test(library.root.module) && SPLITTING.has(name ?? '')) {
+      return merge(call.arguments.map((argument) => this.analyze(argument, semantics, context, depth + 1)));
+    }
     if (library?.root.kind === 'module' && !receiver) {
       return merge(call.arguments.map((argument) => this.analyze(argument, semantics, context, depth + 1)));
     }
@@ -330,6 +337,17 @@ function argumentFor(parameter: ts.ParameterDeclaration, context: CallContext): 
   if (!frame?.call || !frame.parent || parameter.dotDotDotToken || !ts.isIdentifier(parameter.name)) return undefined;
   const value = frame.call.arguments?.[(parameter.parent as ts.SignatureDeclaration).parameters.indexOf(parameter)];
   return value && !ts.isSpreadElement(value) ? { value, context: frame.parent } : undefined;
+}
+
+/** The list an element is read from: `list[i]`, or a variable given `list[i]` or iterating `for (const x of list)`. */
+function listOfElement(element: ts.Expression, scope: ProtectionScope): ts.Expression | undefined {
+  if (ts.isElementAccessExpression(element)) return unwrap(element.expression);
+  const declaration = ts.isIdentifier(element) ? scope.resolver.declarationOf(element) : undefined;
+  if (!declaration || !ts.isVariableDeclaration(declaration)) return undefined;
+  const loop = declaration.parent.parent;
+  if (ts.isForOfStatement(loop) && loop.initializer === declaration.parent) return unwrap(loop.expression);
+  const initializer = declaration.initializer && unwrap(declaration.initializer);
+  return initializer && ts.isElementAccessExpression(initializer) ? unwrap(initializer.expression) : undefined;
 }
 
 /** `[]`, `''`, `null`: a starting value the variable is filled in from later. */

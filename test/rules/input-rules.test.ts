@@ -111,6 +111,35 @@ describe('unbounded-input', () => {
     expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
   });
 
+  it('reads the chunks of a text splitter, collected in a loop, as the text they split', async () => {
+    const source = [
+      `import OpenAI from 'openai';`,
+      `import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';`,
+      '',
+      'const openai = new OpenAI();',
+      '',
+      'async function chunksOf(text: string) {',
+      '  const splitter = new RecursiveCharacterTextSplitter({ chunkSize: 1000, chunkOverlap: 100 });',
+      '  const docs = await splitter.createDocuments([text]);',
+      '  const chunks: string[] = [];',
+      '  for (const doc of docs) chunks.push(doc.pageContent);',
+      '  return chunks;',
+      '}',
+      '',
+      'export async function POST(req: Request) {',
+      '  const { text } = await req.json();',
+      '  const chunks = await chunksOf(String(text));',
+      "  const embedded = await openai.embeddings.create({ model: 'text-embedding-3-small', input: chunks });",
+      '  return Response.json({ count: embedded.data.length });',
+      '}',
+      '',
+    ].join('\n');
+    expect(reported(await scanProject({ [ROUTE]: source }), 'unbounded-input')).toEqual([`${ROUTE}:${lineOf(source, 'input: chunks')}`]);
+
+    const capped = source.replace('chunksOf(String(text))', 'chunksOf(String(text).slice(0, 20000))');
+    expect(reported(await scanProject({ [ROUTE]: capped }), 'unbounded-input')).toEqual([]);
+  });
+
   it("reads a helper's parameter as the argument the caller passed, truncation included", async () => {
     const source = [
       ...OPENAI,
