@@ -2,7 +2,7 @@
  * GitHub Actions workflow commands: each finding becomes an `::error`, `::warning` or `::notice` annotation that
  * GitHub shows on the pull request diff, without a SARIF upload.
  *
- *   ::error file=server.js,line=29,endLine=31,title=no-auth::POST /api/generate calls …
+ *   ::error file=server.js,line=29,title=no-auth::POST /api/generate calls …
  *
  * Annotation paths are resolved against the workspace (`baseDir`), so a scan of a subfolder still points at the
  * right file. Values are escaped the way the Actions runner unescapes them: `%`, CR and LF in the message, and
@@ -56,8 +56,10 @@ function annotation(finding: Finding, filePath: (file: string) => string): strin
     ANNOTATION_LEVEL[finding.severity],
     {
       file: filePath(location.file),
+      // GitHub shows a ranged annotation at its last line: a route registration spanning a handler is annotated
+      // on its first line, where the route is named.
       line: location.line,
-      endLine: location.endLine,
+      endLine: singleLine ? location.endLine : undefined,
       // GitHub reads columns only on single-line annotations.
       col: singleLine ? location.column : undefined,
       endColumn: singleLine ? location.endColumn : undefined,

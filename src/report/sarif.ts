@@ -290,7 +290,15 @@ export function toSarif(
   const hashesFor = lineHashSource(result.root, fileTexts);
 
   const results = findings.map((finding): SarifResult => {
-    const primary = physicalLocation(finding.location);
+    const whole = physicalLocation(finding.location);
+    const spansLines = whole.region!.endLine !== undefined && whole.region!.endLine > whole.region!.startLine;
+    // Code scanning shows a result at its region's last line: a route spanning its handler is placed on its first
+    // line, and the whole span follows as a related location.
+    const primary = spansLines ? { ...whole, region: { startLine: whole.region!.startLine, startColumn: whole.region!.startColumn } } : whole;
+    const related = [
+      ...finding.related.map((evidence, i) => relatedLocation(evidence, i + 1)),
+      ...(spansLines ? [{ id: finding.related.length + 1, physicalLocation: whole, message: { text: 'the whole route registration or handler' } }] : []),
+    ];
     const startLine = primary.region!.startLine;
     const lineHash = hashesFor(finding.location.file)?.[startLine - 1] ?? (finding.lineHash || undefined);
     return {
@@ -299,9 +307,7 @@ export function toSarif(
       level: SARIF_LEVEL[finding.severity],
       message: { text: finding.message },
       locations: [{ physicalLocation: primary }],
-      ...(finding.related.length > 0
-        ? { relatedLocations: finding.related.map((evidence, i) => relatedLocation(evidence, i + 1)) }
-        : {}),
+      ...(related.length > 0 ? { relatedLocations: related } : {}),
       ...(lineHash !== undefined ? { partialFingerprints: { primaryLocationLineHash: lineHash } } : {}),
       fingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
       properties: {

@@ -26,9 +26,9 @@ describe('renderGithub', () => {
     expect(lines.filter((l) => l.startsWith('::'))).toEqual([
       `::error file=app/api/chat/route.ts,line=14,endLine=14,col=23,endColumn=27,title=no-auth::'POST /api/chat' calls openai chat.completions.create with no authentication.%0AFix: Require an authenticated session before the model call.`,
       `::error file=app/api/chat/route.ts,line=17,endLine=17,col=29,endColumn=49,title=client-keyed-rate-limit::The rate limit for 'POST /api/chat' is keyed on the x-user-id header, which the caller controls.%0AFix: Key the limiter on the authenticated user id or the client IP.`,
-      `::warning file=app/api/chat/route.ts,line=23,endLine=26,title=no-spend-cap::'POST /api/chat' calls openai chat.completions.create without checking a budget.%0AFix: ${FINDINGS.chatSpend.help}`,
-      `::warning file=app/api/chat/route.ts,line=23,endLine=26,title=unbounded-input::'messages' reaches the model without a length, size or role limit.%0AFix: ${FINDINGS.chatUnbounded.help}`,
-      `::warning file=server/lib/llm.ts,line=6,endLine=10,title=no-spend-cap::'GET /api/summarize' calls anthropic messages.create without checking a budget.%0AFix: ${FINDINGS.getSpend.help}`,
+      `::warning file=app/api/chat/route.ts,line=23,title=no-spend-cap::'POST /api/chat' calls openai chat.completions.create without checking a budget.%0AFix: ${FINDINGS.chatSpend.help}`,
+      `::warning file=app/api/chat/route.ts,line=23,title=unbounded-input::'messages' reaches the model without a length, size or role limit.%0AFix: ${FINDINGS.chatUnbounded.help}`,
+      `::warning file=server/lib/llm.ts,line=6,title=no-spend-cap::'GET /api/summarize' calls anthropic messages.create without checking a budget.%0AFix: ${FINDINGS.getSpend.help}`,
       `::notice file=server/lib/llm.ts,line=7,endLine=7,col=5,endColumn=10,title=model-from-request::summarize() passes a caller-supplied model id to anthropic messages.create.%0AFix: ${FINDINGS.modelFromRequest.help}`,
     ]);
     expect(lines).toContain('ai-endpoint-audit: 3 AI endpoints, 6 findings (1 critical, 1 high, 3 medium, 1 low)');

@@ -145,8 +145,18 @@ describe('renderSarif', () => {
         },
         message: { text: 'It is passed to the model unchanged.' },
       },
+      {
+        id: 3,
+        physicalLocation: {
+          artifactLocation: { uri: 'app/api/chat/route.ts', uriBaseId: '%SRCROOT%' },
+          region: { startLine: 23, startColumn: 28, endLine: 26, endColumn: 5 },
+        },
+        message: { text: 'the whole route registration or handler' },
+      },
     ]);
-    expect(run.results[2].relatedLocations).toBeUndefined();
+    // Code scanning places a result at its region's last line: a span of lines is placed on its first.
+    expect(unbounded.locations[0].physicalLocation.region).toEqual({ startLine: 23, startColumn: 28 });
+    expect(run.results[2].relatedLocations).toHaveLength(1);
   });
 
   it('carries our fingerprint and the line hash GitHub would compute', () => {
