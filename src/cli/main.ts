@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { configEffect } from '../config/effect.js';
-import { ConfigError, findConfigFile } from '../config/find.js';
+import { ConfigError, findConfigFile, repositoryRoot } from '../config/find.js';
 import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/settings.js';
 import type * as Engine from '../engine/scan.js';
 import { type Confidence, CONFIDENCES, type Finding, type ScanResult, severityRank } from '../model.js';
@@ -187,7 +187,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   const reported: ScanResult = { ...result, findings, ...(effect ? { config: effect } : {}) };
 
   writeReport(render(reported, options), options.output, outputOptions(options));
-  if (options.sarifOutput) writeReport(renderSarif(reported), options.sarifOutput);
+  if (options.sarifOutput) writeReport(renderSarif(reported, undefined, { repositoryRoot: repositoryRoot(reported.root) }), options.sarifOutput);
   if (options.markdownOutput) writeReport(renderMarkdown(reported), options.markdownOutput);
 
   if (options.strict && result.errors.length > 0) {
@@ -230,7 +230,7 @@ function render(result: ScanResult, options: CliOptions): string {
     case 'json':
       return renderJson(result);
     case 'sarif':
-      return renderSarif(result);
+      return renderSarif(result, undefined, { repositoryRoot: repositoryRoot(result.root) });
     case 'github':
       return renderGithub(result, { baseDir: path.resolve(process.env.GITHUB_WORKSPACE || process.cwd()) });
     case 'markdown':

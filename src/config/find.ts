@@ -49,7 +49,7 @@ export function findConfigFile(startDir: string): string | undefined {
 }
 
 /** The nearest folder at or above `dir` that holds `.git` (a folder, or a file in a worktree). */
-function repositoryRoot(dir: string): string | undefined {
+export function repositoryRoot(dir: string): string | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
     if (existsSync(path.join(current, '.git'))) return current;
     if (path.dirname(current) === current) return undefined;

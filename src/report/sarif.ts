@@ -160,15 +160,32 @@ function region(location: SourceLocation): SarifRegion {
   return { startLine, startColumn, endLine, endColumn };
 }
 
-function physicalLocation(location: SourceLocation): SarifPhysicalLocation {
+/**
+ * Where result URIs are relative to: the repository's top level when the scanned root lies inside one, so code
+ * scanning places results from a sub-folder scan (a workflow's `working-directory`); else the scanned root.
+ */
+interface UriBase {
+  /** The absolute folder `%SRCROOT%` stands for. */
+  dir: string;
+  /** The scanned root relative to it, as a URI path prefix ending in `/`, or empty. */
+  prefix: string;
+}
+
+function uriBase(root: string, repositoryRoot: string | undefined): UriBase {
+  const relative = repositoryRoot ? path.relative(repositoryRoot, root) : '';
+  if (!repositoryRoot || relative.startsWith('..') || path.isAbsolute(relative)) return { dir: root, prefix: '' };
+  return { dir: repositoryRoot, prefix: relative === '' ? '' : `${fileUri(relative.split(path.sep).join('/'))}/` };
+}
+
+function physicalLocation(location: SourceLocation, base: UriBase): SarifPhysicalLocation {
   return {
-    artifactLocation: { uri: fileUri(location.file), uriBaseId: SRCROOT },
+    artifactLocation: { uri: base.prefix + fileUri(location.file), uriBaseId: SRCROOT },
     region: region(location),
   };
 }
 
-function relatedLocation(evidence: Evidence, id: number): SarifLocation {
-  return { id, physicalLocation: physicalLocation(evidence.location), message: { text: evidence.description } };
+function relatedLocation(evidence: Evidence, id: number, base: UriBase): SarifLocation {
+  return { id, physicalLocation: physicalLocation(evidence.location, base), message: { text: evidence.description } };
 }
 
 /**
@@ -225,7 +242,7 @@ function notificationLevel(kind: ScanError['kind']): SarifLevel {
   return kind === 'internal' ? 'error' : 'warning';
 }
 
-function notification(error: ScanError): SarifNotification {
+function notification(error: ScanError, base: UriBase): SarifNotification {
   const out: SarifNotification = {
     level: notificationLevel(error.kind),
     message: { text: error.message },
@@ -233,7 +250,7 @@ function notification(error: ScanError): SarifNotification {
   };
   if (error.file !== undefined) {
     const location: SarifPhysicalLocation = {
-      artifactLocation: { uri: fileUri(error.file), uriBaseId: SRCROOT },
+      artifactLocation: { uri: base.prefix + fileUri(error.file), uriBaseId: SRCROOT },
     };
     if (error.line !== undefined && Number.isInteger(error.line) && error.line >= 1) {
       location.region = { startLine: error.line };
@@ -274,11 +291,18 @@ function lineHashSource(
  * When neither works, the hash the scanner stored on the finding (`Finding.lineHash`) is used if it has
  * one, and otherwise the field is left out (GitHub's upload then computes it from the checkout).
  */
+export interface SarifOptions {
+  /** The repository's top level: result URIs are made relative to it when the scanned root lies inside. */
+  repositoryRoot?: string;
+}
+
 export function toSarif(
   result: ScanResult,
   fileTexts?: (file: string) => string | undefined,
+  options: SarifOptions = {},
 ): SarifLog {
   const findings = sorted(result.findings, compareFindings);
+  const base = uriBase(result.root, options.repositoryRoot);
 
   // Rules: every rule that ran, plus placeholders for any rule that reported without metadata.
   const metas = new Map<string, RuleMeta>();
@@ -290,13 +314,13 @@ export function toSarif(
   const hashesFor = lineHashSource(result.root, fileTexts);
 
   const results = findings.map((finding): SarifResult => {
-    const whole = physicalLocation(finding.location);
+    const whole = physicalLocation(finding.location, base);
     const spansLines = whole.region!.endLine !== undefined && whole.region!.endLine > whole.region!.startLine;
     // Code scanning shows a result at its region's last line: a route spanning its handler is placed on its first
     // line, and the whole span follows as a related location.
     const primary = spansLines ? { ...whole, region: { startLine: whole.region!.startLine, startColumn: whole.region!.startColumn } } : whole;
     const related = [
-      ...finding.related.map((evidence, i) => relatedLocation(evidence, i + 1)),
+      ...finding.related.map((evidence, i) => relatedLocation(evidence, i + 1, base)),
       ...(spansLines ? [{ id: finding.related.length + 1, physicalLocation: whole, message: { text: 'the whole route registration or handler' } }] : []),
     ];
     const startLine = primary.region!.startLine;
@@ -320,7 +344,7 @@ export function toSarif(
     };
   });
 
-  const notifications = sorted(result.errors, compareErrors).map(notification);
+  const notifications = sorted(result.errors, compareErrors).map((error) => notification(error, base));
 
   const driver: SarifLog['runs'][number]['tool']['driver'] = {
     name: TOOL_NAME,
@@ -342,7 +366,7 @@ export function toSarif(
             : { executionSuccessful: true },
         ],
         originalUriBaseIds: {
-          [SRCROOT]: { uri: rootUri(result.root), description: { text: 'The scanned root directory.' } },
+          [SRCROOT]: { uri: rootUri(base.dir), description: { text: base.dir === result.root ? 'The scanned root directory.' : 'The repository root.' } },
         },
         results,
         columnKind: 'utf16CodeUnits',
@@ -353,6 +377,6 @@ export function toSarif(
 }
 
 /** The SARIF log, 2-space indented, with a trailing newline. */
-export function renderSarif(result: ScanResult, fileTexts?: (file: string) => string | undefined): string {
-  return `${JSON.stringify(toSarif(result, fileTexts), null, 2)}\n`;
+export function renderSarif(result: ScanResult, fileTexts?: (file: string) => string | undefined, options: SarifOptions = {}): string {
+  return `${JSON.stringify(toSarif(result, fileTexts, options), null, 2)}\n`;
 }

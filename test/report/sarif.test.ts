@@ -102,6 +102,15 @@ describe('renderSarif', () => {
     expect(builtIn.find((r: Json) => r.id === 'no-output-cap').properties.precision).toBe('medium');
   });
 
+  it('makes URIs relative to the repository root when a sub-folder was scanned', () => {
+    const log = JSON.parse(renderSarif(sampleResult('/home/runner/work/acme/acme/apps/web'), undefined, { repositoryRoot: '/home/runner/work/acme/acme' }));
+    const first = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    expect(first).toEqual({ uri: 'apps/web/app/api/chat/route.ts', uriBaseId: '%SRCROOT%' });
+    expect(log.runs[0].originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///home/runner/work/acme/acme/');
+    const outside = JSON.parse(renderSarif(sampleResult('/srv/acme-app'), undefined, { repositoryRoot: '/home/runner/work/acme/acme' }));
+    expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('app/api/chat/route.ts');
+  });
+
   it('reports findings in order, each pointing at its rule', () => {
     expect(run.results.map((r: Json) => [r.ruleId, r.locations[0].physicalLocation.region.startLine])).toEqual(
       sortedFindings.map((f) => [f.ruleId, f.location.line]),
