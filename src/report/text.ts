@@ -9,9 +9,10 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 
-import { SEVERITIES, type Endpoint, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
+import { SEVERITIES, severityRank, type Endpoint, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
 import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
 import { clean } from './safe-text.js';
+import { endpointFixes } from './fix-advice.js';
 import { describeConfigEffect } from '../config/effect.js';
 
 export interface TextOptions {
@@ -144,14 +145,15 @@ class TextReport {
     }
   }
 
-  private finding(finding: Finding): void {
+  /** One finding; its fix follows it unless its endpoint's block gathers the fixes (`withFix: false`). */
+  private finding(finding: Finding, withFix = true): void {
     const { file, line } = finding.location;
     this.push(
       `    ${this.severityLabel(finding.severity)} ${this.c.bold(clean(finding.ruleId))}  ${this.c.dim(
         where(file, line),
       )}  ${clean(finding.message)}`,
     );
-    if (finding.help) this.push(`      ${this.c.dim('fix:')} ${clean(finding.help)}`);
+    if (withFix && finding.help) this.push(`      ${this.c.dim('fix:')} ${clean(finding.help)}`);
     if (finding.confidence && finding.confidence !== 'high') {
       // The message already names what was not seen into.
       this.push(`      ${this.c.yellow(`${finding.confidence} confidence`)}`);
@@ -185,13 +187,21 @@ class TextReport {
         loose.push(finding);
       }
     }
-    for (const endpoint of endpoints) {
+    // The endpoints whose findings are most severe come first, then those that can cost the most.
+    const ranked = [...endpoints]
+      .filter((endpoint) => byEndpoint.has(endpoint.id))
+      .sort((a, b) => worst(byEndpoint.get(b.id)!) - worst(byEndpoint.get(a.id)!) || (b.exposure?.usdPerDay ?? 0) - (a.exposure?.usdPerDay ?? 0));
+    for (const endpoint of ranked) {
       const group = byEndpoint.get(endpoint.id);
       if (!group) continue;
       byEndpoint.delete(endpoint.id); // Two endpoints with one id: list their findings once.
+      const bySeverity = [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
       this.push();
       this.push(`  ${this.endpointTitle(endpoint)}`);
-      for (const finding of group) this.finding(finding);
+      for (const finding of bySeverity) this.finding(finding, false);
+      const fixes = endpointFixes(endpoint, bySeverity);
+      if (fixes.length > 0) this.push(`    ${this.c.dim('fix:')}`);
+      for (const fix of fixes) this.push(`      - ${clean(fix)}`);
     }
     if (loose.length > 0) {
       this.push();
@@ -259,4 +269,9 @@ class TextReport {
 export function renderText(result: ScanResult, options: TextOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   return new TextReport(c, result).render();
+}
+
+/** The severity rank of a group's most severe finding. */
+function worst(findings: readonly Finding[]): number {
+  return Math.max(...findings.map((f) => severityRank(f.severity)));
 }

@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scan } from '../../src/index.js';
 
 import type { Endpoint, ScanResult } from '../../src/model.js';
 import { renderText } from '../../src/report/text.js';
 import { FINDINGS, emptyResult, sampleResult } from './sample.js';
 
+const FIXTURES = path.resolve(__dirname, '../../fixtures');
 const ANSI = /\u001b\[/;
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -33,17 +36,19 @@ describe('renderText', () => {
         '',
         '  POST /api/chat  app/api/chat/route.ts:14',
         "    CRITICAL no-auth  app/api/chat/route.ts:14  'POST /api/chat' calls openai chat.completions.create with no authentication.",
-        '      fix: Require an authenticated session before the model call.',
         "    HIGH     client-keyed-rate-limit  app/api/chat/route.ts:17  The rate limit for 'POST /api/chat' is keyed on the x-user-id header, which the caller controls.",
-        '      fix: Key the limiter on the authenticated user id or the client IP.',
         "    MEDIUM   no-spend-cap  app/api/chat/route.ts:23  'POST /api/chat' calls openai chat.completions.create without checking a budget.",
-        '      fix: Check a per-user or global budget before calling the model.',
         "    MEDIUM   unbounded-input  app/api/chat/route.ts:23  'messages' reaches the model without a length, size or role limit.",
-        '      fix: Validate the request body: cap the number of messages, the size of each, and the allowed roles.',
+        '    fix:',
+        '      - Require an authenticated session before the model call.',
+        '      - Key the limiter on the authenticated user id or the client IP.',
+        '      - Check a per-user or global budget before calling the model.',
+        '      - Validate the request body: cap the number of messages, the size of each, and the allowed roles.',
         '',
         '  GET /api/summarize  server/routes/summarize.ts:20',
         "    MEDIUM   no-spend-cap  server/lib/llm.ts:6  'GET /api/summarize' calls anthropic messages.create without checking a budget.",
-        '      fix: Check a per-user or global budget before calling the model.',
+        '    fix:',
+        '      - Check a per-user or global budget before calling the model.',
         '',
         '  Not tied to an endpoint',
         '    LOW      model-from-request  server/lib/llm.ts:7  summarize() passes a caller-supplied model id to anthropic messages.create.',
@@ -174,5 +179,28 @@ describe('renderText', () => {
     };
     const last = renderText(one, { color: false }).trimEnd().split('\n').at(-1);
     expect(last).toBe('1 endpoint, 1 finding (1 critical, 0 high, 0 medium, 0 low) · 1 file scanned, 1 analyzed · 1 problem · 7 ms');
+  });
+});
+
+describe('findings by endpoint', () => {
+  it('list the endpoint with the most severe findings first, each block with one fix section', () => {
+    const result = sampleResult();
+    for (const finding of result.findings) finding.severity = finding.location.file === 'server/lib/llm.ts' ? 'critical' : 'low';
+    const text = renderText(result, { color: false });
+    const findingsPart = text.slice(text.indexOf('Findings ('));
+    expect(findingsPart.indexOf('GET /api/summarize')).toBeLessThan(findingsPart.indexOf('POST /api/chat'));
+    const chatBlock = findingsPart.slice(findingsPart.indexOf('  POST /api/chat'), findingsPart.indexOf('  Not tied'));
+    expect(chatBlock.match(/fix:/g)).toHaveLength(1);
+  });
+
+  it('write the fix for the endpoint framework', async () => {
+    const hono = renderText(await scan({ paths: [path.join(FIXTURES, 'hono-context-client', 'vulnerable')] }), { color: false });
+    expect(hono).toContain('(hono-rate-limiter)');
+    expect(hono).not.toContain('express-rate-limit');
+    expect(hono).not.toContain('guard --framework');
+    const express = renderText(await scan({ paths: [path.join(FIXTURES, 'express-classic', 'vulnerable')] }), { color: false });
+    expect(express).toContain('(express-rate-limit)');
+    expect(express).toContain('npx ai-endpoint-audit guard --framework express\n');
+    expect(express.match(/guard --framework/g)).toHaveLength(1);
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * One fix section per endpoint in the text report: the distinct fixes of its findings, written for the
+ * endpoint's framework (its own rate-limit library, the guard command that exists for it), instead of one
+ * paragraph per finding that repeats the same advice.
+ */
+import type { Endpoint, Finding } from '../model.js';
+
+/** The rate limiter each framework's users reach for; a store-backed one where requests share no process. */
+const LIMITER_BY_FRAMEWORK: Readonly<Record<string, string>> = {
+  express: 'express-rate-limit',
+  fastify: '@fastify/rate-limit',
+  koa: 'koa-ratelimit',
+  hono: 'hono-rate-limiter',
+  nestjs: '@nestjs/throttler',
+};
+const STORE_BACKED_LIMITER = 'a store-backed limiter such as @upstash/ratelimit';
+
+/** The `guard --framework` value for the frameworks the guard generator supports. */
+const GUARD_BY_FRAMEWORK: Readonly<Record<string, string>> = {
+  express: 'express',
+  'nextjs-app': 'next',
+  'nextjs-pages': 'next',
+  'nextjs-server-action': 'next',
+};
+
+const GUARD_SENTENCE = /\s*A drop-in reference: npx ai-endpoint-audit guard --framework [^.]*\.$/;
+const GENERIC_LIMITERS = '(express-rate-limit, @upstash/ratelimit)';
+
+/** The fixes of an endpoint's findings, most severe first, each once, and the guard command when there is one. */
+export function endpointFixes(endpoint: Endpoint, findings: readonly Finding[]): string[] {
+  const fixes: string[] = [];
+  let guardHelps = false;
+  for (const finding of findings) {
+    if (!finding.help) continue;
+    guardHelps ||= GUARD_SENTENCE.test(finding.help);
+    const fix = forFramework(finding.help.replace(GUARD_SENTENCE, ''), endpoint.framework);
+    if (!fixes.includes(fix)) fixes.push(fix);
+  }
+  const guard = GUARD_BY_FRAMEWORK[endpoint.framework];
+  if (guardHelps && guard) fixes.push(`A drop-in reference for all of these: npx ai-endpoint-audit guard --framework ${guard}`);
+  return fixes;
+}
+
+function forFramework(fix: string, framework: string): string {
+  return fix.replace(GENERIC_LIMITERS, `(${LIMITER_BY_FRAMEWORK[framework] ?? STORE_BACKED_LIMITER})`);
+}
