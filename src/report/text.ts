@@ -248,6 +248,8 @@ class TextReport {
     parts.push(formatDuration(stats.durationMs));
     this.push();
     this.push(parts.join(DOT));
+    const costliest = costliestShare(endpoints);
+    if (costliest) this.push(`most exposure: ${this.endpointTitle(costliest.endpoint)} (${costliest.percent}% of the total)`);
     if (this.result.config) this.push(clean(describeConfigEffect(this.result.config)));
   }
 
@@ -274,4 +276,13 @@ export function renderText(result: ScanResult, options: TextOptions): string {
 /** The severity rank of a group's most severe finding. */
 function worst(findings: readonly Finding[]): number {
   return Math.max(...findings.map((f) => severityRank(f.severity)));
+}
+
+/** The endpoint that carries the largest share of the priced exposure, when several are priced. */
+function costliestShare(endpoints: readonly Endpoint[]): { endpoint: Endpoint; percent: number } | undefined {
+  const priced = endpoints.filter((e) => (e.exposure?.usdPerDay ?? 0) > 0);
+  if (priced.length < 2) return undefined;
+  const total = priced.reduce((sum, e) => sum + e.exposure!.usdPerDay, 0);
+  const endpoint = priced.reduce((a, b) => (b.exposure!.usdPerDay > a.exposure!.usdPerDay ? b : a));
+  return { endpoint, percent: Math.round((100 * endpoint.exposure!.usdPerDay) / total) };
 }

@@ -203,4 +203,12 @@ describe('findings by endpoint', () => {
     expect(express).toContain('npx ai-endpoint-audit guard --framework express\n');
     expect(express.match(/guard --framework/g)).toHaveLength(1);
   });
+
+  it('name the endpoint that carries most of the exposure', async () => {
+    const result = await scan({ paths: [path.join(FIXTURES, 'hono-context-client', 'vulnerable')] });
+    const [draft, summary] = result.endpoints.sort((a, b) => a.location.line - b.location.line);
+    expect(draft.exposure!.usdPerDay).toBeGreaterThan(summary.exposure!.usdPerDay);
+    const share = Math.round((100 * draft.exposure!.usdPerDay) / (draft.exposure!.usdPerDay + summary.exposure!.usdPerDay));
+    expect(renderText(result, { color: false })).toContain(`most exposure: POST /api/replies/draft  src/routes/replies.ts:7 (${share}% of the total)`);
+  });
 });
