@@ -1,5 +1,6 @@
 /**
- * Raw HTTP calls (`fetch`, axios, got, ky, needle, superagent, undici, ofetch/`$fetch`) to a paid provider:
+ * Raw HTTP calls (`fetch`, axios, got, ky, needle, superagent, undici, ofetch/`$fetch`, Node's
+ * `https.request`) to a paid provider:
  * to one of the providers' REST hosts, or to a URL the code does not show (`process.env.OPENAI_URL`) when
  * the JSON body names a model with its input and a provider's key from the environment authorises it.
  */
@@ -52,7 +53,8 @@ function httpRequest(call: ts.CallExpression, callee: AccessPath | undefined, re
     clientRequest(call, callee, resolver) ??
     needleRequest(call, callee, resolver) ??
     superagentRequest(call, callee, resolver) ??
-    undiciRequest(call, callee, resolver)
+    undiciRequest(call, callee, resolver) ??
+    nodeRequest(call, callee, resolver)
   );
 }
 
@@ -230,6 +232,32 @@ function undiciRequest(call: ts.CallExpression, callee: AccessPath | undefined, 
   const method = options ? constantString(propertyValue(objectProperty(options, 'method')), resolver) : undefined;
   if (!options || !method || !SENDING_VERBS.has(method.toLowerCase())) return undefined;
   return { url: urlText(call.arguments[0], resolver), body: jsonValue(propertyValue(objectProperty(options, 'body')), resolver), auth: authHeaders(options, resolver) };
+}
+
+const NODE_HTTP_MODULES = new Set(['https', 'node:https', 'http', 'node:http']);
+
+/**
+ * Node's own client: `https.request({ hostname: 'api.openai.com', path, method: 'POST', headers })` or
+ * `https.request(url, { method: 'POST' })`. The body is written to the request later, so only the URL and the
+ * key header are read here.
+ */
+function nodeRequest(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): HttpRequest | undefined {
+  if (callee?.root.kind !== 'module' || !NODE_HTTP_MODULES.has(callee.root.module)) return undefined;
+  const names = memberNames(callee.segments).filter((n) => n !== 'default');
+  if (names.length !== 1 || names[0] !== 'request') return undefined;
+  const first = optionsObject(call.arguments[0], resolver);
+  const options = first ?? optionsObject(call.arguments[1], resolver);
+  const method = options ? constantString(propertyValue(objectProperty(options, 'method')), resolver) : undefined;
+  if (!options || !method || !SENDING_VERBS.has(method.toLowerCase())) return undefined;
+  const url = first ? nodeRequestUrl(first, resolver) : urlText(call.arguments[0], resolver);
+  return { url, auth: authHeaders(options, resolver) };
+}
+
+/** `https://<hostname><path>` from Node's request options, when the host is static. */
+function nodeRequestUrl(options: ts.ObjectLiteralExpression, resolver: Resolver): string | undefined {
+  const host = constantString(propertyValue(objectProperty(options, 'hostname') ?? objectProperty(options, 'host')), resolver);
+  if (host === undefined) return undefined;
+  return `https://${host}${urlText(propertyValue(objectProperty(options, 'path')), resolver) ?? '/'}`;
 }
 
 function optionsOf(options: ts.Expression | undefined, resolver: Resolver, name: string): ts.ObjectLiteralElementLike | undefined {

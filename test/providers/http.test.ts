@@ -56,6 +56,18 @@ ${post('`${baseUrl}/v1/chat/completions`')}`;
     expect(await callsIn('', body("'https://api.openai.com'.length.toString()"))).toEqual([]);
   });
 
+  it("recognises Node's https.request to a provider host, and not a GET or another host", async () => {
+    const request = (options: string) =>
+      `  const upstream = https.request(${options}, (reply) => reply.pipe(res));\n  upstream.write(JSON.stringify({ model: 'gpt-4o-mini', messages: req.body.messages }));\n  upstream.end();`;
+    const node = "import https from 'node:https';";
+    expect(await callsIn(node, request("{ hostname: 'api.openai.com', path: '/v1/chat/completions', method: 'POST', headers: { Authorization: `Bearer ${process.env.OPENAI_API_KEY}` } }"))).toEqual([
+      'openai POST api.openai.com/v1/chat/completions',
+    ]);
+    expect(await callsIn(node, request("'https://api.anthropic.com/v1/messages', { method: 'POST' }"))).toEqual(['anthropic POST api.anthropic.com/v1/messages']);
+    expect(await callsIn(node, request("{ hostname: 'api.openai.com', path: '/v1/models', method: 'GET' }"))).toEqual([]);
+    expect(await callsIn(node, request("{ hostname: 'hooks.example.com', path: '/notify', method: 'POST' }"))).toEqual([]);
+  });
+
   it('does not count a fetch that only reads (polling a prediction)', async () => {
     expect(await callsIn('', `  const r = await fetch('https://api.replicate.com/v1/predictions/' + req.params.id, { headers: { Authorization: 'Bearer x' } });\n  res.json(await r.json());`)).toEqual([]);
     expect(await callsIn('', `  const r = await fetch('https://openrouter.ai/api/v1/models');\n  res.json(await r.json());`)).toEqual([]);
