@@ -5,7 +5,7 @@
  */
 import ts from '../typescript.cjs';
 import type { EndpointFacts, Exposure, RateLimitKey } from '../model.js';
-import { type ExposureEstimate, estimateDailyExposure, formatUsd, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
+import { type ExposureEstimate, estimateDailyExposure, formatUsd, PriceUnknownError, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
 import { outputCapValue, type AiCallMatch } from '../providers/index.js';
 import { calleeName, locationOf, objectProperty, propertyValue, unwrap } from './ast.js';
 import { numericValue } from './numbers.js';
@@ -13,22 +13,30 @@ import type { AccessPath } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { methodChain, schemaDefinition } from './schema-chain.js';
 
-export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposure | undefined {
+/** Why a paid call has no dollar figure: the price table has no price for its provider or its unit. */
+export interface PriceUnknown {
+  priceUnknown: string;
+}
+
+export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposure | PriceUnknown | undefined {
   const { match } = scope.reached;
   const modelChosenByClient = facts.clientParams.some((p) => p.parameter === 'model');
+  const input = {
+    provider: providerOf(match, scope),
+    model: match.model,
+    modelChosenByClient,
+    inputCapTokens: facts.unboundedInputs.length ? undefined : inputCapTokens(scope),
+    outputCapTokens: facts.clientParams.some((p) => p.parameter !== 'model') ? undefined : outputCap(match, scope),
+    limits: limiterRates(scope, facts),
+    billedBy: match.billedBy,
+  };
   let estimate: ExposureEstimate;
   try {
-    estimate = estimateDailyExposure({
-      provider: providerOf(match, scope),
-      model: match.model,
-      modelChosenByClient,
-      inputCapTokens: facts.unboundedInputs.length ? undefined : inputCapTokens(scope),
-      outputCapTokens: facts.clientParams.some((p) => p.parameter !== 'model') ? undefined : outputCap(match, scope),
-      limits: limiterRates(scope, facts),
-      billedBy: match.billedBy,
-    });
-  } catch {
-    return undefined;
+    estimate = estimateDailyExposure(input);
+  } catch (error) {
+    if (!(error instanceof PriceUnknownError)) return undefined;
+    if (match.billedBy) return { priceUnknown: `${match.provider} ${match.api}, billed by ${match.billedBy}` };
+    return { priceUnknown: `${match.provider} ${match.api}${match.model ? ` (${match.model})` : ''}: no list price for ${input.provider}; ${tokenBounds(input.inputCapTokens, input.outputCapTokens)}` };
   }
   return {
     usdPerDay: Math.round(estimate.usdPerDay * 100) / 100,
@@ -40,6 +48,12 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     priceDate: estimate.priceDate,
     assumptions: estimate.assumptions,
   };
+}
+
+/** The per-request token bounds the code sets, shown where no price can be put on them. */
+function tokenBounds(inputCap: number | undefined, outputCap: number | undefined): string {
+  const side = (cap: number | undefined, what: string) => (cap === undefined ? `${what} unbounded` : `at most ${cap.toLocaleString('en-US')} ${what} tokens`);
+  return `${side(inputCap, 'input')} and ${side(outputCap, 'output')} per request`;
 }
 
 /** The AI SDK's model factory names the real provider: `anthropic('claude-...')` from `@ai-sdk/anthropic`. */

@@ -57,8 +57,8 @@ export function analyzeRoute(
       unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections, dismissedLimiters)],
     };
     const exposure = exposureOf(scope, facts);
-    if (exposure) exposures.push(exposure);
-    else if (call.match.billedBy) unpriced.add(`${call.match.provider} ${call.match.api}, billed by ${call.match.billedBy}`);
+    if (exposure && 'priceUnknown' in exposure) unpriced.add(exposure.priceUnknown);
+    else if (exposure) exposures.push(exposure);
     return facts;
   });
   // The costliest paid call of the route sets its exposure.

@@ -7,7 +7,6 @@ import type { RateLimitKey } from '../model.js';
 import {
   type ModelPrice,
   mostExpensiveModel,
-  mostExpensiveOverall,
   providerPrices,
   requestCostUsd,
   resolveModel,
@@ -59,7 +58,7 @@ export interface ExposureInput {
   billedBy?: string;
 }
 
-/** The price table holds no figure for the call's unit: the exposure is unknown, not estimated. */
+/** The price table holds no figure for the call's provider or unit: the exposure is unknown, not estimated. */
 export class PriceUnknownError extends Error {
   constructor(readonly provider: string, readonly billedBy: string, readonly model?: string) {
     super(`no list price for ${provider}${model ? ` ${model}` : ''}, billed by ${billedBy}`);
@@ -67,7 +66,7 @@ export class PriceUnknownError extends Error {
 }
 
 /** How the priced model was chosen. */
-export type ModelBasis = 'given' | 'client-chosen' | 'unknown-model' | 'unknown-provider';
+export type ModelBasis = 'given' | 'client-chosen' | 'unknown-model';
 
 export interface ExposureEstimate {
   usdPerDay: number;
@@ -132,8 +131,8 @@ function chooseModel(input: ExposureInput, assumptions: string[]): { model: Mode
           : `Model ${input.model} is not in the price table`;
       assumptions.push(`${why}: priced as ${provider}'s most expensive, ${fallback.id}.`);
     } else {
-      chosen = { model: mostExpensiveOverall(), basis: 'unknown-provider' };
-      assumptions.push(`Provider ${input.provider} is not in the price table: priced as the most expensive model listed, ${chosen.model.id}.`);
+      // Another provider's price would be invented: a Llama model on Groq is not priced like gpt-5.5.
+      throw new PriceUnknownError(input.provider, 'tokens', input.model);
     }
   }
   const m = chosen.model;

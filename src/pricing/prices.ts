@@ -137,12 +137,6 @@ export function mostExpensiveModel(provider: string): ModelPrice | undefined {
   return prices?.models.find((m) => m.id === prices.mostExpensive);
 }
 
-/** The most expensive model over every provider, for a provider the table does not cover. */
-export function mostExpensiveOverall(): ModelPrice {
-  const candidates = PRICE_TABLE.map((p) => mostExpensiveModel(p.id)).filter((m): m is ModelPrice => m !== undefined);
-  return candidates.reduce((a, b) => (worstCaseRequestUsd(b) > worstCaseRequestUsd(a) ? b : a));
-}
-
 /** Input and output tokens of the largest request a model accepts: the whole context, output at its maximum. */
 export function largestRequest(model: ModelPrice): { inputTokens: number; outputTokens: number } {
   const outputTokens = model.maxOutputTokens ?? 0;

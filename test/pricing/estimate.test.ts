@@ -170,11 +170,8 @@ describe('estimateDailyExposure: models', () => {
     expect(chosen.model).toBe('gemini-3.1-pro');
   });
 
-  it('prices a provider outside the table at the most expensive model listed', () => {
-    const e = estimateDailyExposure({ provider: 'groq', model: 'llama-3.3-70b-versatile', modelChosenByClient: false });
-    expect(e.modelBasis).toBe('unknown-provider');
-    expect(e.provider).toBe('groq');
-    expect(e.model).toBe('gpt-5.5');
+  it("invents no price for a provider outside the table: another provider's model is not its price", () => {
+    expect(() => estimateDailyExposure({ provider: 'groq', model: 'llama-3.3-70b-versatile', modelChosenByClient: false })).toThrow(PriceUnknownError);
   });
 
   it('prices an image model per image', () => {

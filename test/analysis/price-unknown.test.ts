@@ -1,0 +1,26 @@
+/**
+ * A paid call whose provider the price table does not list gets no invented price (it used to be priced as the
+ * most expensive model of any provider): the endpoint says the price is unknown and shows its token bounds.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeProjects, scanProject } from '../rules/project.js';
+
+afterAll(removeProjects);
+
+const route = (maxTokens: string) =>
+  `import express from 'express';\nimport Groq from 'groq-sdk';\nconst groq = new Groq();\nconst app = express();\napp.post('/api/ask', async (req, res) => {\n  const reply = await groq.chat.completions.create({ model: 'llama-3.3-70b-versatile', ${maxTokens}messages: [{ role: 'user', content: String(req.body.q).slice(0, 2000) }] });\n  res.json(reply);\n});\napp.listen(3000);\n`;
+
+describe('a provider outside the price table', () => {
+  it('has no dollar figure, and its token bounds instead', async () => {
+    const [endpoint] = (await scanProject({ 'src/server.ts': route('max_tokens: 200, ') })).endpoints;
+    expect(endpoint.exposure).toBeUndefined();
+    expect(endpoint.priceUnknown).toEqual([
+      'groq chat.completions.create (llama-3.3-70b-versatile): no list price for groq; input unbounded and at most 200 output tokens per request',
+    ]);
+  });
+
+  it('says which bound is missing', async () => {
+    const [endpoint] = (await scanProject({ 'src/server.ts': route('') })).endpoints;
+    expect(endpoint.priceUnknown?.[0]).toContain('output unbounded per request');
+  });
+});
