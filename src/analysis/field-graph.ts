@@ -104,13 +104,20 @@ export class FieldGraph {
 }
 
 /** Text that may define a function named `name`: a method, a property or variable holding one, a declaration. */
-function definesFunction(name: string): RegExp {
+function definesFunction(field: string): RegExp {
+  const name = escaped(field);
   return new RegExp(`(?:\\bfunction\\s*\\*?\\s*${name}\\b|\\b${name}\\s*\\([^)]*\\)\\s*(?::[^{]*)?\\{|\\b${name}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[\\w$]+\\s*=>))`);
 }
 
 /** Text that may attach a value under `name`: `decorate('name', ...)`, `set('name', ...)`, `x.name = ...`, a class field. */
-function attachesValue(name: string): RegExp {
+function attachesValue(field: string): RegExp {
+  const name = escaped(field);
   return new RegExp(`['"]${name}['"]\\s*,|\\.${name}\\s*=[^=]|^\\s*(?:(?:private|public|protected|readonly|static)\\s+)*${name}\\s*[:=]`, 'm');
+}
+
+/** A name read from a string (`c.get('a.b')`) may hold regular-expression characters. */
+function escaped(name: string): string {
+  return name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function collectStores(file: ts.SourceFile): Stores {

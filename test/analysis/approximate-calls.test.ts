@@ -62,3 +62,14 @@ describe('approximate call graph', () => {
     expect(result.endpoints).toEqual([]);
   });
 });
+
+describe('names read by key', () => {
+  it('may hold any character without breaking the analysis', async () => {
+    const result = await scanProject({
+      'src/index.ts':
+        "import { Hono } from 'hono';\nimport OpenAI from 'openai';\nconst app = new Hono();\napp.use('*', async (c, next) => { c.set('ai.client(1)', new OpenAI()); await next(); });\napp.post('/api/x', async (c) => c.json(await c.get('ai.client(1)').chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 10, messages: [] })));\nexport default app;\n",
+    });
+    expect(result.errors.filter((e) => e.kind === 'internal')).toEqual([]);
+    expect(inventory(result.endpoints)).toEqual(['POST /api/x chat.completions.create']);
+  });
+});
