@@ -11,6 +11,7 @@ import ts from '../typescript.cjs';
 import type { ImportGraph } from '../engine/import-graph.js';
 import type { ParsedProject } from '../engine/program.js';
 import { type FunctionNode, isFunctionNode, propertyNameText, stringValue, unwrap, walk } from './ast.js';
+import { escapeRegExp } from './package-name.js';
 
 /** More stores of one name than this and the name says too little about what is called. */
 const MAX_FAN_OUT = 4;
@@ -105,19 +106,16 @@ export class FieldGraph {
 
 /** Text that may define a function named `name`: a method, a property or variable holding one, a declaration. */
 function definesFunction(field: string): RegExp {
-  const name = escaped(field);
+  // A name read from a string (`c.get('a.b')`) may hold regular-expression characters.
+  const name = escapeRegExp(field);
   return new RegExp(`(?:\\bfunction\\s*\\*?\\s*${name}\\b|\\b${name}\\s*\\([^)]*\\)\\s*(?::[^{]*)?\\{|\\b${name}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|[\\w$]+\\s*=>))`);
 }
 
 /** Text that may attach a value under `name`: `decorate('name', ...)`, `set('name', ...)`, `x.name = ...`, a class field. */
 function attachesValue(field: string): RegExp {
-  const name = escaped(field);
+  // A name read from a string (`c.get('a.b')`) may hold regular-expression characters.
+  const name = escapeRegExp(field);
   return new RegExp(`['"]${name}['"]\\s*,|\\.${name}\\s*=[^=]|^\\s*(?:(?:private|public|protected|readonly|static)\\s+)*${name}\\s*[:=]`, 'm');
-}
-
-/** A name read from a string (`c.get('a.b')`) may hold regular-expression characters. */
-function escaped(name: string): string {
-  return name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function collectStores(file: ts.SourceFile): Stores {

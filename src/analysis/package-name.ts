@@ -38,12 +38,15 @@ export function packageName(specifier: string): string {
  */
 export type PackageDeclaration = string;
 
-const ESCAPE = /[.*+?^${}()|[\]\\/]/g;
+/** Text to match literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 /** A regular-expression source matching any of the declared packages, as an import names them (no quotes). */
 export function packagesSource(declared: readonly PackageDeclaration[]): string {
   return declared
-    .map((name) => (name.endsWith('/*') ? `${name.slice(0, -2).replace(ESCAPE, '\\$&')}(?:\\/[\\w.@/-]+)?` : name.replace(ESCAPE, '\\$&')))
+    .map((name) => (name.endsWith('/*') ? `${escapeRegExp(name.slice(0, -2))}(?:\\/[\\w.@/-]+)?` : escapeRegExp(name)))
     .join('|');
 }
 

@@ -10,6 +10,7 @@ import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
 import type { AiCall, Endpoint, ScanError } from '../model.js';
 import { paidCallSites } from '../analysis/paid-call-sites.js';
+import { packagesSource } from '../analysis/package-name.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph, importClosure } from './import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from './program.js';
@@ -81,7 +82,7 @@ function packageImports(project: ParsedProject): FrameworkContext['mayImport'] {
     const key = packages.join('\n');
     let graph = graphs.get(key);
     if (!graph) {
-      const names = new RegExp(`['"](?:${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})['"]`);
+      const names = new RegExp(`['"](?:${packagesSource(packages)})['"]`);
       graphs.set(key, (graph = new ImportGraph(project, (_file, text) => names.test(text))));
     }
     return graph.reaches(file.fileName);

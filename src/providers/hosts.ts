@@ -4,6 +4,7 @@
  */
 import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
+import { escapeRegExp } from '../analysis/package-name.js';
 import { type Resolver, returnExpressions } from '../analysis/resolve.js';
 import { type BillingUnit, constantString } from './types.js';
 
@@ -127,14 +128,13 @@ export function providerHost(url: string): ProviderHost | undefined {
   return PROVIDER_HOSTS.find((p) => p.hosts.some((h) => hostMatches(parsed.host, h)));
 }
 
-const ESCAPE = /[.+?^${}()|[\]\\/]/g;
 
 const hostPatterns = new Map<string, RegExp>();
 
 function hostMatches(host: string, declared: string): boolean {
   if (!declared.includes('*')) return host === declared || host.endsWith('.' + declared);
   let pattern = hostPatterns.get(declared);
-  if (!pattern) hostPatterns.set(declared, (pattern = new RegExp(`^${declared.replace(ESCAPE, '\\$&').replace(/\*/g, '[^/]*')}$`)));
+  if (!pattern) hostPatterns.set(declared, (pattern = new RegExp(`^${declared.split('*').map(escapeRegExp).join('[^/]*')}$`)));
   return pattern.test(host);
 }
 
@@ -143,7 +143,7 @@ function hostMatches(host: string, declared: string): boolean {
  * an interpolation (`https://bedrock-runtime.${region}.amazonaws.com`). A regular-expression source.
  */
 export function hostTextSource(declared: string): string {
-  return declared.replace(/^\*/, '').replace(ESCAPE, '\\$&').replace(/\*/g, '[\\w.${}-]*');
+  return declared.replace(/^\*/, '').split('*').map(escapeRegExp).join('[\\w.${}-]*');
 }
 
 /** A model served on the developer's own machine or network (Ollama, LM Studio, vLLM on localhost). */
