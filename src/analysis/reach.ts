@@ -195,9 +195,8 @@ function leadsNowhere(call: ts.CallExpression, context: CallContext, resolver: R
 
 /** Whether a value passed to a call may be, or hold, something that calls a model. */
 function mayCarryAi(argument: ts.Expression, context: CallContext, resolver: Resolver): boolean {
-  const mentionsAi = (text: string) => resolver.importGraph!.textPasses(text);
-  if (ts.isFunctionLike(argument) || ts.isLiteralExpression(argument)) return mentionsAi(argument.getText());
-  if (mentionsAi(argument.getText())) return true;
+  if (ts.isFunctionLike(argument) || ts.isLiteralExpression(argument)) return textMayCallAi(argument.getText(), resolver);
+  if (textMayCallAi(argument.getText(), resolver)) return true;
   let carries = false;
   const visit = (node: ts.Node): void => {
     if (carries) return;
@@ -209,17 +208,21 @@ function mayCarryAi(argument: ts.Expression, context: CallContext, resolver: Res
   return carries;
 }
 
+/** Whether a piece of code names an AI SDK, a provider host or a configured AI wrapper (the import graph's test). */
+function textMayCallAi(text: string, resolver: Resolver): boolean {
+  return resolver.importGraph!.textPasses(text);
+}
+
 function identifierMayCarryAi(identifier: ts.Identifier, context: CallContext, resolver: Resolver): boolean {
-  const mentionsAi = (text: string) => resolver.importGraph!.textPasses(text);
   const module = importedModule(identifier, resolver);
-  if (module) return module.file === undefined ? mentionsAi(`'${module.specifier}'`) : resolver.importGraph!.reaches(module.file);
+  if (module) return module.file === undefined ? textMayCallAi(`'${module.specifier}'`, resolver) : resolver.importGraph!.reaches(module.file);
   const path = resolver.resolve(identifier, context);
   if (!path) return false;
   // A client, a module or a class of an AI SDK; not what a call returned (a completion is data).
-  if (path.root.kind === 'module') return mentionsAi(`'${path.root.module}'`) && !path.segments.some((s) => s.kind === 'call');
+  if (path.root.kind === 'module') return textMayCallAi(`'${path.root.module}'`, resolver) && !path.segments.some((s) => s.kind === 'call');
   if (path.root.kind !== 'local') return false;
   const node = path.root.node;
-  return ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isSourceFile(node) || mentionsAi(node.getText());
+  return ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isSourceFile(node) || textMayCallAi(node.getText(), resolver);
 }
 
 /** `a` in `a.b.c()`, `a()`, `a.b().c()`. */

@@ -8,6 +8,9 @@ import { RootGuard } from './root-guard.js';
 import { type IndexedFile, readSource, type SourceIndex, toPosix } from './source-index.js';
 import { isRouteFileByConvention, mentionsAiText, mentionsRoutesText } from './triggers.js';
 
+/** Whether a text names an AI SDK package or a model provider's host. */
+export { mentionsAiText as mentionsAi } from './triggers.js';
+
 export function buildIndex(root: string, files: string[], layout?: ProjectLayout): SourceIndex {
   const guard = new RootGuard(root);
   const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [], ...(layout ? { layout } : {}) };
@@ -18,11 +21,6 @@ export function buildIndex(root: string, files: string[], layout?: ProjectLayout
     else index.files.set(file, indexedFile(file, relative, text));
   }
   return index;
-}
-
-/** Whether a text names an AI SDK package or a model provider's host. */
-export function mentionsAi(text: string): boolean {
-  return mentionsAiText(text);
 }
 
 export function indexedFile(file: string, relative: string, text: string): IndexedFile {
