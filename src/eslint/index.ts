@@ -17,20 +17,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../../rules/index.js';
 import type { Severity } from '../model.js';
+import type { JsonFinding } from '../report/json.js';
 
 const PLUGIN = 'ai-endpoint-audit';
 const SCAN_TIMEOUT_MS = 120_000;
 
 /** A finding as the JSON report gives it, reduced to what a lint message needs. */
-interface LintFinding {
-  ruleId: string;
-  message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+type LintFinding = Pick<JsonFinding, 'ruleId' | 'message' | 'file' | 'line' | 'column' | 'endLine' | 'endColumn'>;
 
 interface ProjectScan {
   findings: LintFinding[];
