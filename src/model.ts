@@ -26,6 +26,11 @@ export interface SourceLocation {
   endColumn: number;
 }
 
+/** `file:line:column`: one key per place, for telling places apart. */
+export function placeKey(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+
 /** A location with a sentence saying why it matters. */
 export interface Evidence {
   location: SourceLocation;

@@ -20,7 +20,7 @@ import { type CustomFunctions, NO_CUSTOM_FUNCTIONS, customAuthFacts, customRateL
 import { clientParamFacts } from './cost-params.js';
 import { failOpenSpendCapFacts, spendCapFacts } from './spend-cap.js';
 import { setsOutputCap, type AiCallMatch } from '../providers/index.js';
-import type { Evidence, Exposure } from '../model.js';
+import { type Evidence, type Exposure, placeKey } from '../model.js';
 import { exposureOf } from './exposure.js';
 import { unseenElements } from './unseen.js';
 
@@ -68,7 +68,7 @@ export function analyzeRoute(
   const seen = new Set<string>();
   for (const { match } of reached) {
     const location = locationOf(project, match.call);
-    const key = `${location.file}:${location.line}:${location.column}`;
+    const key = placeKey(location);
     if (seen.has(key)) continue;
     seen.add(key);
     aiCalls.push({ location, provider: match.provider, api: match.api, ...(match.model ? { model: match.model } : {}) });
@@ -146,7 +146,7 @@ function weakest(perCall: EndpointFacts[]): EndpointFacts {
 function unique<T extends Evidence>(items: T[]): T[] {
   const seen = new Set<string>();
   return items.filter((item) => {
-    const key = `${item.location.file}:${item.location.line}:${item.location.column}`;
+    const key = placeKey(item.location);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

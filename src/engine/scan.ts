@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
 import { NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
-import type { AiCall, Endpoint, Rule, ScanError, ScanResult } from '../model.js';
+import { type AiCall, type Endpoint, placeKey, type Rule, type ScanError, type ScanResult } from '../model.js';
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/settings.js';
 import { discoveryIgnores } from '../config/ignore.js';
@@ -192,7 +192,7 @@ function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
 
 /** Paid call sites that no endpoint reaches, once each. */
 function unlinked(paidCalls: readonly AiCall[], endpoints: readonly AnalyzedEndpoint[]): AiCall[] {
-  const key = (c: AiCall) => `${c.location.file}:${c.location.line}:${c.location.column}`;
+  const key = (c: AiCall) => placeKey(c.location);
   const reached = new Set(endpoints.flatMap((e) => e.aiCalls.map(key)));
   const seen = new Set<string>();
   return paidCalls.filter((c) => !reached.has(key(c)) && !seen.has(key(c)) && seen.add(key(c)));
