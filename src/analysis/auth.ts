@@ -10,27 +10,6 @@ import { isPresenceOnly } from './presence.js';
 import { type AccessPath, segmentSignature } from './resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
 
-/** Library middleware that authenticates: module → signatures of the registered value. */
-const AUTH_MIDDLEWARE: { module: string; signature: RegExp; name: string }[] = [
-  { module: 'passport', signature: /^authenticate\.\(\)$/, name: 'passport.authenticate' },
-  { module: 'express-jwt', signature: /^(expressjwt\.)?\(\)$/, name: 'express-jwt' },
-  { module: 'express-openid-connect', signature: /^requiresAuth\.\(\)$/, name: 'express-openid-connect requiresAuth' },
-  { module: '@clerk/express', signature: /^requireAuth\.\(\)$/, name: 'Clerk requireAuth' },
-  { module: '@clerk/clerk-sdk-node', signature: /^ClerkExpressRequireAuth\.\(\)$/, name: 'Clerk ClerkExpressRequireAuth' },
-  { module: 'express-oauth2-jwt-bearer', signature: /^auth\.\(\)$/, name: 'express-oauth2-jwt-bearer' },
-  { module: 'express-basic-auth', signature: /^\(\)$/, name: 'express-basic-auth' },
-  { module: 'next-auth/middleware', signature: /^(withAuth(\.\(\))?)?$/, name: 'next-auth middleware' },
-  { module: 'koa-jwt', signature: /^\(\)(\.unless\.\(\))?$/, name: 'koa-jwt' },
-  { module: 'hono/jwt', signature: /^jwt\.\(\)$/, name: 'hono/jwt' },
-  { module: 'hono/jwk', signature: /^jwk\.\(\)$/, name: 'hono/jwk' },
-  { module: 'hono/bearer-auth', signature: /^bearerAuth\.\(\)$/, name: 'hono/bearer-auth' },
-  { module: 'hono/basic-auth', signature: /^basicAuth\.\(\)$/, name: 'hono/basic-auth' },
-  { module: '@hono/auth-js', signature: /^verifyAuth\.\(\)$/, name: 'Auth.js verifyAuth' },
-  { module: '@nestjs/passport', signature: /^AuthGuard(\.\(\))?$/, name: 'NestJS AuthGuard' },
-  // Registered as a Fastify plugin, it adds an onRequest hook that refuses a missing or unknown key.
-  { module: '@fastify/bearer-auth', signature: /^$/, name: '@fastify/bearer-auth' },
-];
-
 /** Options that turn an authentication middleware into one that lets anonymous callers through. */
 const OPTIONAL_AUTH_OPTIONS: { name: string; value: ts.SyntaxKind }[] = [
   { name: 'credentialsRequired', value: ts.SyntaxKind.FalseKeyword },
@@ -38,37 +17,10 @@ const OPTIONAL_AUTH_OPTIONS: { name: string; value: ts.SyntaxKind }[] = [
   { name: 'addHook', value: ts.SyntaxKind.FalseKeyword },
 ];
 
-/** Request methods an auth plugin adds that throw (401) unless the caller's credential verifies. */
-const VERIFYING_REQUEST_METHODS: { method: string; name: string }[] = [{ method: 'jwtVerify', name: '@fastify/jwt request.jwtVerify()' }];
-
-/** Calls that refuse an anonymous caller on their own. */
-const REFUSING_AUTH_CALLS: { module: RegExp; signature: RegExp; name: string }[] = [
-  { module: /^@clerk\//, signature: /protect\.\(\)$/, name: 'Clerk auth.protect()' },
-  { module: /^@auth0\/nextjs-auth0/, signature: /^withApiAuthRequired\.\(\)$/, name: 'Auth0 withApiAuthRequired' },
-  // Hono middleware built per request and invoked inline, as Workers do to read secrets from c.env:
-  // `(c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next)`.
-  { module: /^hono\/(jwt|jwk|bearer-auth|basic-auth)$/, signature: /^(jwt|jwk|bearerAuth|basicAuth)\.\(\)$/, name: 'Hono auth middleware' },
-  // Signatures of the callee: `auth.protect()` (Clerk v6), `auth().protect()` (v5).
-  { module: /^@clerk\//, signature: /(^|\.)protect$/, name: 'Clerk auth.protect()' },
-  { module: /^(nuxt-auth-utils|#auth-utils|#imports)$/, signature: /^requireUserSession$/, name: 'nuxt-auth-utils requireUserSession()' },
-];
-
-/** Calls that refuse an anonymous caller when given an option: remix-auth `isAuthenticated(request, { failureRedirect })`. */
-const REFUSING_WITH_OPTION: { module: RegExp; signature: RegExp; option: string; name: string }[] = [
-  { module: /^remix-auth$/, signature: /(^|\.)new\.isAuthenticated$/, option: 'failureRedirect', name: 'remix-auth isAuthenticated() with failureRedirect' },
-];
-
-/** Calls that throw when the credential does not verify: they refuse unless the failure is caught and ignored. */
-const THROWING_VERIFIERS: { module: RegExp; signature: RegExp; name: string }[] = [
-  { module: /^firebase-admin(\/auth)?$/, signature: /(^|\.)verify(IdToken|SessionCookie)$/, name: 'Firebase Admin verifyIdToken()' },
-  { module: /^jose$/, signature: /^jwtVerify$/, name: 'jose jwtVerify()' },
-  { module: /^jsonwebtoken$/, signature: /^(default\.)?verify$/, name: 'jsonwebtoken verify()' },
-];
-
 export function authFacts(scope: ProtectionScope): AuthFact[] {
   const facts: AuthFact[] = scope.platformAuth.map((declared) => ({ kind: 'middleware', ...declared }));
   for (const link of scope.libraryLinks) {
-    const name = authMiddlewareName(link);
+    const name = authMiddlewareName(scope, link);
     if (name) facts.push({ kind: kindOf(link.origin), description: `${name} middleware`, location: locationOf(scope.project, link.expression) });
   }
   for (const { call, region } of scope.calls) {
@@ -78,15 +30,9 @@ export function authFacts(scope: ProtectionScope): AuthFact[] {
     if (path?.root.kind !== 'module') continue;
     const module = path.root.module;
     const signature = segmentSignature(path.segments);
-    const known = REFUSING_AUTH_CALLS.find((c) => c.module.test(module) && c.signature.test(signature));
-    if (known) facts.push({ kind: kindOf(region.origin), description: known.name, location: locationOf(scope.project, call) });
-    const withOption = REFUSING_WITH_OPTION.find((c) => c.module.test(module) && c.signature.test(signature));
-    const options = call.arguments[call.arguments.length - 1];
-    const optionsObject = options && unwrap(options);
-    if (withOption && optionsObject && ts.isObjectLiteralExpression(optionsObject) && objectProperty(optionsObject, withOption.option)) {
-      facts.push({ kind: kindOf(region.origin), description: withOption.name, location: locationOf(scope.project, call) });
-    }
-    const verifier = THROWING_VERIFIERS.find((c) => c.module.test(module) && c.signature.test(signature));
+    const refusing = scope.libraries.refusingAuthCalls.find((c) => c.module.test(module) && c.signature.test(signature) && (!c.option || hasOption(call, c.option)));
+    if (refusing) facts.push({ kind: kindOf(region.origin), description: refusing.name, location: locationOf(scope.project, call) });
+    const verifier = scope.libraries.throwingVerifiers.find((c) => c.module.test(module) && c.signature.test(signature));
     if (verifier && throwsToCaller(call)) facts.push({ kind: kindOf(region.origin), description: `${verifier.name} throws when the token does not verify`, location: locationOf(scope.project, call) });
   }
   facts.push(...clerkMiddlewareProtect(scope));
@@ -106,16 +52,21 @@ function kindOf(origin: string): AuthFact['kind'] {
   return origin === 'next-middleware' ? 'next-middleware' : origin === 'middleware' ? 'middleware' : 'handler-check';
 }
 
-function authMiddlewareName(link: LibraryLink): string | undefined {
+/** The last argument is an object literal with this option: remix-auth `isAuthenticated(request, { failureRedirect })`. */
+function hasOption(call: ts.CallExpression, option: string): boolean {
+  const options = call.arguments[call.arguments.length - 1];
+  const object = options && unwrap(options);
+  return !!object && ts.isObjectLiteralExpression(object) && !!objectProperty(object, option);
+}
+
+function authMiddlewareName(scope: ProtectionScope, link: LibraryLink): string | undefined {
   const path = link.path;
   if (path?.root.kind !== 'module') return undefined;
   const signature = segmentSignature(path.segments).replace(/^default\.?/, '');
-  const known = AUTH_MIDDLEWARE.find((m) => m.module === (path.root as { module: string }).module && m.signature.test(signature));
+  const known = scope.libraries.authMiddleware.find((m) => m.module === (path.root as { module: string }).module && m.signature.test(signature));
   if (!known) return undefined;
   const call = creationCall(link);
-  if (call) {
-    if ((known.module === 'passport' || known.module === '@nestjs/passport') && stringValue(call.arguments[0]) === 'anonymous') return undefined;
-  }
+  if (call && known.anonymousStrategy && stringValue(call.arguments[0]) === 'anonymous') return undefined;
   const argument = call?.arguments[0] && unwrap(call.arguments[0]);
   const options = [...(argument && ts.isObjectLiteralExpression(argument) ? [argument] : []), ...(link.link.options ?? [])];
   for (const object of options) {
@@ -180,7 +131,7 @@ function clerkMiddlewareProtect(scope: ProtectionScope): AuthFact[] {
 function verifyingRequestMethod(scope: ProtectionScope, path: AccessPath, call: ts.CallExpression): string | undefined {
   if (path.root.kind !== 'param' || !scope.requestParams.has(path.root.param) || path.segments.length !== 1) return undefined;
   const method = path.segments[0];
-  const known = method.kind === 'member' ? VERIFYING_REQUEST_METHODS.find((m) => m.method === method.name) : undefined;
+  const known = method.kind === 'member' ? scope.libraries.verifyingRequestMethods.find((m) => m.method === method.name) : undefined;
   return known && !failureSwallowed(call) ? known.name : undefined;
 }
 

@@ -15,13 +15,6 @@ export type Semantics = 'messages' | 'text';
 /** What a zod/valibot schema leaves unbounded (the analysis input-bounds already has). */
 export type ExpressionSchemaCheck = (schema: ts.Expression, fields: string[], semantics: Semantics) => Set<InputBound>;
 
-/** Validator middleware: `zValidator('json', schema)` checks a request part against the schema. */
-const VALIDATOR_MIDDLEWARE: { module: string; name: string }[] = [
-  { module: '@hono/zod-validator', name: 'zValidator' },
-  { module: '@hono/valibot-validator', name: 'vValidator' },
-  { module: '@hono/typebox-validator', name: 'tbValidator' },
-  { module: '@hono/standard-validator', name: 'sValidator' },
-];
 const VALIDATOR_TARGETS: Record<string, DeclaredValidation['part']> = { json: 'body', form: 'body', query: 'query', param: 'params', header: 'headers' };
 /** How a request part is named in request-origin keys. */
 const PART_KEYS: Record<DeclaredValidation['part'], string> = { body: 'body', query: 'query', params: 'params', headers: 'header' };
@@ -53,7 +46,7 @@ function middlewareValidations(scope: ProtectionScope): DeclaredValidation[] {
     const path = link.path;
     if (path?.root.kind !== 'module') continue;
     const module = path.root.module;
-    const known = VALIDATOR_MIDDLEWARE.find((v) => v.module === module && segmentSignature(path.segments) === `${v.name}.()`);
+    const known = scope.libraries.validatorMiddleware.find((v) => v.module === module && segmentSignature(path.segments) === `${v.name}.()`);
     const call = path.segments[1];
     if (!known || call?.kind !== 'call') continue;
     const part = VALIDATOR_TARGETS[stringValue(call.call.arguments[0]) ?? ''];

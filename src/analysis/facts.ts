@@ -15,6 +15,7 @@ import { unboundedInputFacts } from './input-bounds.js';
 import { rateLimitFacts } from './rate-limit.js';
 import { reachAiCalls } from './reach.js';
 import { CallContext, type Resolver } from './resolve.js';
+import type { KnownLibraries } from './libraries.js';
 import { buildScope } from './scope.js';
 import { type CustomFunctions, NO_CUSTOM_FUNCTIONS, customAuthFacts, customRateLimitFacts, customSpendCapFacts } from './custom-functions.js';
 import { clientParamFacts } from './cost-params.js';
@@ -29,6 +30,7 @@ export function analyzeRoute(
   project: ParsedProject,
   resolver: Resolver,
   providers: readonly Provider[],
+  libraries: KnownLibraries,
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
@@ -40,7 +42,7 @@ export function analyzeRoute(
   const exposures: Exposure[] = [];
   const unpriced = new Set<string>();
   const perCall: EndpointFacts[] = reached.map((call) => {
-    const scope = buildScope(project, resolver, route.chain, call, custom, route.path);
+    const scope = buildScope(project, resolver, route.chain, call, libraries, custom, route.path);
     const dismissedLimiters: Evidence[] = [];
     const protections = {
       auth: [...authFacts(scope), ...customAuthFacts(scope)],

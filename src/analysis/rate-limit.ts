@@ -14,33 +14,9 @@ import { dependencyMajor, platformSetsHeader, proxyTrust } from './deployment.js
 import { disabledByOptions, envGate, strictest } from './limiter-conditions.js';
 import { requestOrigin, type RequestOrigin, type RequestSource } from './request.js';
 import { type AccessPath, CallContext, memberNames, returnExpressions, segmentSignature } from './resolve.js';
+import type { MiddlewareLimiterLibrary } from './libraries.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
 
-/**
- * Limiter middleware, plugins and guards: the option that computes the key (or, for a guard class that
- * extends the library's, the method), and the key when none is given.
- */
-const MIDDLEWARE_LIMITERS: { module: string; signature?: RegExp; keyOption?: string; keyMethod?: string; defaultKey: RateLimitKey }[] = [
-  { module: 'express-rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
-  { module: 'express-slow-down', keyOption: 'keyGenerator', defaultKey: 'ip' },
-  { module: '@fastify/rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
-  { module: 'fastify-rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
-  { module: 'koa-ratelimit', keyOption: 'id', defaultKey: 'ip' },
-  { module: 'hono-rate-limiter', signature: /^rateLimiter\.\(\)$/, keyOption: 'keyGenerator', defaultKey: 'unknown' },
-  { module: '@nestjs/throttler', signature: /^ThrottlerGuard$/, keyMethod: 'getTracker', defaultKey: 'ip' },
-];
-type MiddlewareLimiter = (typeof MIDDLEWARE_LIMITERS)[number];
-const CALL_LIMITERS: { module: string; signature: RegExp }[] = [
-  { module: '@upstash/ratelimit', signature: /(^|\.)new\.limit$/ },
-  { module: 'rate-limiter-flexible', signature: /(^|\.)new\.(consume|penalty)$/ },
-  { module: '@unkey/ratelimit', signature: /(^|\.)new\.limit$/ },
-];
-const IP_HELPERS: { module: string; names: RegExp }[] = [
-  { module: '@vercel/functions', names: /^ipAddress$/ },
-  { module: '@vercel/edge', names: /^ipAddress$/ },
-  { module: 'request-ip', names: /^(getClientIp|default)?$/ },
-  ...['hono/bun', 'hono/deno', 'hono/cloudflare-workers', 'hono/vercel', 'hono/aws-lambda', 'hono/netlify', '@hono/node-server/conninfo'].map((module) => ({ module, names: /^getConnInfo$/ })),
-];
 const USER_NAMES = /^(user|users|userid|user_id|uid|sub|account|accountid|member|memberid|org|orgid|organization|team|teamid|tenant|tenantid|workspace|workspaceid|customer|customerid|owner|ownerid)$/i;
 
 /**
@@ -56,7 +32,7 @@ export function rateLimitFacts(scope: ProtectionScope, dismissed: Evidence[] = [
     if (path?.root.kind !== 'module') continue;
     const module = path.root.module;
     const signature = segmentSignature(path.segments).replace(/^default\.?/, '');
-    const limiter = MIDDLEWARE_LIMITERS.find((l) => l.module === module && (!l.signature || l.signature.test(signature)));
+    const limiter = scope.libraries.middlewareLimiters.find((l) => l.module === module && (!l.signature || l.signature.test(signature)));
     if (!limiter) continue;
     const creation = [...path.segments].reverse().find((s) => s.kind === 'call');
     const call = creation?.kind === 'call' ? creation.call : undefined;
@@ -74,7 +50,7 @@ export function rateLimitFacts(scope: ProtectionScope, dismissed: Evidence[] = [
     if (path?.root.kind !== 'module') continue;
     const module = path.root.module;
     const signature = segmentSignature(path.segments);
-    if (!CALL_LIMITERS.some((l) => l.module === module && l.signature.test(signature))) continue;
+    if (!scope.libraries.callLimiters.some((l) => l.module === module && l.signature.test(signature))) continue;
     if (neverLimits(scope, call, path)) {
       // Its `if (!success) return 429` refuses nobody either: not a hand-written counter.
       droppedLimiterCall = true;
@@ -146,7 +122,7 @@ function gated(scope: ProtectionScope, fact: RateLimitFact, dismiss: Dismiss, ..
   return [gate ? { ...fact, conditional: gate.condition } : fact];
 }
 
-function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiter, call: ts.CallExpression | undefined, link: LibraryLink): RateLimitFact | undefined {
+function middlewareLimiter(scope: ProtectionScope, limiter: MiddlewareLimiterLibrary, call: ts.CallExpression | undefined, link: LibraryLink): RateLimitFact | undefined {
   const module = limiter.module;
   const registered = link.expression;
   const argument = call?.arguments[0] && unwrap(call.arguments[0]);
@@ -334,7 +310,7 @@ function classifyPath(scope: ProtectionScope, path: AccessPath | undefined, file
   if (path.root.kind === 'module') {
     const module = path.root.module;
     const names = memberNames(path.segments);
-    if (IP_HELPERS.some((h) => h.module === module && h.names.test(names[0] ?? ''))) return { key: 'ip' };
+    if (scope.libraries.clientAddress.some((h) => h.module === module && h.names.test(names[0] ?? ''))) return { key: 'ip' };
     if (names.some((n) => USER_NAMES.test(n))) return { key: 'user' };
     return { key: 'unknown' };
   }

@@ -14,6 +14,7 @@ import { pathConditionHolds, runsForPath } from './path-conditions.js';
 import type { ReachedAiCall } from './reach.js';
 import { RequestParameters } from './request.js';
 import { type AccessPath, CallContext, type Resolver } from './resolve.js';
+import type { KnownLibraries } from './libraries.js';
 
 export interface LibraryLink {
   expression: ts.Expression;
@@ -47,6 +48,8 @@ export interface ProtectionScope {
   links: ts.Expression[];
   /** The project's own helpers named in the config file. */
   custom: CustomFunctions;
+  /** The protection libraries the frameworks and the analysis know. */
+  libraries: KnownLibraries;
 }
 
 const HELPER_DEPTH = 2;
@@ -56,6 +59,7 @@ export function buildScope(
   resolver: Resolver,
   links: RouteLink[],
   reached: ReachedAiCall,
+  libraries: KnownLibraries,
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
   routePath?: string,
 ): ProtectionScope {
@@ -108,7 +112,7 @@ export function buildScope(
   const validations = links.flatMap((link) => link.validates ?? []);
   const before = links.slice(0, -1).map((link) => link.expression);
   const platformAuth = links.flatMap((link) => link.platformAuth ?? []);
-  return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom };
+  return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom, libraries };
 }
 
 /** The call that made a library middleware stored in a constant: `createMiddleware(fn)` in `const auth = createMiddleware(fn)`. */

@@ -11,28 +11,6 @@ import { AUTH_WORDS, RATE_WORDS, SPEND_WORDS, intersects } from './guards.js';
 import { type AccessPath, segmentSignature } from './resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
 
-/**
- * Packages (and their middleware) known to provide none of the protections: parsers, loggers, CORS, headers,
- * input validators, framework plumbing. `signature` narrows an entry to some of a package's exports.
- */
-const NOT_PROTECTIONS: { module: RegExp; signature?: RegExp }[] = [
-  { module: /^(express|body-parser|cors|helmet|morgan|compression|cookie-parser|multer|serve-static|method-override|response-time|express-validator|pino-http|express-winston|hpp|express-mongo-sanitize|express-session|connect-timeout|express-fileupload|express-async-handler)$/ },
-  { module: /^(koa|koa-(bodyparser|body|logger|helmet|compress|static|router|mount)|@koa\/(cors|bodyparser|router|multer))$/ },
-  { module: /^(fastify|@fastify\/(cors|helmet|multipart|formbody|cookie|static|compress|sensible|swagger|swagger-ui|websocket))$/ },
-  { module: /^(hono|hono\/(cors|logger|secure-headers|pretty-json|timing|etag|compress|body-limit|request-id|csrf|powered-by|trailing-slash|cache|context-storage|factory|streaming|validator)|@hono\/(zod-validator|valibot-validator|typebox-validator|node-server))$/ },
-  { module: /^(zod|valibot|yup|joi|next\/server|h3|@nestjs\/common|@nestjs\/core)$/ },
-  { module: /^@middy\/(core|http-[a-z-]+|validator|input-output-logger|error-logger|do-not-wait-for-empty-event-loop)$/ },
-  // Verifiers the analysis models (a refusal on their result, a throw it sees), and plugins that only decorate
-  // the request with a verifier (`request.jwtVerify()`), which counts where it is called.
-  { module: /^(jsonwebtoken|jose|firebase-admin(\/auth)?|@fastify\/jwt|fastify-jwt)$/ },
-  // Dependency injection per request.
-  { module: /^awilix-express$/, signature: /^scopePerRequest(\.\(\))?$/ },
-  // Passport's setup middleware; `passport.authenticate()` is in the authentication table.
-  { module: /^passport$/, signature: /^(initialize|session)\.\(\)$/ },
-  // Clerk's middleware attaches the session and refuses nobody unless the callback calls `auth.protect()`.
-  { module: /^@clerk\//, signature: /^clerkMiddleware(\.\(\))?$/ },
-];
-
 const MAX_NAME = 60;
 
 /**
@@ -43,12 +21,12 @@ export function unseenElements(scope: ProtectionScope, facts: Pick<EndpointFacts
   const provided = [...facts.auth, ...facts.rateLimits, ...facts.spendCaps, ...dismissed];
   const unseen: UnseenElement[] = [];
   for (const link of scope.libraryLinks) {
-    if (isKnownNonProtection(link.path) || recognised(scope, link, provided)) continue;
+    if (isKnownNonProtection(scope, link.path) || recognised(scope, link, provided)) continue;
     unseen.push(element(scope, link.expression, link.path));
   }
   for (const { call, region } of scope.calls) {
     const path = scope.resolver.resolve(call.expression, region.context);
-    if (path?.root.kind !== 'module' || isKnownNonProtection(path) || !resultDiscarded(call) || !namesACheck(call)) continue;
+    if (path?.root.kind !== 'module' || isKnownNonProtection(scope, path) || !resultDiscarded(call) || !namesACheck(call)) continue;
     if (provided.some((fact) => overlaps(fact.location, locationOf(scope.project, call)))) continue;
     const found = element(scope, call, path);
     // A call that says nothing about a protection (`await track(event)`) is not a check.
@@ -93,11 +71,11 @@ function protectionsNamed(text: string): ProtectionKind[] {
   return kinds;
 }
 
-function isKnownNonProtection(path: AccessPath | undefined): boolean {
+function isKnownNonProtection(scope: ProtectionScope, path: AccessPath | undefined): boolean {
   if (path?.root.kind !== 'module') return false;
   const module = path.root.module;
   const signature = segmentSignature(path.segments).replace(/^default\.?/, '');
-  return NOT_PROTECTIONS.some((entry) => entry.module.test(module) && (!entry.signature || entry.signature.test(signature)));
+  return scope.libraries.harmless.some((entry) => entry.module.test(module) && (!entry.signature || entry.signature.test(signature)));
 }
 
 /** A table recognised the link: a fact points inside it, or inside the call that created it. */

@@ -7,7 +7,7 @@
 import { analyzeRoute } from '../analysis/facts.js';
 import { customAiProvider, type CustomFunctions } from '../analysis/custom-functions.js';
 import { Resolver } from '../analysis/resolve.js';
-import { FRAMEWORKS, type FrameworkContext } from '../frameworks/index.js';
+import { FRAMEWORKS, type FrameworkContext, PROTECTION_LIBRARIES } from '../frameworks/index.js';
 import type { AiCall, Endpoint, ScanError } from '../model.js';
 import { paidCallSites } from '../analysis/paid-call-sites.js';
 import { packagesSource } from '../analysis/package-name.js';
@@ -50,7 +50,7 @@ export function runDeepStage(
     const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
-        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, custom), errors, `${route.method} ${route.path}`);
+        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, PROTECTION_LIBRARIES, custom), errors, `${route.method} ${route.path}`);
         if (endpoint) endpoints.push(endpoint);
         onRouteAnalysed();
       }

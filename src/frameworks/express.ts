@@ -8,6 +8,7 @@ import { CallContext, constantString, segmentSignature } from '../analysis/resol
 import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { unresolvedMount } from './unresolved-mount.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
 const EXPRESS_PACKAGES = ['express'];
@@ -48,8 +49,30 @@ interface Frame {
 /** Calls that pass an app or router to a project function, by the function they enter. */
 type CallSites = Map<FunctionNode, ts.CallExpression>;
 
+/** The authentication and rate-limit middleware of the Express ecosystem, and its harmless plumbing. */
+const EXPRESS_LIBRARIES: ProtectionLibraries = {
+  authMiddleware: [
+    { module: 'express-jwt', signature: /^(expressjwt\.)?\(\)$/, name: 'express-jwt' },
+    { module: 'express-openid-connect', signature: /^requiresAuth\.\(\)$/, name: 'express-openid-connect requiresAuth' },
+    { module: '@clerk/express', signature: /^requireAuth\.\(\)$/, name: 'Clerk requireAuth' },
+    { module: '@clerk/clerk-sdk-node', signature: /^ClerkExpressRequireAuth\.\(\)$/, name: 'Clerk ClerkExpressRequireAuth' },
+    { module: 'express-oauth2-jwt-bearer', signature: /^auth\.\(\)$/, name: 'express-oauth2-jwt-bearer' },
+    { module: 'express-basic-auth', signature: /^\(\)$/, name: 'express-basic-auth' },
+  ],
+  middlewareLimiters: [
+    { module: 'express-rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
+    { module: 'express-slow-down', keyOption: 'keyGenerator', defaultKey: 'ip' },
+  ],
+  harmless: [
+    { module: /^(express|body-parser|cors|helmet|morgan|compression|cookie-parser|multer|serve-static|method-override|response-time|express-validator|pino-http|express-winston|hpp|express-mongo-sanitize|express-session|connect-timeout|express-fileupload|express-async-handler)$/ },
+    // Dependency injection per request.
+    { module: /^awilix-express$/, signature: /^scopePerRequest(\.\(\))?$/ },
+  ],
+};
+
 export const expressFramework: FrameworkPlugin = {
   name: 'express',
+  libraries: EXPRESS_LIBRARIES,
   triggers: { packages: EXPRESS_PACKAGES, crossFile: { packages: EXPRESS_PACKAGES, mounts: true } },
   findRoutes(context) {
     const receivers = collectRegistrations(context);

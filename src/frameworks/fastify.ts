@@ -12,6 +12,7 @@ import ts from '../typescript.cjs';
 import { callsIn, type FunctionNode, isFunctionNode, objectProperty, propertyNameText, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { joinPath, pathText } from './layered.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
 const HOOK_PHASES = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;
@@ -59,8 +60,25 @@ interface Scope {
   libraries: LibraryRegistration[];
 }
 
+/** The authentication and rate-limit plugins of the Fastify ecosystem, and its harmless plumbing. */
+const FASTIFY_LIBRARIES: ProtectionLibraries = {
+  // Registered as a Fastify plugin, it adds an onRequest hook that refuses a missing or unknown key.
+  authMiddleware: [{ module: '@fastify/bearer-auth', signature: /^$/, name: '@fastify/bearer-auth' }],
+  verifyingRequestMethods: [{ method: 'jwtVerify', name: '@fastify/jwt request.jwtVerify()' }],
+  middlewareLimiters: [
+    { module: '@fastify/rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
+    { module: 'fastify-rate-limit', keyOption: 'keyGenerator', defaultKey: 'ip' },
+  ],
+  harmless: [
+    { module: /^(fastify|@fastify\/(cors|helmet|multipart|formbody|cookie|static|compress|sensible|swagger|swagger-ui|websocket))$/ },
+    // Plugins that only decorate the request with a verifier (`request.jwtVerify()`), which counts where it is called.
+    { module: /^(@fastify\/jwt|fastify-jwt)$/ },
+  ],
+};
+
 export const fastifyFramework: FrameworkPlugin = {
   name: 'fastify',
+  libraries: FASTIFY_LIBRARIES,
   triggers: {
     packages: ['fastify', 'fastify-plugin'],
     markers: [/\bfastify\.(?:get|post|put|patch|delete|all|route|register|addHook)\(/],

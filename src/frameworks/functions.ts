@@ -19,6 +19,7 @@ import { type Segment, member } from '../analysis/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { type ModuleExport, bracketSegment, definedHandlerChain, exportsEntry, joinRoute, moduleExports, singleMethod } from './module-exports.js';
 import { type DeployedFunction, deployedFunctions } from './platform-config.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const SOURCE_EXTENSION = /\.(?:ts|mts|js|mjs|cjs)$/;
 
@@ -28,8 +29,14 @@ const SOURCE_EXTENSION = /\.(?:ts|mts|js|mjs|cjs)$/;
 const LAMBDA_EVENT_TYPES = /\b(APIGatewayProxy\w*|APIGatewayEvent|LambdaFunctionURL\w*|ALB(Event|Handler|Result)\w*)\b/;
 const MIDDY_MODULE = /^@middy\/core$/;
 
+/** Middy's middleware that protect nothing: parsers, validators, loggers. */
+const LAMBDA_LIBRARIES: ProtectionLibraries = {
+  harmless: [{ module: /^@middy\/(core|http-[a-z-]+|validator|input-output-logger|error-logger|do-not-wait-for-empty-event-loop)$/ }],
+};
+
 export const lambdaFramework: FrameworkPlugin = {
   name: 'aws-lambda',
+  libraries: LAMBDA_LIBRARIES,
   triggers: { packages: ['aws-lambda', '@middy/core'], markers: [/\b(?:module\.)?exports\.handler\b/, exportsEntry('\\w*[hH]andler')] },
   findRoutes(context) {
     const files = context.routeFiles.filter((f) => !isPlatformFile(context.project.relative(f.fileName), context.project));

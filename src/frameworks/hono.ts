@@ -19,6 +19,7 @@ import {
   prefixCovers,
   registrationAnchor,
 } from './layered.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
 const HONO_PACKAGES = [...HONO_MODULES];
@@ -33,8 +34,34 @@ interface AppRef {
   basePath: string;
 }
 
+const HONO_AUTH_MODULES = /^hono\/(jwt|jwk|bearer-auth|basic-auth)$/;
+/** Hono's authentication, rate-limit, client-address and validator middleware, and its harmless plumbing. */
+const HONO_LIBRARIES: ProtectionLibraries = {
+  authMiddleware: [
+    { module: 'hono/jwt', signature: /^jwt\.\(\)$/, name: 'hono/jwt' },
+    { module: 'hono/jwk', signature: /^jwk\.\(\)$/, name: 'hono/jwk' },
+    { module: 'hono/bearer-auth', signature: /^bearerAuth\.\(\)$/, name: 'hono/bearer-auth' },
+    { module: 'hono/basic-auth', signature: /^basicAuth\.\(\)$/, name: 'hono/basic-auth' },
+    { module: '@hono/auth-js', signature: /^verifyAuth\.\(\)$/, name: 'Auth.js verifyAuth' },
+  ],
+  // Middleware built per request and invoked inline, as Workers do to read secrets from c.env:
+  // `(c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next)`.
+  refusingAuthCalls: [{ module: HONO_AUTH_MODULES, signature: /^(jwt|jwk|bearerAuth|basicAuth)\.\(\)$/, name: 'Hono auth middleware' }],
+  middlewareLimiters: [{ module: 'hono-rate-limiter', signature: /^rateLimiter\.\(\)$/, keyOption: 'keyGenerator', defaultKey: 'unknown' }],
+  clientAddress: ['hono/bun', 'hono/deno', 'hono/cloudflare-workers', 'hono/vercel', 'hono/aws-lambda', 'hono/netlify', '@hono/node-server/conninfo']
+    .map((module) => ({ module, names: /^getConnInfo$/ })),
+  validatorMiddleware: [
+    { module: '@hono/zod-validator', name: 'zValidator' },
+    { module: '@hono/valibot-validator', name: 'vValidator' },
+    { module: '@hono/typebox-validator', name: 'tbValidator' },
+    { module: '@hono/standard-validator', name: 'sValidator' },
+  ],
+  harmless: [{ module: /^(hono|hono\/(cors|logger|secure-headers|pretty-json|timing|etag|compress|body-limit|request-id|csrf|powered-by|trailing-slash|cache|context-storage|factory|streaming|validator)|@hono\/(zod-validator|valibot-validator|typebox-validator|node-server))$/ }],
+};
+
 export const honoFramework: FrameworkPlugin = {
   name: 'hono',
+  libraries: HONO_LIBRARIES,
   triggers: { packages: ['hono/*', '@hono/zod-openapi'], crossFile: { packages: ['hono/*'], mounts: true } },
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {

@@ -21,6 +21,7 @@ import { trpcFramework } from './trpc.js';
 import { orpcFramework } from './orpc.js';
 import { cloudflarePagesFramework, fetchHandlerFramework } from './workers.js';
 import type { FrameworkPlugin } from './types.js';
+import { FRAMEWORK_INDEPENDENT_LIBRARIES, type KnownLibraries, mergeLibraries } from '../analysis/libraries.js';
 
 export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
@@ -28,5 +29,8 @@ export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
   expoRouterFramework, cloudflareAgentsFramework,
 ];
+
+/** The protection libraries the analysis recognises: those any framework uses, then each framework's own. */
+export const PROTECTION_LIBRARIES: KnownLibraries = mergeLibraries([FRAMEWORK_INDEPENDENT_LIBRARIES, ...FRAMEWORKS.map((f) => f.libraries)]);
 
 export type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';

@@ -17,6 +17,7 @@ import {
   prefixCovers,
   registrationAnchor,
 } from './layered.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const ROUTER_MODULES = new Set(['@koa/router', 'koa-router']);
 const KOA_PACKAGES = ['koa', ...ROUTER_MODULES];
@@ -24,8 +25,16 @@ const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', '
 /** Router methods that return the router, so registrations can be chained. */
 const CHAINABLE = new Set([...ROUTE_METHODS, 'use', 'prefix', 'param']);
 
+/** The authentication and rate-limit middleware of the Koa ecosystem, and its harmless plumbing. */
+const KOA_LIBRARIES: ProtectionLibraries = {
+  authMiddleware: [{ module: 'koa-jwt', signature: /^\(\)(\.unless\.\(\))?$/, name: 'koa-jwt' }],
+  middlewareLimiters: [{ module: 'koa-ratelimit', keyOption: 'id', defaultKey: 'ip' }],
+  harmless: [{ module: /^(koa|koa-(bodyparser|body|logger|helmet|compress|static|router|mount)|@koa\/(cors|bodyparser|router|multer))$/ }],
+};
+
 export const koaFramework: FrameworkPlugin = {
   name: 'koa',
+  libraries: KOA_LIBRARIES,
   triggers: { packages: KOA_PACKAGES, crossFile: { packages: ['koa', '@koa/*', 'koa-router'], mounts: true } },
   findRoutes(context) {
     return expandLayeredApps(collectApps(context), {

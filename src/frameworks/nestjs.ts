@@ -14,6 +14,7 @@ import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, strin
 import { type Segment, member, returnExpressions, segmentSignature } from '../analysis/resolve.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { joinPath } from './layered.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const COMMON = '@nestjs/common';
 const CORE = '@nestjs/core';
@@ -47,8 +48,16 @@ interface Middleware {
   routes?: (controller: ts.ClassDeclaration, path: string) => boolean;
 }
 
+/** NestJS's authentication and throttling guards, and its harmless plumbing. */
+const NEST_LIBRARIES: ProtectionLibraries = {
+  authMiddleware: [{ module: '@nestjs/passport', signature: /^AuthGuard(\.\(\))?$/, name: 'NestJS AuthGuard', anonymousStrategy: true }],
+  middlewareLimiters: [{ module: '@nestjs/throttler', signature: /^ThrottlerGuard$/, keyMethod: 'getTracker', defaultKey: 'ip' }],
+  harmless: [{ module: /^(@nestjs\/common|@nestjs\/core)$/ }],
+};
+
 export const nestFramework: FrameworkPlugin = {
   name: 'nestjs',
+  libraries: NEST_LIBRARIES,
   triggers: { packages: ['@nestjs/common', '@nestjs/core'], crossFile: { packages: ['@nestjs/*'] } },
   findRoutes(context) {
     return new NestRoutes(context).find();

@@ -7,11 +7,20 @@ import ts from '../typescript.cjs';
 import { unwrap } from '../analysis/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { nextAppRoot, nextMiddlewareLinks } from './nextjs-middleware.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const ROUTE_FILE = /(?:^|\/)app\/((?:.+\/)?)route\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
 
+/** Authentication that Next.js apps put in middleware or around handlers (App and Pages Router). */
+const NEXT_LIBRARIES: ProtectionLibraries = {
+  authMiddleware: [{ module: 'next-auth/middleware', signature: /^(withAuth(\.\(\))?)?$/, name: 'next-auth middleware' }],
+  refusingAuthCalls: [{ module: /^@auth0\/nextjs-auth0/, signature: /^withApiAuthRequired\.\(\)$/, name: 'Auth0 withApiAuthRequired' }],
+  harmless: [{ module: /^next\/server$/ }],
+};
+
 export const nextAppFramework: FrameworkPlugin = {
   name: 'nextjs-app',
+  libraries: NEXT_LIBRARIES,
   triggers: {
     packages: ['next', 'next/server'],
     markers: [/\bNextRequest\b|export\s+(?:async\s+)?(?:function|const)\s+(?:GET|POST|PUT|PATCH|DELETE)\b/],

@@ -10,6 +10,7 @@ import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, isDefinerCall, joinRoute } from './module-exports.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const NUXT_FILE = /^(?:(.*)\/)?server\/(api|routes|middleware)\/(.+)\.(?:ts|js|mjs)$/;
 const NITRO_FILE = /^(?:(.*?)\/)?(?:src\/)?(api|routes|middleware)\/(.+)\.(?:ts|js|mjs)$/;
@@ -29,8 +30,15 @@ interface ServerFile {
   rest: string;
 }
 
+/** nuxt-auth-utils, and h3's harmless plumbing. */
+const NUXT_LIBRARIES: ProtectionLibraries = {
+  refusingAuthCalls: [{ module: /^(nuxt-auth-utils|#auth-utils|#imports)$/, signature: /^requireUserSession$/, name: 'nuxt-auth-utils requireUserSession()' }],
+  harmless: [{ module: /^h3$/ }],
+};
+
 export const nuxtFramework: FrameworkPlugin = {
   name: 'nuxt',
+  libraries: NUXT_LIBRARIES,
   triggers: {
     packages: ['h3', 'nitropack/*', '#imports'],
     markers: [/\b(?:defineEventHandler|eventHandler)\s*\(/],

@@ -8,6 +8,7 @@ import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
 import { definedHandlerChain, exportNamed, exportsEntry, joinRoute } from './module-exports.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 
 const ROUTE_MODULE = /^(?:(.*)\/)?app\/(routes\/.+)\.(?:ts|tsx|js|jsx)$/;
 const ROUTES_CONFIG = /^(?:(.*)\/)?app\/routes\.(?:ts|js|mts)$/;
@@ -23,8 +24,14 @@ interface RouteConfig {
   conventions: boolean;
 }
 
+/** remix-auth refuses an anonymous caller when told where to send it: `isAuthenticated(request, { failureRedirect })`. */
+const REMIX_LIBRARIES: ProtectionLibraries = {
+  refusingAuthCalls: [{ module: /^remix-auth$/, signature: /(^|\.)new\.isAuthenticated$/, option: 'failureRedirect', name: 'remix-auth isAuthenticated() with failureRedirect' }],
+};
+
 export const remixFramework: FrameworkPlugin = {
   name: 'remix',
+  libraries: REMIX_LIBRARIES,
   triggers: {
     packages: ['@remix-run/*', 'react-router', '@react-router/*'],
     markers: [exportsEntry('action|loader')],

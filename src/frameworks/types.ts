@@ -4,6 +4,7 @@
  */
 import type ts from '../typescript.cjs';
 import type { Evidence, Framework, UnseenElement } from '../model.js';
+import type { ProtectionLibraries } from '../analysis/libraries.js';
 import type { PackageDeclaration } from '../analysis/package-name.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { CallContext, Resolver, Segment } from '../analysis/resolve.js';
@@ -109,6 +110,8 @@ export interface FrameworkTriggers {
 export interface FrameworkPlugin {
   name: Framework;
   triggers: FrameworkTriggers;
+  /** The authentication, rate-limit and validator libraries of the framework's ecosystem. */
+  libraries?: ProtectionLibraries;
   findRoutes(context: FrameworkContext): RouteEntry[];
 }
 
