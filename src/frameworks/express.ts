@@ -65,6 +65,8 @@ const EXPRESS_LIBRARIES: ProtectionLibraries = {
   ],
   harmless: [
     { module: /^(express|body-parser|cors|helmet|morgan|compression|cookie-parser|multer|serve-static|method-override|response-time|express-validator|pino-http|express-winston|hpp|express-mongo-sanitize|express-session|connect-timeout|express-fileupload|express-async-handler)$/ },
+    // Response caches: a cached answer is served per URL, and a new query string is a new request.
+    { module: /^apicache$/ },
     // Dependency injection per request.
     { module: /^awilix-express$/, signature: /^scopePerRequest(\.\(\))?$/ },
   ],

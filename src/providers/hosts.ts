@@ -27,6 +27,11 @@ export interface ProviderHost {
   keyEnv?: string[];
   /** The unit its API bills in when not tokens. */
   billedBy?: BillingUnit;
+  /**
+   * For an API whose bodies name no model: the body properties that mark a generating request to it, when its
+   * key authorises a request to a URL the code does not show (D-ID's `script`).
+   */
+  modelFreeBody?: string[];
 }
 
 const OPENAI_BODY = { inputs: ['messages', 'input', 'prompt', 'instructions'], outputCaps: ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] };
@@ -70,6 +75,8 @@ export const PROVIDER_HOSTS: readonly ProviderHost[] = [
   { provider: 'deepgram', hosts: ['api.deepgram.com'], inputs: ['url', 'text'], outputCaps: [], keyEnv: ['DEEPGRAM'], billedBy: 'audio' },
   { provider: 'assemblyai', hosts: ['api.assemblyai.com', 'api.eu.assemblyai.com'], inputs: ['audio_url', 'prompt', 'input_text'], outputCaps: [], keyEnv: ['ASSEMBLYAI', 'ASSEMBLY_AI'], billedBy: 'audio' },
   { provider: 'stability', hosts: ['api.stability.ai'], inputs: ['prompt', 'text_prompts', 'image'], outputCaps: [], keyEnv: ['STABILITY', 'STABILITY_AI'], billedBy: 'images' },
+  // Talking-avatar video, billed in credits per second of video; bodies carry a `script` and no model.
+  { provider: 'd-id', hosts: ['api.d-id.com'], inputs: ['script'], outputCaps: [], keyEnv: ['D_ID', 'DID'], billedBy: 'video', modelFreeBody: ['script'] },
   { provider: 'fal', hosts: ['fal.run', 'queue.fal.run'], inputs: ['prompt', 'input', 'image_url'], outputCaps: [], keyEnv: ['FAL'], billedBy: 'media' },
   {
     provider: 'bedrock',

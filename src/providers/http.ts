@@ -82,9 +82,8 @@ function hostCall(call: ts.CallExpression, request: HttpRequest, host: ProviderH
 function envKeyedCall(call: ts.CallExpression, request: HttpRequest, resolver: Resolver): AiCallMatch | undefined {
   const body = request.body;
   if (!body || (request.url !== undefined && isLocalModelUrl(request.url))) return undefined;
-  if (!objectProperty(body, 'model') || !MODEL_INPUTS.some((name) => objectProperty(body, name))) return undefined;
   const host = request.auth.map((value) => keyEnvProvider(envVarIn(value, resolver) ?? '')).find((h) => h !== undefined);
-  if (!host) return undefined;
+  if (!host || !generatingBody(body, host)) return undefined;
   return {
     provider: host.provider,
     api: `POST ${request.url === undefined ? CONFIGURED_URL : apiPath(request.url).replace(/^\{\}/, CONFIGURED_URL)}`,
@@ -94,7 +93,14 @@ function envKeyedCall(call: ts.CallExpression, request: HttpRequest, resolver: R
     outputCapProperties: host.outputCaps,
     model: bodyModel(body, resolver),
     inputAnchor: call,
+    ...(host.billedBy ? { billedBy: host.billedBy } : {}),
   };
+}
+
+/** A body that names a model with its input, or one in the shape of a model-free API's generating request. */
+function generatingBody(body: ts.ObjectLiteralExpression, host: ProviderHost): boolean {
+  if (objectProperty(body, 'model') && MODEL_INPUTS.some((name) => objectProperty(body, name))) return true;
+  return (host.modelFreeBody ?? []).some((name) => objectProperty(body, name));
 }
 
 /** How a URL the code does not show is reported. */
