@@ -15,6 +15,11 @@ import { escapeRegExp } from './package-name.js';
 
 /** More stores of one name than this and the name says too little about what is called. */
 const MAX_FAN_OUT = 4;
+/**
+ * Except for a family of provider adapters: one method name (`streamGetChatCompletion`) implemented by a class
+ * per AI provider, each in a file that names its SDK or host. Up to this many of those are followed.
+ */
+const MAX_ADAPTERS = 64;
 
 /** Calls that store a value under a name given as a string: framework decorations and context objects. */
 const STORING_CALLS = new Set(['decorate', 'decorateRequest', 'decorateReply', 'set', 'provide', 'register', 'bind']);
@@ -59,10 +64,11 @@ export class FieldGraph {
     let found = this.functionsByName.get(name);
     if (!found) {
       const defines = definesFunction(name);
-      found = this.project
-        .filesWhere((f) => f.text.includes(name) && defines.test(f.text) && this.importGraph.reaches(f.path))
+      const stored = (aiFilesOnly: boolean) => this.project
+        .filesWhere((f) => (!aiFilesOnly || f.mentionsAi) && f.text.includes(name) && defines.test(f.text) && this.importGraph.reaches(f.path))
         .flatMap((file) => this.stores(file).functions.get(name) ?? []);
-      if (found.length > MAX_FAN_OUT) found = [];
+      found = stored(false);
+      if (found.length > MAX_FAN_OUT) found = adapterFamily(found, stored(true));
       this.functionsByName.set(name, found);
     }
     return found;
@@ -102,6 +108,14 @@ export class FieldGraph {
     if (!stores) this.storesOf.set(file, (stores = collectStores(file)));
     return stores;
   }
+}
+
+/**
+ * Of the many functions stored under one name, those in files that name an AI SDK or provider host, when they
+ * are most of them: the implementations of one interface by several providers' adapters. Otherwise none.
+ */
+function adapterFamily(found: FunctionNode[], inAiFiles: FunctionNode[]): FunctionNode[] {
+  return inAiFiles.length * 2 >= found.length && inAiFiles.length <= MAX_ADAPTERS ? inAiFiles : [];
 }
 
 /** Text that may define a function named `name`: a method, a property or variable holding one, a declaration. */

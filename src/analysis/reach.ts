@@ -106,7 +106,10 @@ function mayHoldProjectObject(receiver: AccessPath | undefined): boolean {
   if (receiver.root.kind === 'param') return true;
   if (receiver.root.kind !== 'local') return false;
   const node = receiver.root.node;
-  return ts.isParameter(node) || ts.isPropertyDeclaration(node) || ts.isClassLike(node) || node.kind === ts.SyntaxKind.ThisKeyword;
+  if (ts.isParameter(node) || ts.isPropertyDeclaration(node) || ts.isClassLike(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
+  // What a call returned, or a member of a local value, where the resolver could not follow it further
+  // (`const { connector } = await pick(...)`, a property the object literal it found does not show).
+  return receiver.segments.length > 0 || ts.isCallExpression(node) || ts.isAwaitExpression(node);
 }
 
 /**

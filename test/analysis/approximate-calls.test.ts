@@ -12,6 +12,15 @@ afterAll(removeProjects);
 
 const inventory = (endpoints: Endpoint[]) => endpoints.map((e) => `${e.method} ${e.path} ${e.aiCalls.map((c) => c.api).join(',')}`).sort();
 
+
+/** Five services in `src/services/`, each a file whose text `source(n)` gives. */
+function services(source: (n: number) => string): Record<string, string> {
+  return Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`src/services/s${n}.js`, source(n)]));
+}
+const container = `const { createContainer } = require('awilix');\n${[1, 2, 3, 4, 5].map((n) => `require('./services/s${n}');`).join('\n')}\nexports.container = createContainer();\n`;
+const server =
+  "const express = require('express');\nconst { container } = require('./container');\nconst app = express();\napp.post('/api/summary', async (req, res) => {\n  const service = req.container.resolve('summaryService');\n  res.json({ at: Date.now(), summary: await service.summarizeNotes(req.body.notes) });\n});\napp.listen(3000);\n";
+
 describe('approximate call graph', () => {
   it('follows a client a Nuxt server middleware puts on event.context, read through a local', async () => {
     const result = await scanProject({
@@ -45,19 +54,22 @@ describe('approximate call graph', () => {
     expect(inventory(result.endpoints)).toEqual(['POST /api/summary chat.completions.create']);
   });
 
-  it('does not follow a name stored in many places, nor a method of a runtime global', async () => {
-    const services = Object.fromEntries(
-      [1, 2, 3, 4, 5].map((n) => [
-        `src/services/s${n}.js`,
-        `const OpenAI = require('openai');\nclass S${n} {\n  async summarizeNotes(notes) {\n    return new OpenAI().chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages: [{ role: 'user', content: notes }] });\n  }\n}\nmodule.exports = { S${n} };\n`,
-      ]),
-    );
+  it('follows a family of provider adapters: one method name implemented in many files that name an AI SDK', async () => {
     const result = await scanProject({
-      ...services,
+      ...services((n) => `const OpenAI = require('openai');\nclass S${n} {\n  async summarizeNotes(notes) {\n    return new OpenAI().chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages: [{ role: 'user', content: notes }] });\n  }\n}\nmodule.exports = { S${n} };\n`),
+      'src/container.js': container,
+      'src/server.js': server,
+    });
+    expect(result.endpoints.map((e) => `${e.method} ${e.path} ${e.aiCalls.length}`)).toEqual(['POST /api/summary 5']);
+  });
+
+  it('does not follow a name stored in many files that name no AI SDK, nor a method of a runtime global', async () => {
+    const result = await scanProject({
+      ...services((n) => `const { callModel } = require('../ai');\nclass S${n} {\n  async summarizeNotes(notes) {\n    return notes.slice(0, ${n});\n  }\n  async other(notes) {\n    return callModel(notes);\n  }\n}\nmodule.exports = { S${n} };\n`),
+      'src/ai.js': "const OpenAI = require('openai');\nexports.callModel = (notes) => new OpenAI().chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages: [{ role: 'user', content: notes }] });\n",
       'src/lib/clock.js': "const OpenAI = require('openai');\nexports.clock = { now() { return new OpenAI().chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 10, messages: [] }); } };\n",
-      'src/container.js': `const { createContainer } = require('awilix');\n${[1, 2, 3, 4, 5].map((n) => `require('./services/s${n}');`).join('\n')}\nexports.container = createContainer();\n`,
-      'src/server.js':
-        "const express = require('express');\nconst { container } = require('./container');\nconst app = express();\napp.post('/api/summary', async (req, res) => {\n  const service = req.container.resolve('summaryService');\n  res.json({ at: Date.now(), summary: await service.summarizeNotes(req.body.notes) });\n});\napp.listen(3000);\n",
+      'src/container.js': container,
+      'src/server.js': server,
     });
     expect(result.endpoints).toEqual([]);
   });
