@@ -27,6 +27,10 @@ export interface ProviderHost {
   keyEnv?: string[];
   /** The unit its API bills in when not tokens. */
   billedBy?: BillingUnit;
+  /** Only requests to a path like this are the provider's (the host serves other APIs too). */
+  path?: RegExp;
+  /** The host serves other uses too: a request is the provider's only when its key header holds the provider's key. */
+  keyRequired?: boolean;
   /**
    * For an API whose bodies name no model: the body properties that mark a generating request to it, when its
    * key authorises a request to a URL the code does not show (D-ID's `script`).
@@ -77,6 +81,18 @@ export const PROVIDER_HOSTS: readonly ProviderHost[] = [
   { provider: 'stability', hosts: ['api.stability.ai'], inputs: ['prompt', 'text_prompts', 'image'], outputCaps: [], keyEnv: ['STABILITY', 'STABILITY_AI'], billedBy: 'images' },
   // Talking-avatar video, billed in credits per second of video; bodies carry a `script` and no model.
   { provider: 'd-id', hosts: ['api.d-id.com'], inputs: ['script'], outputCaps: [], keyEnv: ['D_ID', 'DID'], billedBy: 'video', modelFreeBody: ['script'] },
+  // Midjourney has no public API: apps drive its Discord bot through Discord's interactions endpoint with an account
+  // token. Discord serves every other bot too, so only a request authorised by a Midjourney-named key counts.
+  {
+    provider: 'midjourney',
+    hosts: ['discord.com', 'discordapp.com'],
+    path: /^\/api(?:\/v\d+)?\/interactions\b/,
+    keyRequired: true,
+    inputs: ['data'],
+    outputCaps: [],
+    keyEnv: ['MJ', 'MIDJOURNEY'],
+    billedBy: 'images',
+  },
   { provider: 'fal', hosts: ['fal.run', 'queue.fal.run'], inputs: ['prompt', 'input', 'image_url'], outputCaps: [], keyEnv: ['FAL'], billedBy: 'media' },
   {
     provider: 'bedrock',
@@ -128,11 +144,16 @@ export function hostOf(url: string): { host: string; port?: string } | undefined
   return { host: port ? authority.slice(0, -port.length - 1) : authority, port };
 }
 
+/** The path of a URL's static text: `/api/v9/interactions` of `https://discord.com/api/v9/interactions?x=1`. */
+function pathOf(url: string): string {
+  return /^(?:[a-z][a-z0-9+.-]*:)?\/\/[^/?#]*([^?#]*)/i.exec(url.trim())?.[1] ?? '';
+}
+
 /** The paid provider a URL points at, if any. */
 export function providerHost(url: string): ProviderHost | undefined {
   const parsed = hostOf(url);
   if (!parsed) return undefined;
-  return PROVIDER_HOSTS.find((p) => p.hosts.some((h) => hostMatches(parsed.host, h)));
+  return PROVIDER_HOSTS.find((p) => p.hosts.some((h) => hostMatches(parsed.host, h)) && (!p.path || p.path.test(pathOf(url))));
 }
 
 

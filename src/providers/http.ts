@@ -42,6 +42,7 @@ export const httpProvider: Provider = {
     const request = httpRequest(call, callee, resolver);
     if (!request) return undefined;
     const host = request.url === undefined ? undefined : providerHost(request.url);
+    if (host?.keyRequired && !authorisedBy(request, host, resolver)) return undefined;
     if (host) return hostCall(call, request, host, resolver);
     return envKeyedCall(call, request, resolver);
   },
@@ -95,6 +96,11 @@ function envKeyedCall(call: ts.CallExpression, request: HttpRequest, resolver: R
     inputAnchor: call,
     ...(host.billedBy ? { billedBy: host.billedBy } : {}),
   };
+}
+
+/** Whether a header of the request carries the host's provider's key. */
+function authorisedBy(request: HttpRequest, host: ProviderHost, resolver: Resolver): boolean {
+  return request.auth.some((value) => keyEnvProvider(envVarIn(value, resolver) ?? '')?.provider === host.provider);
 }
 
 /** A body that names a model with its input, or one in the shape of a model-free API's generating request. */
@@ -313,6 +319,8 @@ function authValues(headers: ts.ObjectLiteralExpression | undefined, resolver: R
  * The environment variable a header value reads: `process.env.OPENAI_API_KEY`, `` `Bearer ${key}` `` with
  * `const key = process.env.OPENAI_API_KEY`, `'Bearer ' + env.GROQ_API_KEY`, `Deno.env.get('X')`.
  */
+const ENV_VAR_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
 function envVarIn(value: ts.Expression, resolver: Resolver, depth = 0): string | undefined {
   if (depth > 6) return undefined;
   const e = unwrap(value);
@@ -333,6 +341,8 @@ function envVarIn(value: ts.Expression, resolver: Resolver, depth = 0): string |
   if (resolved?.root.kind === 'local' && resolved.segments.length === 0 && resolved.root.node !== e && ts.isExpression(resolved.root.node)) {
     return inner(resolved.root.node as ts.Expression);
   }
+  // A field named after the variable it was loaded from: `this.MJ_TOKEN`, `config.OPENAI_API_KEY`.
+  if (ts.isPropertyAccessExpression(e) && ENV_VAR_NAME.test(e.name.text)) return e.name.text;
   return undefined;
 }
 
