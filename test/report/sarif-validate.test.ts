@@ -17,6 +17,7 @@ import { renderSarif } from '../../src/report/sarif.js';
 import { FINDINGS, emptyResult, sampleResult, writeSampleProject } from './sample.js';
 
 /** A parsed SARIF log, navigated freely in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape the assertions walk into
 type Json = any;
 
 const require = createRequire(import.meta.url);
