@@ -126,7 +126,6 @@ function keySlotReached(read: ts.Expression, sdkImports: Set<string>, depth = 0)
     return `the ${stringValue(parent.arguments[0])} header`;
   }
   if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name) && depth < 2) {
-    const name = parent.name.text;
     return usedAsKey(parent.name, sdkImports, depth + 1);
   }
   return undefined;

@@ -4,7 +4,7 @@
  * declares to carry a part of it (NestJS's `@Body()`), or Next.js's `headers()` / `cookies()`.
  */
 import ts from '../typescript.cjs';
-import { type AccessPath, type Segment, member } from './resolve.js';
+import type { AccessPath, Segment } from './resolve.js';
 import { stringValue } from './ast.js';
 
 export type RequestSource = 'body' | 'query' | 'params' | 'header' | 'cookie' | 'ip' | 'user' | 'credential' | 'url' | 'other';
@@ -178,11 +178,6 @@ function lambdaContextOrigin(segments: Segment[]): RequestOrigin {
 
 function callArgument(segment: Segment | undefined): string | undefined {
   return segment?.kind === 'call' ? stringValue(segment.call.arguments[0]) : undefined;
-}
-
-/** Segments under the request for a named member path: `['body']`, `['headers', 'x-id']`. */
-export function requestPart(...names: string[]): Segment[] {
-  return names.map(member);
 }
 
 function headerOrigin(next: string | undefined, segments: Segment[], index: number): RequestOrigin {

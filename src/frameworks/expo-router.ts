@@ -4,7 +4,8 @@
  * `[id]` is a parameter, `[...rest]` a catch-all, and `index+api.ts` serves its folder.
  */
 import { HTTP_METHODS, type FrameworkPlugin, type RouteEntry } from './types.js';
-import { dynamicSegment, exportedHandlers, handlerChain } from './nextjs-app.js';
+import { exportedHandlers } from './exported-handlers.js';
+import { dynamicSegment, handlerChain } from './nextjs-app.js';
 
 const API_ROUTE_FILE = /(?:^|\/)app\/((?:.+\/)?)([^/]+)\+api\.(?:ts|tsx|js|jsx|mjs)$/;
 

@@ -3,7 +3,7 @@
  * function platforms (Lambda, Vercel, Netlify, Cloudflare) and server actions.
  */
 import ts from '../typescript.cjs';
-import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
 import { segmentSignature } from '../analysis/resolve.js';
 import { handlerChain } from './nextjs-app.js';
 import type { FrameworkContext, RouteLink } from './types.js';
@@ -133,11 +133,6 @@ export function isDefinerCall(call: ts.CallExpression, context: FrameworkContext
   return definers.some((d) => d.module.test(module) && d.signature.test(signature));
 }
 
-/** The project function an expression denotes, following `const handler = ...` to its initializer. */
-export function functionOf(expression: ts.Expression, context: FrameworkContext): FunctionNode | undefined {
-  return context.resolver.resolveFunction(expression)?.fn;
-}
-
 /** The statement that declares a function: where route-level findings point. */
 export function declarationAnchor(fn: ts.Node): ts.Node {
   if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent)) return fn.parent.parent.parent;
@@ -160,11 +155,6 @@ export function joinRoute(...parts: string[]): string {
   const segments = parts.flatMap((p) => p.split('/')).filter(Boolean);
   if (segments[segments.length - 1] === 'index') segments.pop();
   return '/' + segments.join('/');
-}
-
-/** Is the node an `export`ed declaration (or `export default`)? */
-export function isExported(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
 import type { FrameworkContext, RouteLink } from './types.js';
-import { exportedHandlers } from './nextjs-app.js';
+import { exportedHandlers } from './exported-handlers.js';
 
 const MIDDLEWARE_FILE = /^(?:(.+)\/)?(?:src\/)?(middleware|proxy)\.(?:ts|js|mjs|tsx|jsx)$/;
 

@@ -178,7 +178,7 @@ for (const framework of ['express', 'next'] as const) {
       });
 
       const inProcess = kit.kind === 'memory';
-      it.skipIf(inProcess)(`fails closed: with the store down the route answers 503 and calls nothing${inProcess ? ' (skipped: an in-process store cannot go down)' : ''}`, async () => {
+      it.skipIf(inProcess)(`fails closed: with the store down the route answers 503 and calls nothing${inProcess ? ' (skipped: an in-process store cannot go down; this runs for the Redis and PostgreSQL stores)' : ''}`, async () => {
         const { shared, stub } = await setup(kit);
         const app = await startApp(framework, { store: await shared.instance(), modelUrl: stub.url, guard: { storeTimeoutMs: 500 } });
         expect((await chat(app.url, { headers: ALICE })).status).toBe(200);

@@ -17,10 +17,14 @@ import { renderSarif } from '../../src/report/sarif.js';
 import { FINDINGS, emptyResult, sampleResult, writeSampleProject } from './sample.js';
 
 /** A parsed SARIF log, navigated freely in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape the assertions walk into
 type Json = any;
 
 const require = createRequire(import.meta.url);
 const ENV = { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' };
+
+/** How to get the validator, for the skip message. */
+const ENABLE_VALIDATOR = 'npm ci installs it (devDependency @microsoft/sarif-multitool) on linux-x64, darwin and win32';
 
 type Validator = { ok: true; bin: string } | { ok: false; reason: string };
 
@@ -161,7 +165,7 @@ describe('SARIF passes Microsoft SARIF Multitool validation', () => {
       { label: 'GitHub ingestion rules (--rule-kind Gh)', args: ['--rule-kind', 'Gh'] },
     ]) {
       it(`${name}: ${mode.label}`, (ctx) => {
-        if (!validator.ok) ctx.skip(`SARIF Multitool cannot run here: ${validator.reason}`);
+        if (!validator.ok) ctx.skip(`SARIF Multitool cannot run here: ${validator.reason}; ${ENABLE_VALIDATOR}`);
         const bin = (validator as { bin: string }).bin;
         const file = path.join(work, `${name.replace(/\W+/g, '-')}.sarif`);
         writeFileSync(file, renderSarif(make(root)));
@@ -173,7 +177,7 @@ describe('SARIF passes Microsoft SARIF Multitool validation', () => {
   }
 
   it('finds errors in a broken log (the check above is not vacuous)', (ctx) => {
-    if (!validator.ok) ctx.skip(`SARIF Multitool cannot run here: ${validator.reason}`);
+    if (!validator.ok) ctx.skip(`SARIF Multitool cannot run here: ${validator.reason}; ${ENABLE_VALIDATOR}`);
     const bin = (validator as { bin: string }).bin;
     const log = JSON.parse(renderSarif(sampleResult(root)));
     log.runs[0].results[0].locations = [];
