@@ -5,22 +5,25 @@
  */
 import ts from '../typescript.cjs';
 import type { EndpointFacts, Exposure, RateLimitKey } from '../model.js';
-import { type ExposureEstimate, estimateDailyExposure, formatUsd, PriceUnknownError, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
+import { type AttackerAssumptions, DEFAULT_ATTACKERS, type ExposureEstimate, estimateDailyExposure, formatUsd, PriceUnknownError, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
 import { outputCapValue, type AiCallMatch } from '../providers/index.js';
 import { calleeName, locationOf, objectProperty, propertyValue, unwrap } from './ast.js';
 import { numericValue } from './numbers.js';
 import type { AccessPath } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { methodChain, schemaDefinition } from './schema-chain.js';
+import { type DailyCapAmount, dailySpendCapUsd } from './spend-cap.js';
 
 /** Why a paid call has no dollar figure: the price table has no price for its provider or its unit. */
 export interface PriceUnknown {
   priceUnknown: string;
 }
 
-export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposure | PriceUnknown | undefined {
+export function exposureOf(scope: ProtectionScope, facts: EndpointFacts, attackers: AttackerAssumptions = DEFAULT_ATTACKERS): Exposure | PriceUnknown | undefined {
   const { match } = scope.reached;
   const modelChosenByClient = facts.clientParams.some((p) => p.parameter === 'model');
+  const cap = appWideCap(dailySpendCapUsd(scope, facts), attackers);
+  const capLocation = cap && locationOf(scope.project, cap.node);
   const input = {
     provider: providerOf(match, scope),
     model: match.model,
@@ -29,6 +32,8 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     outputCapTokens: facts.clientParams.some((p) => p.parameter !== 'model') ? undefined : outputCap(match, scope),
     limits: limiterRates(scope, facts),
     billedBy: match.billedBy,
+    attackers,
+    ...(cap && capLocation ? { dailySpendCap: { usd: cap.usd, where: `${capLocation.file}:${capLocation.line}` } } : {}),
   };
   let estimate: ExposureEstimate;
   try {
@@ -38,8 +43,10 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     if (match.billedBy) return { priceUnknown: `${match.provider} ${match.api}, billed by ${match.billedBy}` };
     return { priceUnknown: `${match.provider} ${match.api}${match.model ? ` (${match.model})` : ''}: no list price for ${input.provider}; ${tokenBounds(input.inputCapTokens, input.outputCapTokens)}` };
   }
+  const cents = (n: number) => Math.round(n * 100) / 100;
+  const range = estimate.priceRange;
   return {
-    usdPerDay: Math.round(estimate.usdPerDay * 100) / 100,
+    usdPerDay: cents(estimate.usdPerDay),
     display: formatUsd(estimate.usdPerDay),
     model: estimate.model,
     inputTokens: estimate.inputTokens,
@@ -47,7 +54,29 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     requestsPerDay: estimate.requestsPerDay,
     priceDate: estimate.priceDate,
     assumptions: estimate.assumptions,
+    usdPerRequest: estimate.usdPerRequest,
+    rate: estimate.rate,
+    attackerIps: estimate.attackers.ips,
+    attackerAccounts: estimate.attackers.accounts,
+    ...(estimate.dailySpendCap && capLocation
+      ? { dailySpendCap: { usd: estimate.dailySpendCap.usd, file: capLocation.file, line: capLocation.line, applied: estimate.dailySpendCap.applied } }
+      : {}),
+    ...(range
+      ? {
+          priceRange: {
+            cheapest: { ...range.cheapest, usdPerDay: cents(range.cheapest.usdPerDay) },
+            costliest: { ...range.costliest, usdPerDay: cents(range.costliest.usdPerDay) },
+          },
+        }
+      : {}),
   };
+}
+
+/** A cap kept per account bounds the day only times the accounts an attacker opens: nothing with free sign-up. */
+function appWideCap(cap: DailyCapAmount | undefined, attackers: AttackerAssumptions): { usd: number; node: ts.Node } | undefined {
+  if (!cap?.perAccount) return cap;
+  const accounts = attackers.accounts.value;
+  return accounts === 'unbounded' ? undefined : { usd: cap.usd * accounts, node: cap.node };
 }
 
 /** The per-request token bounds the code sets, shown where no price can be put on them. */
