@@ -96,7 +96,21 @@ function providerOf(match: AiCallMatch, scope: ProtectionScope): string {
 
 /** Caps may be nested (`config.maxOutputTokens`) or set where the model was configured: the provider says where. */
 function outputCap(match: AiCallMatch, scope: ProtectionScope): number | undefined {
-  return numericValue(outputCapValue(match, scope.resolver), scope.resolver);
+  return largestValue(outputCapValue(match, scope.resolver), scope, 0);
+}
+
+/** A number, or the largest branch of a conditional (`premium ? 2000 : 200`), directly or through a const. */
+function largestValue(expression: ts.Expression | undefined, scope: ProtectionScope, depth: number): number | undefined {
+  const e = expression && unwrap(expression);
+  if (!e || depth > 4) return undefined;
+  if (ts.isConditionalExpression(e)) {
+    const branches = [largestValue(e.whenTrue, scope, depth + 1), largestValue(e.whenFalse, scope, depth + 1)];
+    return branches.some((b) => b === undefined) ? undefined : Math.max(...(branches as number[]));
+  }
+  const declaration = ts.isIdentifier(e) ? scope.resolver.declarationOf(e) : undefined;
+  const initializer = declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer && unwrap(declaration.initializer) : undefined;
+  if (initializer && ts.isConditionalExpression(initializer)) return largestValue(initializer, scope, depth + 1);
+  return numericValue(e, scope.resolver);
 }
 
 /**

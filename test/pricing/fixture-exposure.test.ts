@@ -35,3 +35,29 @@ describe('a fail-closed daily spend cap with a readable amount', () => {
     expect(exposure.usdPerDay).toBeGreaterThan(0.5);
   });
 });
+
+describe('open models priced from the table, and no invented price', () => {
+  const project = path.join(FIXTURES, 'pricing-open-models/vulnerable');
+
+  it('prices Llama 3.3 70B on Workers AI from the table, its output at the larger branch of `detailed ? 2000 : 200`', async () => {
+    const result = await scan({ paths: [project] });
+    const summary = result.endpoints.find((e) => e.path === '/api/summary')!.exposure!;
+    expect(summary.model).toBe('llama-3.3-70b-instruct-fp8-fast');
+    expect(summary.outputTokens).toBe(2_000);
+    // 24,000-token context less 2,000 output = 22,000 input; 22,000 × $0.293 + 2,000 × $2.253 per 1M = $0.010952.
+    expect(summary.inputTokens).toBe(22_000);
+    expect(summary.usdPerRequest).toBeCloseTo(0.010952, 10);
+    expect(summary.usdPerDay).toBeCloseTo(0.010952 * 1_728_000, 2);
+    expect(summary.priceRange).toBeUndefined();
+  });
+
+  it('shows a model on a provider outside the table as price unknown, with its token bounds, and no dollar figure', async () => {
+    const result = await scan({ paths: [project] });
+    const followUp = result.endpoints.find((e) => e.path === '/api/follow-up')!;
+    expect(followUp.exposure).toBeUndefined();
+    expect(followUp.priceUnknown).toEqual([
+      'together chat.completions.create (meta-llama/Llama-3.3-70B-Instruct-Turbo): no list price for together; input unbounded and at most 600 output tokens per request',
+    ]);
+    expect(result.findings.filter((f) => f.endpointId === followUp.id).some((f) => /\$/.test(f.message))).toBe(false);
+  });
+});
