@@ -12,7 +12,7 @@ import { numericValue } from './numbers.js';
 import type { AccessPath } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { methodChain, schemaDefinition } from './schema-chain.js';
-import { type DailyCapAmount, dailySpendCapUsd } from './spend-cap.js';
+import { dailySpendCapUsd } from './spend-cap.js';
 
 /** Why a paid call has no dollar figure: the price table has no price for its provider or its unit. */
 export interface PriceUnknown {
@@ -22,7 +22,7 @@ export interface PriceUnknown {
 export function exposureOf(scope: ProtectionScope, facts: EndpointFacts, attackers: AttackerAssumptions = DEFAULT_ATTACKERS): Exposure | PriceUnknown | undefined {
   const { match } = scope.reached;
   const modelChosenByClient = facts.clientParams.some((p) => p.parameter === 'model');
-  const cap = appWideCap(dailySpendCapUsd(scope, facts), attackers);
+  const cap = dailySpendCapUsd(scope, facts);
   const capLocation = cap && locationOf(scope.project, cap.node);
   const input = {
     provider: providerOf(match, scope),
@@ -33,7 +33,7 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts, attacke
     limits: limiterRates(scope, facts),
     billedBy: match.billedBy,
     attackers,
-    ...(cap && capLocation ? { dailySpendCap: { usd: cap.usd, where: `${capLocation.file}:${capLocation.line}` } } : {}),
+    ...(cap && capLocation ? { dailySpendCap: { usd: cap.usd, where: `${capLocation.file}:${capLocation.line}`, perAccount: cap.perAccount } } : {}),
   };
   let estimate: ExposureEstimate;
   try {
@@ -70,13 +70,6 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts, attacke
         }
       : {}),
   };
-}
-
-/** A cap kept per account bounds the day only times the accounts an attacker opens: nothing with free sign-up. */
-function appWideCap(cap: DailyCapAmount | undefined, attackers: AttackerAssumptions): { usd: number; node: ts.Node } | undefined {
-  if (!cap?.perAccount) return cap;
-  const accounts = attackers.accounts.value;
-  return accounts === 'unbounded' ? undefined : { usd: cap.usd * accounts, node: cap.node };
 }
 
 /** The per-request token bounds the code sets, shown where no price can be put on them. */

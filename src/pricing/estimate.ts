@@ -41,6 +41,8 @@ export interface DailySpendCap {
   usd: number;
   /** `file:line` of the amount, for the assumption sentence. */
   where: string;
+  /** The cap is kept per account: it bounds the day only times the accounts an attacker opens. */
+  perAccount?: boolean;
 }
 
 /**
@@ -148,7 +150,7 @@ export function estimateDailyExposure(input: ExposureInput): ExposureEstimate {
   const { model, inputTokens, outputTokens, usdPerRequest } = costliest;
   assumptions.push(...costliest.assumptions, rate);
   const uncapped = usdPerRequest * requestsPerDay;
-  const cap = input.dailySpendCap;
+  const cap = appWideCap(input.dailySpendCap, attackers, assumptions);
   const applied = cap !== undefined && cap.usd < uncapped;
   if (cap) {
     assumptions.push(
@@ -175,6 +177,20 @@ export function estimateDailyExposure(input: ExposureInput): ExposureEstimate {
     requestsPerDay,
     priceDate: model.date,
   };
+}
+
+/**
+ * What a cap bounds the whole day at: its amount, or, for a cap kept per account, the amount times the accounts an
+ * attacker opens; nothing with free sign-up.
+ */
+function appWideCap(cap: DailySpendCap | undefined, attackers: AttackerAssumptions, assumptions: string[]): DailySpendCap | undefined {
+  if (!cap?.perAccount) return cap;
+  const accounts = attackers.accounts.value;
+  if (accounts === 'unbounded') {
+    assumptions.push(`The daily spend cap at ${cap.where} (${usd(cap.usd)}) is per account and bounds nothing: an attacker can open any number of accounts.`);
+    return undefined;
+  }
+  return { usd: cap.usd * accounts, where: `${cap.where} (${usd(cap.usd)} per account × ${accounts} accounts)` };
 }
 
 interface RequestPrice {
@@ -220,7 +236,7 @@ function chooseModels(input: ExposureInput, assumptions: string[]): { models: Mo
   if (provider === undefined || listed.length === 0) throw new PriceUnknownError(input.provider, 'tokens', input.model);
   const why = input.modelChosenByClient
     ? 'The client chooses the model'
-    : input.model === undefined
+    : !input.model?.trim()
       ? 'The model is not known from the code'
       : `Model ${input.model} is not in the price table`;
   assumptions.push(`${why}: any of ${provider}'s ${listed.length} listed models may serve the request.`);

@@ -272,6 +272,17 @@ describe('estimateDailyExposure: a fail-closed daily spend cap', () => {
     expect(e.assumptions.at(-1)).toBe('Capped at $8.00/day by the daily spend cap at src/guard.ts:16, which fails closed.');
   });
 
+  it('counts a per-account cap only times the configured accounts, and not at all with free sign-up', () => {
+    const perAccount = { usd: 0.5, where: 'src/server.ts:51', perAccount: true };
+    const open = estimateDailyExposure({ ...base, dailySpendCap: perAccount });
+    expect(open.dailySpendCap).toBeUndefined();
+    expect(open.usdPerDay).toBeCloseTo(open.usdPerRequest * open.requestsPerDay, 6);
+    expect(open.assumptions).toContain('The daily spend cap at src/server.ts:51 ($0.50) is per account and bounds nothing: an attacker can open any number of accounts.');
+    const invited = estimateDailyExposure({ ...base, dailySpendCap: perAccount, attackers: attackerAssumptions({ attackerAccounts: 20 }) });
+    expect(invited.usdPerDay).toBe(10);
+    expect(invited.assumptions.at(-1)).toBe('Capped at $10.00/day by the daily spend cap at src/server.ts:51 ($0.50 per account × 20 accounts), which fails closed.');
+  });
+
   it('leaves a figure below the cap as it is', () => {
     const e = estimateDailyExposure({ ...base, inputCapTokens: 100, outputCapTokens: 100, requestsPerDay: 10, limiterKey: 'global', dailySpendCap: { usd: 50, where: 'a.ts:1' } });
     expect(e.usdPerDay).toBeCloseTo(10 * (100 * 0.15 + 100 * 0.6) / 1_000_000, 12);
@@ -280,6 +291,11 @@ describe('estimateDailyExposure: a fail-closed daily spend cap', () => {
 });
 
 describe('estimateDailyExposure: a range when the model is not fixed', () => {
+  it('says the model is not known when the code names an empty one', () => {
+    const e = estimateDailyExposure({ provider: 'azure-openai', model: '', modelChosenByClient: false });
+    expect(e.assumptions[0]).toBe("The model is not known from the code: any of openai's 27 listed models may serve the request.");
+  });
+
   it("prices a client-chosen model over the provider's listed models, the figure at the costliest end", () => {
     const e = estimateDailyExposure({ provider: 'anthropic', modelChosenByClient: true, inputCapTokens: 1_000, outputCapTokens: 500 });
     // claude-3-haiku: 1,000 × 0.25 + 500 × 1.25 = 875 µ$; costliest claude-opus-4 family: 1,000 × 15 + 500 × 75 = 52,500 µ$.
