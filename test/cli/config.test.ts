@@ -174,6 +174,12 @@ describe('JSON Schema', () => {
   it('the starter config is valid', () => {
     expect(() => parseConfigText(starterConfig(ruleInfo()), 'starter.yml', ruleInfo())).not.toThrow();
   });
+
+  it("the starter config's commented exposure section is valid once uncommented", () => {
+    const uncommented = starterConfig(ruleInfo()).replace(/^# (exposure:|  attacker)/gm, '$1');
+    const { data } = parseConfigText(uncommented, 'starter.yml', ruleInfo());
+    expect(data.exposure).toEqual({ attackerIps: 100, attackerAccounts: 20 });
+  });
 });
 
 describe('the config in a scan', () => {
