@@ -139,6 +139,28 @@ export interface Exposure {
   /** The date the model's price was checked. */
   priceDate: string;
   assumptions: string[];
+  /** USD one worst-case request costs with `model`: the first factor of `usdPerDay`. */
+  usdPerRequest?: number;
+  /** How `requestsPerDay` was reached: the limiter that bounds it, or the attack rate assumed. */
+  rate?: string;
+  /** Client addresses an attacker is assumed to control, and where the figure came from. */
+  attackerIps?: { value: number; source: 'config' | 'default' };
+  /** Accounts an attacker is assumed to open (`unbounded` with free sign-up), and where the figure came from. */
+  attackerAccounts?: { value: number | 'unbounded'; source: 'config' | 'default' };
+  /** A daily spend cap that fails closed, with its amount: `applied` when it lowered `usdPerDay` to `usd`. */
+  dailySpendCap?: { usd: number; file: string; line: number; applied: boolean };
+  /**
+   * The model is the client's choice or not in the price table: the provider's cheapest and costliest listed
+   * models; `usdPerDay` and `model` are the costliest end.
+   */
+  priceRange?: { cheapest: PricedModelEnd; costliest: PricedModelEnd };
+}
+
+/** One end of an exposure's price range. */
+export interface PricedModelEnd {
+  model: string;
+  usdPerRequest: number;
+  usdPerDay: number;
 }
 
 /** An owner's declaration that a route is public on purpose. */
@@ -348,4 +370,6 @@ export interface ConfigEffect {
   /** The exit thresholds the file set, when no command-line flag overrode them. */
   failOn?: Severity | 'none';
   minConfidence?: Confidence;
+  /** The exposure assumptions the file set (`exposure.attackerIps`, `exposure.attackerAccounts`). */
+  exposure?: { attackerIps?: number; attackerAccounts?: number | 'unbounded' };
 }

@@ -5,22 +5,25 @@
  */
 import ts from '../typescript.cjs';
 import type { EndpointFacts, Exposure, RateLimitKey } from '../model.js';
-import { type ExposureEstimate, estimateDailyExposure, formatUsd, PriceUnknownError, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
+import { type AttackerAssumptions, DEFAULT_ATTACKERS, type ExposureEstimate, estimateDailyExposure, formatUsd, PriceUnknownError, parseDurationMs, requestsPerDayFromTokenBucket, requestsPerDayFromWindow, tokensFromCharacters } from '../pricing/index.js';
 import { outputCapValue, type AiCallMatch } from '../providers/index.js';
 import { calleeName, locationOf, objectProperty, propertyValue, unwrap } from './ast.js';
 import { numericValue } from './numbers.js';
 import type { AccessPath } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { methodChain, schemaDefinition } from './schema-chain.js';
+import { dailySpendCapUsd } from './spend-cap.js';
 
 /** Why a paid call has no dollar figure: the price table has no price for its provider or its unit. */
 export interface PriceUnknown {
   priceUnknown: string;
 }
 
-export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposure | PriceUnknown | undefined {
+export function exposureOf(scope: ProtectionScope, facts: EndpointFacts, attackers: AttackerAssumptions = DEFAULT_ATTACKERS): Exposure | PriceUnknown | undefined {
   const { match } = scope.reached;
   const modelChosenByClient = facts.clientParams.some((p) => p.parameter === 'model');
+  const cap = dailySpendCapUsd(scope, facts);
+  const capLocation = cap && locationOf(scope.project, cap.node);
   const input = {
     provider: providerOf(match, scope),
     model: match.model,
@@ -29,6 +32,8 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     outputCapTokens: facts.clientParams.some((p) => p.parameter !== 'model') ? undefined : outputCap(match, scope),
     limits: limiterRates(scope, facts),
     billedBy: match.billedBy,
+    attackers,
+    ...(cap && capLocation ? { dailySpendCap: { usd: cap.usd, where: `${capLocation.file}:${capLocation.line}`, perAccount: cap.perAccount } } : {}),
   };
   let estimate: ExposureEstimate;
   try {
@@ -38,8 +43,10 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     if (match.billedBy) return { priceUnknown: `${match.provider} ${match.api}, billed by ${match.billedBy}` };
     return { priceUnknown: `${match.provider} ${match.api}${match.model ? ` (${match.model})` : ''}: no list price for ${input.provider}; ${tokenBounds(input.inputCapTokens, input.outputCapTokens)}` };
   }
+  const cents = (n: number) => Math.round(n * 100) / 100;
+  const range = estimate.priceRange;
   return {
-    usdPerDay: Math.round(estimate.usdPerDay * 100) / 100,
+    usdPerDay: cents(estimate.usdPerDay),
     display: formatUsd(estimate.usdPerDay),
     model: estimate.model,
     inputTokens: estimate.inputTokens,
@@ -47,6 +54,21 @@ export function exposureOf(scope: ProtectionScope, facts: EndpointFacts): Exposu
     requestsPerDay: estimate.requestsPerDay,
     priceDate: estimate.priceDate,
     assumptions: estimate.assumptions,
+    usdPerRequest: estimate.usdPerRequest,
+    rate: estimate.rate,
+    attackerIps: estimate.attackers.ips,
+    attackerAccounts: estimate.attackers.accounts,
+    ...(estimate.dailySpendCap && capLocation
+      ? { dailySpendCap: { usd: estimate.dailySpendCap.usd, file: capLocation.file, line: capLocation.line, applied: estimate.dailySpendCap.applied } }
+      : {}),
+    ...(range
+      ? {
+          priceRange: {
+            cheapest: { ...range.cheapest, usdPerDay: cents(range.cheapest.usdPerDay) },
+            costliest: { ...range.costliest, usdPerDay: cents(range.costliest.usdPerDay) },
+          },
+        }
+      : {}),
   };
 }
 
@@ -67,7 +89,21 @@ function providerOf(match: AiCallMatch, scope: ProtectionScope): string {
 
 /** Caps may be nested (`config.maxOutputTokens`) or set where the model was configured: the provider says where. */
 function outputCap(match: AiCallMatch, scope: ProtectionScope): number | undefined {
-  return numericValue(outputCapValue(match, scope.resolver), scope.resolver);
+  return largestValue(outputCapValue(match, scope.resolver), scope, 0);
+}
+
+/** A number, or the largest branch of a conditional (`premium ? 2000 : 200`), directly or through a const. */
+function largestValue(expression: ts.Expression | undefined, scope: ProtectionScope, depth: number): number | undefined {
+  const e = expression && unwrap(expression);
+  if (!e || depth > 4) return undefined;
+  if (ts.isConditionalExpression(e)) {
+    const branches = [largestValue(e.whenTrue, scope, depth + 1), largestValue(e.whenFalse, scope, depth + 1)];
+    return branches.some((b) => b === undefined) ? undefined : Math.max(...(branches as number[]));
+  }
+  const declaration = ts.isIdentifier(e) ? scope.resolver.declarationOf(e) : undefined;
+  const initializer = declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer && unwrap(declaration.initializer) : undefined;
+  if (initializer && ts.isConditionalExpression(initializer)) return largestValue(initializer, scope, depth + 1);
+  return numericValue(e, scope.resolver);
 }
 
 /**

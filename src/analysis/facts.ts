@@ -23,6 +23,7 @@ import { failOpenSpendCapFacts, spendCapFacts } from './spend-cap.js';
 import { setsOutputCap, type AiCallMatch } from '../providers/index.js';
 import { type Evidence, type Exposure, placeKey } from '../model.js';
 import { exposureOf } from './exposure.js';
+import { type AttackerAssumptions, DEFAULT_ATTACKERS } from '../pricing/estimate.js';
 import { unseenElements } from './unseen.js';
 
 export function analyzeRoute(
@@ -32,6 +33,7 @@ export function analyzeRoute(
   providers: readonly Provider[],
   libraries: KnownLibraries,
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
+  attackers: AttackerAssumptions = DEFAULT_ATTACKERS,
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
   const handler = resolveHandler(handlerLink.expression, resolver, handlerLink.context ?? CallContext.ROOT);
@@ -58,7 +60,7 @@ export function analyzeRoute(
       uncappedOutputs: uncappedOutput(call.match, project),
       unseen: [...(route.unseen ?? []), ...unseenElements(scope, protections, dismissedLimiters)],
     };
-    const exposure = exposureOf(scope, facts);
+    const exposure = exposureOf(scope, facts, attackers);
     if (exposure && 'priceUnknown' in exposure) unpriced.add(exposure.priceUnknown);
     else if (exposure) exposures.push(exposure);
     return facts;

@@ -6,7 +6,8 @@
  */
 import ts from '../typescript.cjs';
 import type { Evidence, SpendCapFact } from '../model.js';
-import { calleeName, isFunctionNode, locationOf, unwrap } from './ast.js';
+import { calleeName, identifierWords, isFunctionNode, locationOf, propertyNameText, propertyValue, unwrap, walk } from './ast.js';
+import { numericValue } from './numbers.js';
 import { type Guard, type Region, isSpendGuard } from './guards.js';
 import { requestOrigin } from './request.js';
 import { returnExpressions } from './resolve.js';
@@ -261,4 +262,131 @@ function containsThrow(node: ts.Node): boolean {
   };
   visit(node);
   return found;
+}
+
+/** A name that says it holds a day's amount in dollars (`DAILY_BUDGET_USD`, `dailyCapUsd`) or cents. */
+function dailyMoneyUnit(name: string): number | undefined {
+  const words = identifierWords(name);
+  const daily = words.some((w) => w === 'daily' || w === 'day' || w === 'today' || w === 'perday');
+  if (!daily) return undefined;
+  if (words.some((w) => w === 'usd' || w === 'dollars' || w === 'dollar')) return 1;
+  if (words.some((w) => w === 'cents' || w === 'cent')) return 0.01;
+  return undefined;
+}
+
+/** Words that say a counter or a cap is kept per account: such a cap times the accounts an attacker opens. */
+const PER_ACCOUNT_WORDS = new Set(['user', 'userid', 'uid', 'account', 'member', 'customer', 'team', 'org', 'tenant', 'workspace', 'session', 'owner']);
+
+function perAccountText(text: string): boolean {
+  return identifierWords(text).some((w) => PER_ACCOUNT_WORDS.has(w));
+}
+
+/**
+ * Is the spend a comparison reads counted per account? The condition's own text, and what its locals are
+ * set from (`spentToday = await getSpentTodayUsd(userId)`), name a user.
+ */
+function readsPerAccountSpend(condition: ts.Expression, scope: ProtectionScope): boolean {
+  const texts = [condition.getText()];
+  const visit = (node: ts.Node): void => {
+    if (!ts.isIdentifier(node)) return;
+    const declaration = scope.resolver.declarationOf(node);
+    if (!declaration || !ts.isVariableDeclaration(declaration)) return;
+    if (declaration.initializer) texts.push(declaration.initializer.getText());
+    const block = declaration.parent.parent.parent;
+    walk(block, (inner) => {
+      if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(inner.left) && inner.left.text === node.text) texts.push(inner.right.getText());
+    });
+  };
+  visit(condition);
+  walk(condition, visit);
+  return texts.some(perAccountText);
+}
+
+/** The name an expression is read by: `DAILY_CAP_USD`, `limits.dailyUsd` → `dailyUsd`. */
+function readName(expression: ts.Expression): string | undefined {
+  const e = unwrap(expression);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
+}
+
+/**
+ * The amount of a daily spend cap, in dollars, when the code states it where a reader can see it: a spend check
+ * that compares with a value named as a day's dollars (`if (spentToday + cost > DAILY_BUDGET_USD)`), or the
+ * options given to the guard the route goes through (`createGuard({ spend: { dailyCapUsd: 8 } })`). Only a cap
+ * that fails closed counts: one that lets the call through on an error bounds nothing.
+ */
+export function dailySpendCapUsd(scope: ProtectionScope, facts: { spendCaps: readonly unknown[]; failOpenSpendCaps: readonly unknown[] }): DailyCapAmount | undefined {
+  if (facts.spendCaps.length === 0 || facts.failOpenSpendCaps.length > 0) return undefined;
+  for (const guard of scope.guards.filter(isSpendGuard)) {
+    const found = guard.condition && comparedDailyAmount(guard.condition, scope);
+    if (found) return { ...found, perAccount: readsPerAccountSpend(guard.condition!, scope) };
+  }
+  for (const expression of [...scope.links, ...scope.calls.map((c) => c.call.expression)]) {
+    const found = guardOptionsAmount(expression, scope);
+    if (found) return { ...found, perAccount: false };
+  }
+  return undefined;
+}
+
+/** A daily cap's amount in dollars, where it is written, and whether it is kept per account rather than for the app. */
+export interface DailyCapAmount {
+  usd: number;
+  node: ts.Node;
+  perAccount: boolean;
+}
+
+function comparedDailyAmount(condition: ts.Expression, scope: ProtectionScope): { usd: number; node: ts.Node } | undefined {
+  let found: { usd: number; node: ts.Node } | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || !ts.isBinaryExpression(node) || !COMPARISONS.has(node.operatorToken.kind)) return;
+    for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
+      const unit = dailyMoneyUnit(readName(side) ?? '') ?? (ts.isNumericLiteral(unwrap(side)) ? dailyMoneyUnit(readName(other) ?? '') : undefined);
+      const amount = unit === undefined ? undefined : numericValue(side, scope.resolver);
+      if (unit !== undefined && amount !== undefined && amount > 0) {
+        found = { usd: amount * unit, node: side };
+        return;
+      }
+    }
+  };
+  visit(condition);
+  walk(condition, visit);
+  return found;
+}
+
+const COMPARISONS = new Set([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken]);
+
+/** `aiGuard.protect(...)` / `aiGuard.check(...)` with `const aiGuard = createGuard({ ... })`: the daily amount among its options. */
+function guardOptionsAmount(expression: ts.Expression, scope: ProtectionScope): { usd: number; node: ts.Node } | undefined {
+  let e = unwrap(expression);
+  while (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e)) e = unwrap(e.expression);
+  if (!ts.isIdentifier(e)) return undefined;
+  const declaration = scope.resolver.declarationOf(e);
+  const initializer = declaration && initializerOf(declaration);
+  const creation = initializer && unwrap(initializer);
+  if (!creation || !ts.isCallExpression(creation)) return undefined;
+  for (const argument of creation.arguments) {
+    const options = unwrap(argument);
+    const found = ts.isObjectLiteralExpression(options) ? dailyAmountIn(options, scope, 0) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function dailyAmountIn(options: ts.ObjectLiteralExpression, scope: ProtectionScope, depth: number): { usd: number; node: ts.Node } | undefined {
+  for (const property of options.properties) {
+    const value = propertyValue(property);
+    if (!value) continue;
+    const name = propertyNameText(property.name) ?? '';
+    // `perUserDailyCapUsd` bounds one account; the app-wide `dailyCapUsd` next to it bounds the day.
+    const unit = perAccountText(name) ? undefined : dailyMoneyUnit(name);
+    const amount = unit === undefined ? undefined : numericValue(value, scope.resolver);
+    if (unit !== undefined && amount !== undefined && amount > 0) return { usd: amount * unit, node: value };
+    const nested = unwrap(value);
+    if (depth < 3 && ts.isObjectLiteralExpression(nested)) {
+      const found = dailyAmountIn(nested, scope, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }

@@ -30,6 +30,7 @@ export function configEffect(config: AuditConfig, result: ScanResult, flags: Thr
     customFunctions: Object.fromEntries(functions),
     ...(config.failOn !== undefined && flags.failOn === undefined ? { failOn: config.failOn } : {}),
     ...(config.minConfidence !== undefined && flags.minConfidence === undefined ? { minConfidence: config.minConfidence } : {}),
+    ...(config.exposure && Object.keys(config.exposure).length > 0 ? { exposure: { ...config.exposure } } : {}),
   };
 }
 
@@ -47,6 +48,8 @@ export function describeConfigEffect(effect: ConfigEffect): string {
   }
   const functions = Object.entries(effect.customFunctions);
   if (functions.length > 0) parts.push(`custom ${functions.map(([kind, names]) => `${kind}: ${names!.join(', ')}`).join('; ')}`);
+  if (effect.exposure?.attackerIps !== undefined) parts.push(`exposure assumes ${effect.exposure.attackerIps} attacker IPs`);
+  if (effect.exposure?.attackerAccounts !== undefined) parts.push(`exposure assumes ${effect.exposure.attackerAccounts} attacker accounts`);
   return `config ${effect.file}: ${parts.length > 0 ? parts.join(' · ') : 'no change to the defaults'}`;
 }
 

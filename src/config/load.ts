@@ -121,8 +121,10 @@ function describeIssue(issue: z.core.$ZodIssue, rules: readonly RuleInfo[]): Iss
   return [{ path: issue.path, atKey: false, message: `${where}${issue.message}` }];
 }
 
-const TOP_LEVEL_KEYS = ['failOn', 'minConfidence', 'rules', 'ignore', 'publicRoutes', 'functions'];
+const TOP_LEVEL_KEYS = ['failOn', 'minConfidence', 'rules', 'ignore', 'publicRoutes', 'functions', 'exposure'];
 const FUNCTION_KEYS = ['auth', 'rateLimiters', 'spendCaps', 'aiWrappers'];
+const EXPOSURE_KEYS = ['attackerIps', 'attackerAccounts'];
+const SECTION_KEYS: Record<string, string[]> = { functions: FUNCTION_KEYS, exposure: EXPOSURE_KEYS };
 
 function unknownKeyMessage(parent: PropertyKey[], key: string, rules: readonly RuleInfo[]): string {
   const where = parent.length > 0 ? `${pathText(parent)}: ` : '';
@@ -130,7 +132,7 @@ function unknownKeyMessage(parent: PropertyKey[], key: string, rules: readonly R
     const ids = rules.map((r) => r.id);
     return `${where}unknown rule "${key}"${suggestion(key, ids)}; rules are ${ids.join(', ')}`;
   }
-  const allowed = parent.length === 0 ? TOP_LEVEL_KEYS : parent.length === 1 && parent[0] === 'functions' ? FUNCTION_KEYS : [];
+  const allowed = parent.length === 0 ? TOP_LEVEL_KEYS : parent.length === 1 ? (SECTION_KEYS[String(parent[0])] ?? []) : [];
   return `${where}unknown setting "${key}"${suggestion(key, allowed)}${allowed.length ? `; settings here are ${allowed.join(', ')}` : ''}`;
 }
 

@@ -91,6 +91,25 @@ export function configFileSchema(rules: readonly RuleInfo[]) {
         .nullable()
         .optional()
         .meta({ description: "The project's own helpers, by name, so they count like the built-in ones." }),
+      exposure: z
+        .strictObject(
+          {
+            attackerIps: z
+              .number({ error: 'expected a whole number of addresses' })
+              .int({ error: 'expected a whole number of addresses' })
+              .min(1, { error: 'expected at least 1 address' })
+              .optional()
+              .meta({ description: 'Client IP addresses an attacker controls (proxies, cloud hosts): a limit counted per IP is multiplied by it. Default: 100.' }),
+            attackerAccounts: z
+              .union([z.number().int().min(1), z.literal('unbounded')], { error: 'expected a whole number of accounts or unbounded' })
+              .optional()
+              .meta({ description: 'Accounts an attacker can open: a limit counted per signed-in user is multiplied by it. Default: unbounded (free sign-up), so a per-user limit alone bounds nothing; set a number when sign-up is invite-only or paid.' }),
+          },
+          { error: 'expected a mapping with attackerIps and attackerAccounts' },
+        )
+        .nullable()
+        .optional()
+        .meta({ description: 'What the dollar exposure assumes an attacker holds.' }),
     }, { error: 'expected a mapping of settings such as rules:, ignore:, failOn:' })
     .meta({
       title: 'ai-endpoint-audit configuration',
@@ -122,6 +141,12 @@ export function resolveConfig(file: ConfigFile, location: { file?: string; baseD
     spendCaps: file.functions?.spendCaps ?? [],
     aiWrappers: file.functions?.aiWrappers ?? [],
   };
+  if (file.exposure) {
+    config.exposure = {
+      ...(file.exposure.attackerIps !== undefined ? { attackerIps: file.exposure.attackerIps } : {}),
+      ...(file.exposure.attackerAccounts !== undefined ? { attackerAccounts: file.exposure.attackerAccounts } : {}),
+    };
+  }
   if (file.failOn !== undefined) config.failOn = file.failOn;
   if (file.minConfidence !== undefined) config.minConfidence = file.minConfidence;
   return config;

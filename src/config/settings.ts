@@ -45,6 +45,16 @@ export interface AuditConfig {
   failOn?: FailOn;
   /** Least confidence a finding needs to count for the exit code, unless `--min-confidence` is given. */
   minConfidence?: Confidence;
+  /** What the dollar exposure assumes an attacker holds; the built-in defaults where unset. */
+  exposure?: ExposureSettings;
+}
+
+/** The config's `exposure:` section. */
+export interface ExposureSettings {
+  /** Client addresses an attacker controls, for limits counted per IP (default 100). */
+  attackerIps?: number;
+  /** Accounts an attacker can open, for limits counted per user (default `unbounded`: free sign-up). */
+  attackerAccounts?: number | 'unbounded';
 }
 
 export function defaultConfig(baseDir: string): AuditConfig {

@@ -41,5 +41,10 @@ functions:
   spendCaps: []
   # Wrappers that call a paid model for their caller, e.g. callLLM.
   aiWrappers: []
+
+# What the dollar exposure assumes an attacker holds. Uncomment to change.
+# exposure:
+#   attackerIps: 100       # client addresses: a per-IP limit allows this many times its rate (default 100)
+#   attackerAccounts: 20   # accounts: a per-user limit allows this many times its rate (default unbounded: free sign-up)
 `;
 }

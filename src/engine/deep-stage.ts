@@ -6,6 +6,7 @@
  */
 import { analyzeRoute } from '../analysis/facts.js';
 import { customAiProvider, type CustomFunctions } from '../analysis/custom-functions.js';
+import type { AttackerAssumptions } from '../pricing/estimate.js';
 import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext, PROTECTION_LIBRARIES } from '../frameworks/index.js';
 import type { AiCall, Endpoint, ScanError } from '../model.js';
@@ -18,6 +19,12 @@ import { hasOnlyItsOwnRoutes, mayRegisterRoutes } from './route-files.js';
 import { importsMountingFramework } from './triggers.js';
 import type { SourceIndex } from './source-index.js';
 import { mentionsAi } from './build-index.js';
+
+/** What the config tells the analyses: the project's own helpers, and what an attacker is assumed to hold. */
+export interface AnalysisSettings {
+  custom: CustomFunctions;
+  attackers: AttackerAssumptions;
+}
 
 export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
 
@@ -33,7 +40,7 @@ export interface DeepStageResult {
 export function runDeepStage(
   index: SourceIndex,
   routeFilePaths: readonly string[],
-  custom: CustomFunctions,
+  { custom, attackers }: AnalysisSettings,
   onRouteAnalysed: () => void = () => undefined,
   listPaidCalls = false,
 ): DeepStageResult {
@@ -50,7 +57,7 @@ export function runDeepStage(
     const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
-        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, PROTECTION_LIBRARIES, custom), errors, `${route.method} ${route.path}`);
+        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, PROTECTION_LIBRARIES, custom, attackers), errors, `${route.method} ${route.path}`);
         if (endpoint) endpoints.push(endpoint);
         onRouteAnalysed();
       }

@@ -12,4 +12,4 @@ const index: SourceIndex = {
   errors: [],
   ...(input.layout ? { layout: input.layout } : {}),
 };
-parentPort?.postMessage(runDeepStage(index, input.routeFiles, input.custom));
+parentPort?.postMessage(runDeepStage(index, input.routeFiles, input.settings));

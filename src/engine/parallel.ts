@@ -9,9 +9,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CustomFunctions } from '../analysis/custom-functions.js';
 import type { ScanError } from '../model.js';
-import { runDeepStage, type DeepStageResult } from './deep-stage.js';
+import { type AnalysisSettings, runDeepStage, type DeepStageResult } from './deep-stage.js';
 import { hasOnlyItsOwnRoutes, isLayerFile } from './route-files.js';
 import type { IndexedFile, SourceIndex } from './source-index.js';
 import type { ProjectLayout } from './discover.js';
@@ -37,21 +36,21 @@ export interface WorkerInput {
   skipped: string[];
   layout?: ProjectLayout;
   routeFiles: string[];
-  custom: CustomFunctions;
+  settings: AnalysisSettings;
 }
 
 export async function runDeepStageInParallel(
   index: SourceIndex,
   routeFiles: IndexedFile[],
-  custom: CustomFunctions,
+  settings: AnalysisSettings,
   concurrency: Concurrency,
   onRouteAnalysed: () => void,
 ): Promise<DeepStageResult> {
   const parts = partition(routeFiles, threadCount(routeFiles, concurrency));
   const [own, ...others] = parts;
   // Threads start first, so they work while this thread does its part.
-  const remote = others.map((part) => runInWorker(index, part, custom).catch(() => runDeepStage(index, part, custom)));
-  const results = [runDeepStage(index, own, custom, onRouteAnalysed, true), ...(await Promise.all(remote))];
+  const remote = others.map((part) => runInWorker(index, part, settings).catch(() => runDeepStage(index, part, settings)));
+  const results = [runDeepStage(index, own, settings, onRouteAnalysed, true), ...(await Promise.all(remote))];
   return merge(results);
 }
 
@@ -84,8 +83,8 @@ export function partition(routeFiles: IndexedFile[], count: number): string[][] 
   return parts;
 }
 
-function runInWorker(index: SourceIndex, routeFiles: string[], custom: CustomFunctions): Promise<DeepStageResult> {
-  const input: WorkerInput = { root: index.root, files: [...index.files.values()], skipped: [...index.skipped], layout: index.layout, routeFiles, custom };
+function runInWorker(index: SourceIndex, routeFiles: string[], settings: AnalysisSettings): Promise<DeepStageResult> {
+  const input: WorkerInput = { root: index.root, files: [...index.files.values()], skipped: [...index.skipped], layout: index.layout, routeFiles, settings };
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: input });
     worker.once('message', (result: DeepStageResult) => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
 import { NO_CUSTOM_FUNCTIONS } from '../analysis/custom-functions.js';
+import { attackerAssumptions } from '../pricing/estimate.js';
 import { type AiCall, type Endpoint, placeKey, type Rule, type ScanError, type ScanResult } from '../model.js';
 import { TOOL } from '../version.js';
 import type { AuditConfig } from '../config/settings.js';
@@ -138,8 +139,8 @@ async function analyseRoutes(index: SourceIndex, paths: ScanPaths, options: Scan
   }
   progress.filesAnalysed = routeFiles.length;
   options.onProgress?.(progress);
-  const custom = options.config?.functions ?? NO_CUSTOM_FUNCTIONS;
-  return runDeepStageInParallel(index, routeFiles, custom, options.concurrency ?? 1, () => {
+  const settings = { custom: options.config?.functions ?? NO_CUSTOM_FUNCTIONS, attackers: attackerAssumptions(options.config?.exposure) };
+  return runDeepStageInParallel(index, routeFiles, settings, options.concurrency ?? 1, () => {
     progress.routesAnalysed++;
     options.onProgress?.(progress);
   });

@@ -49,11 +49,16 @@ export interface ProviderPrices {
   mostExpensive: string;
   /** Other provider names the scanner reports for the same price list (`azure-openai`). */
   aliases: string[];
+  /**
+   * The provider serves other vendors' open models (Llama on Workers AI, gpt-oss on Fireworks) at its own
+   * prices: its list prices a call only when the call goes to it.
+   */
+  hostsOpenModels: boolean;
   models: ModelPrice[];
 }
 
 type RawModel = Omit<ModelPrice, 'id' | 'provider'>;
-type RawProvider = { pricingPage: string; mostExpensive: string; aliases?: string[]; models: Record<string, RawModel> };
+type RawProvider = { pricingPage: string; mostExpensive: string; aliases?: string[]; hostsOpenModels?: boolean; models: Record<string, RawModel> };
 
 const raw = createRequire(import.meta.url)('./prices.json') as typeof PriceFile;
 
@@ -63,6 +68,7 @@ export const PRICE_TABLE: readonly ProviderPrices[] = Object.entries(raw.provide
     pricingPage: provider.pricingPage,
     mostExpensive: provider.mostExpensive,
     aliases: provider.aliases ?? [],
+    hostsOpenModels: provider.hostsOpenModels ?? false,
     models: Object.entries(provider.models).map(([modelId, model]) => ({ ...model, id: modelId, provider: id })),
   }),
 );
@@ -105,7 +111,8 @@ function findModel(model: string, provider?: string): ModelPrice | undefined {
   const id = normaliseModelId(model);
   if (id === '') return undefined;
   const preferred = provider === undefined ? undefined : providerPrices(provider);
-  const others = PRICE_TABLE.filter((p) => p !== preferred);
+  // A host of open models prices them its own way: its list stands only for calls that go to it.
+  const others = PRICE_TABLE.filter((p) => p !== preferred && !p.hostsOpenModels);
   for (const list of preferred ? [[preferred], others] : [others]) {
     const match = longestMatch(id, list.flatMap((p) => p.models));
     if (match) return match;
@@ -131,7 +138,16 @@ function namesModel(id: string, key: string): boolean {
   return id === key || (id.startsWith(key) && '-:@'.includes(id[key.length]));
 }
 
-/** The model assumed when the client chooses it: the provider's `mostExpensive` entry. */
+/**
+ * The chat models a client can still pick from a provider's list: billed by tokens with some output, neither
+ * retired nor served only through OpenAI's Responses API.
+ */
+export function selectableModels(provider: string): ModelPrice[] {
+  const prices = providerPrices(provider);
+  return (prices?.models ?? []).filter((m) => m.contextWindow !== null && (m.maxOutputTokens ?? 0) > 0 && !m.retired && !m.responsesApiOnly);
+}
+
+/** The provider's `mostExpensive` entry: its costliest maximal request among the models a client can pick. */
 export function mostExpensiveModel(provider: string): ModelPrice | undefined {
   const prices = providerPrices(provider);
   return prices?.models.find((m) => m.id === prices.mostExpensive);

@@ -9,10 +9,16 @@ export const MS_PER_DAY = 86_400_000;
 export const ASSUMED_ATTACK_REQUESTS_PER_SECOND = 20;
 /** The same over 24 hours: 1,728,000. Also the ceiling on any limiter-derived rate. */
 export const ASSUMED_ATTACK_REQUESTS_PER_DAY = ASSUMED_ATTACK_REQUESTS_PER_SECOND * 86_400;
-/** Client addresses an attacker controls (proxies, cloud hosts) when a limit is counted per IP. */
+/**
+ * Client addresses an attacker controls (proxies, cloud hosts) when a limit is counted per IP; the config's
+ * `exposure.attackerIps` replaces it.
+ */
 export const ASSUMED_ATTACKER_ADDRESSES = 100;
-/** Accounts an attacker holds when a limit is counted per signed-in user. */
-export const ASSUMED_ATTACKER_ACCOUNTS = 10;
+/**
+ * Accounts an attacker opens when a limit is counted per signed-in user: with free sign-up there is no bound, so
+ * a per-user limit alone does not bound the rate. The config's `exposure.attackerAccounts` sets a number.
+ */
+export const ASSUMED_ATTACKER_ACCOUNTS = 'unbounded';
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,

@@ -9,11 +9,12 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 
-import { SEVERITIES, severityRank, type Endpoint, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
+import { SEVERITIES, severityRank, type Endpoint, type Exposure, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
 import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
 import { clean } from './safe-text.js';
 import { endpointFixes } from './fix-advice.js';
 import { describeConfigEffect } from '../config/effect.js';
+import { formatUsd, perRequestUsd } from '../pricing/estimate.js';
 
 export interface TextOptions {
   color: boolean;
@@ -134,15 +135,24 @@ class TextReport {
       }
       if (endpoint.mount === 'unresolved') this.push(`    mount not resolved: the path is relative to its router`);
       if (endpoint.declaredPublic) this.push(`    declared public: ${clean(endpoint.declaredPublic.reason)}`);
-      if (endpoint.exposure) {
-        const { display, model, requestsPerDay } = endpoint.exposure;
-        this.push(`    exposure: up to ${this.c.bold(`${clean(display)}/day`)} ${this.c.dim(`(${clean(model)}, ${requestsPerDay.toLocaleString('en-US')} requests/day)`)}`);
-      }
+      if (endpoint.exposure) this.exposure(endpoint.exposure);
       if (endpoint.priceUnknown) {
         const what = endpoint.exposure ? 'also, price unknown' : 'exposure: price unknown';
         this.push(`    ${what} ${this.c.dim(`(${endpoint.priceUnknown.map(clean).join('; ')})`)}`);
       }
     }
+  }
+
+  /** The day's figure with its factors (price per request, requests per day, a daily cap) and how the rate was reached. */
+  private exposure(exposure: Exposure): void {
+    const { display, model, requestsPerDay, usdPerRequest, priceRange, dailySpendCap, rate } = exposure;
+    const factors = usdPerRequest === undefined ? `${requestsPerDay.toLocaleString('en-US')} requests/day` : `${perRequestUsd(usdPerRequest)}/request × ${requestsPerDay.toLocaleString('en-US')} requests/day`;
+    const priced = priceRange
+      ? `${clean(priceRange.cheapest.model)} ${formatUsd(priceRange.cheapest.usdPerDay)} to ${clean(priceRange.costliest.model)} ${formatUsd(priceRange.costliest.usdPerDay)}/day, the model is not fixed`
+      : clean(model);
+    this.push(`    exposure: up to ${this.c.bold(`${clean(display)}/day`)} ${this.c.dim(`(${priced}; ${factors})`)}`);
+    if (dailySpendCap?.applied) this.push(`      ${this.c.dim(`capped by the daily spend cap at ${where(dailySpendCap.file, dailySpendCap.line)}, which fails closed`)}`);
+    if (rate) this.push(`      ${this.c.dim(`assumes ${clean(rate.replace(/^Rate: /, ''))}`)}`);
   }
 
   /** One finding; its fix follows it unless its endpoint's block gathers the fixes (`withFix: false`). */

@@ -94,7 +94,7 @@ describe('validation', () => {
       { line: 5, column: 9, message: 'failOn: expected one of critical, high, medium, low, none (found "medum"; did you mean "medium"?)' },
       { line: 7, column: 10, message: 'functions.auth[0]: expected a function name (found 1)' },
       { line: 7, column: 13, message: 'functions.auth[1]: expected a function name such as requireUser or auth.requireUser (found "a b")' },
-      { line: 8, column: 1, message: 'unknown setting "colour"; settings here are failOn, minConfidence, rules, ignore, publicRoutes, functions' },
+      { line: 8, column: 1, message: 'unknown setting "colour"; settings here are failOn, minConfidence, rules, ignore, publicRoutes, functions, exposure' },
     ]);
   });
 
@@ -174,6 +174,12 @@ describe('JSON Schema', () => {
   it('the starter config is valid', () => {
     expect(() => parseConfigText(starterConfig(ruleInfo()), 'starter.yml', ruleInfo())).not.toThrow();
   });
+
+  it("the starter config's commented exposure section is valid once uncommented", () => {
+    const uncommented = starterConfig(ruleInfo()).replace(/^# (exposure:|  attacker)/gm, '$1');
+    const { data } = parseConfigText(uncommented, 'starter.yml', ruleInfo());
+    expect(data.exposure).toEqual({ attackerIps: 100, attackerAccounts: 20 });
+  });
 });
 
 describe('the config in a scan', () => {
@@ -187,6 +193,34 @@ describe('the config in a scan', () => {
     expect(result.rules.map((r) => r.id)).not.toContain('no-auth');
     expect(result.rules.find((r) => r.id === 'no-spend-cap')?.severity).toBe('critical');
     expect(result.rules).toHaveLength(RULES.length - 1);
+  });
+
+  it('exposure.attackerIps and attackerAccounts change the rate a per-IP limit allows, and the report says they came from the config', async () => {
+    // express-rate-limit at 20 a minute per IP: 28,800/day per address.
+    const limited = path.join(FIXTURES, 'presence-auth', 'vulnerable');
+    const byDefault = await scan({ paths: [limited] });
+    const before = byDefault.endpoints.find((e) => e.exposure?.rate?.includes('per IP address'))!.exposure!;
+    expect(before.attackerIps).toEqual({ value: 100, source: 'default' });
+    expect(before.attackerAccounts).toEqual({ value: 'unbounded', source: 'default' });
+    expect(before.requestsPerDay).toBe(1_728_000); // 2,880,000 a day from 100 addresses is above one script's rate
+
+    const dir = scratch();
+    writeFileSync(path.join(dir, 'c.yml'), 'exposure:\n  attackerIps: 5\n  attackerAccounts: 20\n');
+    const config = loadConfigFile(path.join(dir, 'c.yml'));
+    expect(config.exposure).toEqual({ attackerIps: 5, attackerAccounts: 20 });
+    const configured = await scan({ paths: [limited], config });
+    const after = configured.endpoints.find((e) => e.id === byDefault.endpoints.find((b) => b.exposure === before)!.id)!.exposure!;
+    expect(after.attackerIps).toEqual({ value: 5, source: 'config' });
+    expect(after.attackerAccounts).toEqual({ value: 20, source: 'config' });
+    expect(after.requestsPerDay).toBe(144_000);
+    expect(after.rate).toBe('Rate: 28,800/day per IP address, times the addresses an attacker controls (5, exposure.attackerIps in the config) = 144,000/day.');
+  });
+
+  it('refuses an exposure setting that is not a positive whole number', () => {
+    expect(problemsOf('exposure:\n  attackerIps: 0\n  attackerAccounts: lots\n').map((p) => p.message)).toEqual([
+      'exposure.attackerIps: expected at least 1 address (found 0)',
+      'exposure.attackerAccounts: expected a whole number of accounts or unbounded (found "lots")',
+    ]);
   });
 
   it('bad config: exit 2 with the file and line, and no report', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { estimateDailyExposure, formatUsd, PriceUnknownError, tokensFromCharacters } from '../../src/pricing/estimate.js';
+import { attackerAssumptions, estimateDailyExposure, formatUsd, PriceUnknownError, tokensFromCharacters } from '../../src/pricing/estimate.js';
 import { requestsPerDayFromWindow } from '../../src/pricing/rates.js';
 
 describe('estimateDailyExposure: worked examples', () => {
@@ -46,7 +46,7 @@ describe('estimateDailyExposure: worked examples', () => {
     expect(e.assumptions.slice(-3)).toEqual([
       "Output: 1,000 tokens per request, the call's output cap.",
       "Input: 4,000 tokens per request, the route's input cap.",
-      'Rate: 14,400/day per IP address, times the addresses an attacker controls (100) = 1,440,000/day.',
+      'Rate: 14,400/day per IP address, times the addresses an attacker controls (100, the default; set exposure.attackerIps) = 1,440,000/day.',
     ]);
   });
 
@@ -62,7 +62,7 @@ describe('estimateDailyExposure: worked examples', () => {
     expect(e.usdPerRequest).toBeCloseTo(14.98, 10);
     expect(e.usdPerDay).toBeCloseTo(25_885_440, 4);
     expect(formatUsd(e.usdPerDay)).toBe('~$26,000,000');
-    expect(e.assumptions[0]).toBe("The client chooses the model: priced as openai's most expensive, gpt-5.5.");
+    expect(e.assumptions[0]).toBe("The client chooses the model: any of openai's 27 listed models may serve the request.");
     expect(e.assumptions).toContain('Above 272,000 input tokens the whole request is billed at $10.00 / $45.00 per 1M tokens.');
   });
 
@@ -103,10 +103,30 @@ describe('estimateDailyExposure: worked examples', () => {
 describe('estimateDailyExposure: limiters', () => {
   const base = { provider: 'openai', model: 'gpt-4o', modelChosenByClient: false } as const;
 
-  it('multiplies a per-user limit by the accounts an attacker holds', () => {
+  it('multiplies a per-user limit by the accounts the config says an attacker holds', () => {
     // 100 per hour = 2,400/day per user × 10 accounts = 24,000/day.
-    const e = estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(100, 3_600_000), limiterKey: 'user' });
+    const attackers = attackerAssumptions({ attackerAccounts: 10 });
+    const e = estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(100, 3_600_000), limiterKey: 'user', attackers });
     expect(e.requestsPerDay).toBe(24_000);
+    expect(e.attackers.accounts).toEqual({ value: 10, source: 'config' });
+    expect(e.rate).toBe('Rate: 2,400/day per user, times the accounts an attacker holds (10, exposure.attackerAccounts in the config) = 24,000/day.');
+  });
+
+  it('counts a per-user limit alone as no bound by default: with free sign-up, accounts are unbounded', () => {
+    const e = estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(100, 3_600_000), limiterKey: 'user' });
+    expect(e.requestsPerDay).toBe(1_728_000);
+    expect(e.attackers.accounts).toEqual({ value: 'unbounded', source: 'default' });
+    expect(e.rate).toMatch(/^Rate: the limit allows 2,400\/day per user, and an attacker can open any number of accounts \(free sign-up assumed; set exposure.attackerAccounts when it is not\), more than .*; the attack rate is used\.$/);
+  });
+
+  it('multiplies a per-IP limit by the configured attacker addresses, and says where the figure came from', () => {
+    // 10 per minute per IP = 14,400/day × 5 addresses = 72,000/day.
+    const attackers = attackerAssumptions({ attackerIps: 5 });
+    const e = estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(10, 60_000), limiterKey: 'ip', attackers });
+    expect(e.requestsPerDay).toBe(72_000);
+    expect(e.attackers).toEqual({ ips: { value: 5, source: 'config' }, accounts: { value: 'unbounded', source: 'default' } });
+    expect(e.rate).toBe('Rate: 14,400/day per IP address, times the addresses an attacker controls (5, exposure.attackerIps in the config) = 72,000/day.');
+    expect(estimateDailyExposure({ ...base, requestsPerDay: requestsPerDayFromWindow(10, 60_000), limiterKey: 'ip' }).attackers.ips).toEqual({ value: 100, source: 'default' });
   });
 
   it('counts a limit on an untraced key as per client', () => {
@@ -117,7 +137,7 @@ describe('estimateDailyExposure: limiters', () => {
   it('ignores a limiter keyed on a value the client sends', () => {
     const e = estimateDailyExposure({ ...base, requestsPerDay: 10, limiterKey: 'client' });
     expect(e.requestsPerDay).toBe(1_728_000);
-    expect(e.assumptions).toContain('A limiter keyed on a value the client sends counts as no limit: the client rotates it.');
+    expect(e.rate).toMatch(/ A limiter keyed on a value the client sends counts as no limit: the client rotates it\.$/);
   });
 
   it('never goes above the assumed attack rate', () => {
@@ -153,13 +173,13 @@ describe('estimateDailyExposure: models', () => {
     const e = estimateDailyExposure({ provider: 'anthropic', model: 'claude-next', modelChosenByClient: false });
     expect(e.model).toBe('claude-opus-4-7');
     expect(e.modelBasis).toBe('unknown-model');
-    expect(e.assumptions[0]).toBe("Model claude-next is not in the price table: priced as anthropic's most expensive, claude-opus-4-7.");
+    expect(e.assumptions[0]).toBe("Model claude-next is not in the price table: any of anthropic's 12 listed models may serve the request.");
   });
 
   it('prices a model the code does not name at the most expensive', () => {
     const e = estimateDailyExposure({ provider: 'mistral', modelChosenByClient: false });
     expect(e.model).toBe('mistral-medium');
-    expect(e.assumptions[0]).toBe("The model is not known from the code: priced as mistral's most expensive, mistral-medium.");
+    expect(e.assumptions[0]).toBe("The model is not known from the code: any of mistral's 10 listed models may serve the request.");
   });
 
   it('finds the vendor from the model id when the provider is an SDK layer', () => {
@@ -238,5 +258,58 @@ describe('estimateDailyExposure: APIs billed by another unit than tokens', () =>
     expect(unknown({ provider: 'openai', model: 'gpt-4o-mini-tts', modelChosenByClient: false, billedBy: 'characters' })).toThrow(PriceUnknownError);
     expect(unknown({ provider: 'openai', model: 'whisper-1', modelChosenByClient: true, billedBy: 'audio' })).toThrow(PriceUnknownError);
     expect(unknown({ provider: 'fal', modelChosenByClient: false, billedBy: 'media' })).toThrow(PriceUnknownError);
+  });
+});
+
+describe('estimateDailyExposure: a fail-closed daily spend cap', () => {
+  const base = { provider: 'openai', model: 'gpt-4o-mini', modelChosenByClient: false } as const;
+
+  it('caps the day at the amount, and says so', () => {
+    const e = estimateDailyExposure({ ...base, dailySpendCap: { usd: 8, where: 'src/guard.ts:16' } });
+    expect(e.usdPerDay).toBe(8);
+    expect(e.usdPerRequest * e.requestsPerDay).toBeGreaterThan(8);
+    expect(e.dailySpendCap).toEqual({ usd: 8, where: 'src/guard.ts:16', applied: true });
+    expect(e.assumptions.at(-1)).toBe('Capped at $8.00/day by the daily spend cap at src/guard.ts:16, which fails closed.');
+  });
+
+  it('counts a per-account cap only times the configured accounts, and not at all with free sign-up', () => {
+    const perAccount = { usd: 0.5, where: 'src/server.ts:51', perAccount: true };
+    const open = estimateDailyExposure({ ...base, dailySpendCap: perAccount });
+    expect(open.dailySpendCap).toBeUndefined();
+    expect(open.usdPerDay).toBeCloseTo(open.usdPerRequest * open.requestsPerDay, 6);
+    expect(open.assumptions).toContain('The daily spend cap at src/server.ts:51 ($0.50) is per account and bounds nothing: an attacker can open any number of accounts.');
+    const invited = estimateDailyExposure({ ...base, dailySpendCap: perAccount, attackers: attackerAssumptions({ attackerAccounts: 20 }) });
+    expect(invited.usdPerDay).toBe(10);
+    expect(invited.assumptions.at(-1)).toBe('Capped at $10.00/day by the daily spend cap at src/server.ts:51 ($0.50 per account × 20 accounts), which fails closed.');
+  });
+
+  it('leaves a figure below the cap as it is', () => {
+    const e = estimateDailyExposure({ ...base, inputCapTokens: 100, outputCapTokens: 100, requestsPerDay: 10, limiterKey: 'global', dailySpendCap: { usd: 50, where: 'a.ts:1' } });
+    expect(e.usdPerDay).toBeCloseTo(10 * (100 * 0.15 + 100 * 0.6) / 1_000_000, 12);
+    expect(e.dailySpendCap?.applied).toBe(false);
+  });
+});
+
+describe('estimateDailyExposure: a range when the model is not fixed', () => {
+  it('says the model is not known when the code names an empty one', () => {
+    const e = estimateDailyExposure({ provider: 'azure-openai', model: '', modelChosenByClient: false });
+    expect(e.assumptions[0]).toBe("The model is not known from the code: any of openai's 27 listed models may serve the request.");
+  });
+
+  it("prices a client-chosen model over the provider's listed models, the figure at the costliest end", () => {
+    const e = estimateDailyExposure({ provider: 'anthropic', modelChosenByClient: true, inputCapTokens: 1_000, outputCapTokens: 500 });
+    // claude-3-haiku: 1,000 × 0.25 + 500 × 1.25 = 875 µ$; costliest claude-opus-4 family: 1,000 × 15 + 500 × 75 = 52,500 µ$.
+    expect(e.priceRange?.cheapest).toMatchObject({ model: 'claude-3-haiku' });
+    expect(e.priceRange?.cheapest.usdPerRequest).toBeCloseTo(0.000875, 12);
+    expect(e.priceRange?.costliest.usdPerRequest).toBeCloseTo(0.0525, 12);
+    expect(e.usdPerRequest).toBe(e.priceRange?.costliest.usdPerRequest);
+    expect(e.usdPerDay).toBeCloseTo(0.0525 * 1_728_000, 6);
+    expect(e.assumptions[1]).toMatch(/^Priced over anthropic's listed models: from claude-3-haiku \(\$0\.00088 a request\) to claude-opus-4(-1)? \(\$0\.05[23] a request\); the figure is the costliest\.$/);
+  });
+
+  it('never lists retired, Responses-only, embedding or image models in the range', () => {
+    const e = estimateDailyExposure({ provider: 'openai', modelChosenByClient: true });
+    const ends = [e.priceRange?.cheapest.model, e.priceRange?.costliest.model];
+    for (const id of ['gpt-4-32k', 'o1-pro', 'text-embedding-3-small', 'dall-e-3', 'gpt-image-1']) expect(ends).not.toContain(id);
   });
 });

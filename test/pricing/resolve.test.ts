@@ -148,6 +148,7 @@ describe('providers', () => {
     expect(providerPrices('vertex')?.id).toBe('google');
     expect(providerPrices('mistral')?.id).toBe('mistral');
     expect(providerPrices('groq')).toBeUndefined();
+    expect(providerPrices('workers-ai')?.id).toBe('workers-ai');
     expect(providerPrices('vercel-ai')).toBeUndefined();
   });
 

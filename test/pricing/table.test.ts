@@ -11,8 +11,8 @@ function isIsoDate(text: string): boolean {
 }
 
 describe('price table', () => {
-  it('covers the four providers', () => {
-    expect(PRICE_TABLE.map((p) => p.id).sort()).toEqual(['anthropic', 'google', 'mistral', 'openai']);
+  it('covers the model vendors and the hosts of open models', () => {
+    expect(PRICE_TABLE.map((p) => p.id).sort()).toEqual(['anthropic', 'deepseek', 'fireworks', 'google', 'mistral', 'openai', 'workers-ai']);
   });
 
   it.each(entries.map((e) => [`${e.provider}/${e.id}`, e] as const))('%s has an https source and an ISO date', (_, entry) => {

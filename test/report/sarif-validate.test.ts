@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model.js';
 import { primaryLocationLineHash, stableFingerprint } from '../../src/report/fingerprint.js';
 import { renderSarif } from '../../src/report/sarif.js';
+import { scan } from '../../src/engine/scan.js';
 import { FINDINGS, emptyResult, sampleResult, writeSampleProject } from './sample.js';
 
 /** A parsed SARIF log, navigated freely in assertions. */
@@ -157,7 +158,34 @@ describe('SARIF passes Microsoft SARIF Multitool validation', () => {
     ['the sample scan', (r) => sampleResult(r)],
     ['awkward paths, missing files, unknown rules and tool errors', edgeCaseResult],
     ['an empty scan', (r) => emptyResult(r)],
+    // The rules' own metadata (helpUri, CWE and OWASP tags, measured precision), registration-line regions with
+    // the span as a related location, and two endpoints: what a real scan writes.
+    ['a real scan of a fixture', () => realScan],
   ];
+  let realScan: ScanResult;
+  beforeAll(async () => {
+    realScan = await scan({ paths: [path.resolve(__dirname, '../../fixtures/pricing-open-models/vulnerable')] });
+  });
+
+  it('the real scan carries the fields the validation must cover', () => {
+    const log = JSON.parse(renderSarif(realScan));
+    const rules: Json[] = log.runs[0].tool.driver.rules;
+    const results: Json[] = log.runs[0].results;
+    expect(rules.length).toBeGreaterThan(3);
+    for (const rule of rules) {
+      expect(rule.helpUri, rule.id).toMatch(/^https:\/\/.+\/rules\/[a-z-]+\.md$/);
+      expect(['very-high', 'high', 'medium', 'low']).toContain(rule.properties.precision);
+      expect(rule.properties['security-severity']).toMatch(/^\d+(\.\d)?$/);
+    }
+    const tags = rules.flatMap((r) => r.properties.tags as string[]);
+    expect(tags).toEqual(expect.arrayContaining(['external/cwe/cwe-306', 'external/cwe/cwe-770']));
+    expect(tags.some((t) => t.startsWith('external/owasp-llm/'))).toBe(true);
+    const noAuth = results.find((r) => r.ruleId === 'no-auth')!;
+    const region = noAuth.locations[0].physicalLocation.region;
+    expect(region.endLine ?? region.startLine).toBe(region.startLine);
+    expect(noAuth.relatedLocations.some((l: Json) => (l.physicalLocation.region.endLine ?? 0) > region.startLine)).toBe(true);
+    expect(noAuth.locations[0].physicalLocation.artifactLocation.uri).not.toMatch(/^\//);
+  });
 
   for (const [name, make] of cases) {
     for (const mode of [

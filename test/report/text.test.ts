@@ -4,6 +4,7 @@ import { scan } from '../../src/index.js';
 
 import type { Endpoint, ScanResult } from '../../src/model.js';
 import { renderText } from '../../src/report/text.js';
+import { formatUsd } from '../../src/pricing/estimate.js';
 import { FINDINGS, emptyResult, sampleResult } from './sample.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
@@ -210,5 +211,27 @@ describe('findings by endpoint', () => {
     expect(draft.exposure!.usdPerDay).toBeGreaterThan(summary.exposure!.usdPerDay);
     const share = Math.round((100 * draft.exposure!.usdPerDay) / (draft.exposure!.usdPerDay + summary.exposure!.usdPerDay));
     expect(renderText(result, { color: false })).toContain(`most exposure: POST /api/replies/draft  src/routes/replies.ts:7 (${share}% of the total)`);
+  });
+});
+
+describe('the exposure line', () => {
+  it('shows the figure with its factors, the fail-closed cap that bounds it, and the rate assumed', async () => {
+    const text = renderText(await scan({ paths: [path.join(FIXTURES, 'guarded-express', 'fixed')] }), { color: false });
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('    exposure: '));
+    expect(lines.slice(at, at + 3)).toEqual([
+      '    exposure: up to ~$8.00/day (gpt-4o-mini; $0.027/request × 1,728,000 requests/day)',
+      '      capped by the daily spend cap at src/guard.ts:16, which fails closed',
+      '      assumes no limit the client cannot get around: an assumed attack of 20 requests/s from one script (1,728,000/day).',
+    ]);
+  });
+
+  it('shows a range over the listed models when the client picks the model', async () => {
+    const result = await scan({ paths: [path.join(FIXTURES, 'rule-client-controlled-params', 'vulnerable')] });
+    const chosen = result.endpoints.find((e) => e.exposure?.priceRange)!;
+    const { cheapest, costliest } = chosen.exposure!.priceRange!;
+    expect(renderText({ ...result, endpoints: [chosen], findings: [] }, { color: false })).toContain(
+      `(${cheapest.model} ${formatUsd(cheapest.usdPerDay)} to ${costliest.model} ${formatUsd(costliest.usdPerDay)}/day, the model is not fixed; `,
+    );
   });
 });
