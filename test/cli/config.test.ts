@@ -176,7 +176,7 @@ describe('JSON Schema', () => {
   });
 
   it("the starter config's commented exposure section is valid once uncommented", () => {
-    const uncommented = starterConfig(ruleInfo()).replace(/^# (exposure:|  attacker)/gm, '$1');
+    const uncommented = starterConfig(ruleInfo()).replace(/^# (exposure:| {2}attacker)/gm, '$1');
     const { data } = parseConfigText(uncommented, 'starter.yml', ruleInfo());
     expect(data.exposure).toEqual({ attackerIps: 100, attackerAccounts: 20 });
   });
