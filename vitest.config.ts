@@ -9,6 +9,7 @@ export const INTEGRATION_TESTS = [
   'test/cli/action.test.ts',
   'test/cli/baseline.test.ts',
   'test/cli/changed-since.test.ts',
+  'test/cli/closed-pipe.test.ts',
   'test/cli/cli.test.ts',
   'test/cli/concurrency.test.ts',
   'test/cli/confidence.test.ts',
