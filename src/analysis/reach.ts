@@ -218,11 +218,11 @@ function textMayCallAi(text: string, resolver: Resolver): boolean {
 
 function identifierMayCarryAi(identifier: ts.Identifier, context: CallContext, resolver: Resolver): boolean {
   const module = importedModule(identifier, resolver);
-  if (module) return module.file === undefined ? textMayCallAi(`'${module.specifier}'`, resolver) : resolver.importGraph!.reaches(module.file);
+  if (module) return module.file === undefined ? resolver.importGraph!.packagePasses(module.specifier) : resolver.importGraph!.reaches(module.file);
   const path = resolver.resolve(identifier, context);
   if (!path) return false;
   // A client, a module or a class of an AI SDK; not what a call returned (a completion is data).
-  if (path.root.kind === 'module') return textMayCallAi(`'${path.root.module}'`, resolver) && !path.segments.some((s) => s.kind === 'call');
+  if (path.root.kind === 'module') return resolver.importGraph!.packagePasses(path.root.module) && !path.segments.some((s) => s.kind === 'call');
   if (path.root.kind !== 'local') return false;
   const node = path.root.node;
   return ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isSourceFile(node) || textMayCallAi(node.getText(), resolver);

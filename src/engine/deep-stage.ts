@@ -11,12 +11,12 @@ import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext, PROTECTION_LIBRARIES } from '../frameworks/index.js';
 import type { AiCall, Endpoint, ScanError } from '../model.js';
 import { paidCallSites } from '../analysis/paid-call-sites.js';
-import { packagesSource } from '../analysis/package-name.js';
+import { isDeclaredPackage, packageName, packagesSource } from '../analysis/package-name.js';
 import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph, importClosure } from './import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from './program.js';
 import { hasOnlyItsOwnRoutes, mayRegisterRoutes } from './route-files.js';
-import { importsMountingFramework } from './triggers.js';
+import { aiPackages, importsMountingFramework } from './triggers.js';
 import type { SourceIndex } from './source-index.js';
 import { mentionsAi } from './build-index.js';
 
@@ -46,7 +46,7 @@ export function runDeepStage(
 ): DeepStageResult {
   const errors: ScanError[] = [];
   const project = createParsedProject(index, errors);
-  const graph = new ImportGraph(project, mayCallAi(project, custom.aiWrappers));
+  const graph = new ImportGraph(project, mayCallAi(project, custom.aiWrappers), isAiPackage);
   const wanted = new Set([...routeFilePaths, ...registeringImports(index, routeFilePaths, project)]);
   // A file-routed route file whose imports reach no AI SDK or provider host has no endpoint to report.
   const routeFiles = project.filesWhere((f) => wanted.has(f.path) && (!hasOnlyItsOwnRoutes(f) || graph.reaches(f.path)));
@@ -106,6 +106,11 @@ function mayCallAi(project: ParsedProject, aiWrappers: readonly string[]): (file
 }
 
 const NITRO_SERVER_CODE = /(^|\/)server\//;
+
+/** A package an AI provider is imported from, however it is spelled (`npm:openai@4`, `@ai-sdk/openai`). */
+function isAiPackage(specifier: string): boolean {
+  return isDeclaredPackage(packageName(specifier), aiPackages());
+}
 
 /** One broken route or framework must not stop the scan: it becomes an entry in `errors`. */
 function safely<T>(work: () => T, errors: ScanError[], what: string): T | undefined {

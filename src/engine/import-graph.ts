@@ -21,7 +21,14 @@ export class ImportGraph {
     private readonly project: Pick<ParsedProject, 'resolveImport' | 'textOf'>,
     /** Whether a file's own text passes (or leads on in a way imports do not show). */
     private readonly passes: (fileName: string, text: string) => boolean,
+    /** Whether a package (never read) passes: an AI SDK's package. */
+    private readonly packageTest: (specifier: string) => boolean = () => false,
   ) {}
+
+  /** Whether a package a file imports passes the test. */
+  packagePasses(specifier: string): boolean {
+    return this.packageTest(specifier);
+  }
 
   /** Whether a piece of code (not a file) passes the test: an argument, an initializer. */
   textPasses(text: string): boolean {
