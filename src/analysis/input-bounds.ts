@@ -6,10 +6,10 @@
  */
 import ts from '../typescript.cjs';
 import type { InputBound, UnboundedInputFact } from '../model.js';
-import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, unwrap } from './ast.js';
+import { calleeName, isFunctionNode, locationOf, objectProperty, propertyNameText, propertyValue, stringValue, unwrap } from './ast.js';
 import { declaredBounds } from './declared-schemas.js';
 import { requestOrigin } from './request.js';
-import { type AccessPath, type CallContext, memberNames, returnExpressions } from './resolve.js';
+import { type AccessPath, type CallContext, memberNames, type Resolver, returnExpressions } from './resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { schemaDefinition as definitionOf } from './schema-chain.js';
 import { writesTo } from './writes.js';
@@ -96,7 +96,7 @@ class InputAnalyzer {
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return merge([next(e.left, 'text'), next(e.right, 'text')]);
     if (ts.isConditionalExpression(e)) {
       // `ALLOWED.includes(x) ? x : 'default'`: the value passes only when it is one of a fixed list.
-      if (isMembershipCheck(e.condition, e.whenTrue)) return next(e.whenFalse);
+      if (isMembershipCheck(e.condition, e.whenTrue, this.scope.resolver)) return next(e.whenFalse);
       return merge([next(e.whenTrue), next(e.whenFalse)]);
     }
     // `new HumanMessage(text)`, `new ChatMessage({ role, content })`: the message carries its arguments.
@@ -318,18 +318,28 @@ class InputAnalyzer {
 }
 
 /** Does the condition hold only when `value` is one of a fixed set (`list.includes(v)`, `set.has(v)`, `v in map`)? */
-function isMembershipCheck(condition: ts.Expression, value: ts.Expression): boolean {
+function isMembershipCheck(condition: ts.Expression, value: ts.Expression, resolver: Resolver): boolean {
   const c = unwrap(condition);
-  const text = unwrap(value).getText();
-  if (ts.isCallExpression(c) && ['includes', 'has', 'hasOwnProperty'].includes(calleeName(c) ?? '')) {
-    return c.arguments.some((a) => unwrap(a).getText() === text);
-  }
-  if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.InKeyword) return unwrap(c.left).getText() === text;
+  const same = (other: ts.Expression) => sameReference(other, value, resolver);
+  if (ts.isCallExpression(c) && ['includes', 'has', 'hasOwnProperty'].includes(calleeName(c) ?? '')) return c.arguments.some(same);
+  if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.InKeyword) return same(c.left);
   if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken) {
     const [left, right] = [unwrap(c.left), unwrap(c.right)];
-    return (left.getText() === text && ts.isStringLiteralLike(right)) || (right.getText() === text && ts.isStringLiteralLike(left));
+    return (same(left) && ts.isStringLiteralLike(right)) || (same(right) && ts.isStringLiteralLike(left));
   }
   return false;
+}
+
+/** Whether two expressions read the same variable or member: `body.model` here and there, bound alike. */
+function sameReference(a: ts.Expression, b: ts.Expression, resolver: Resolver): boolean {
+  const [x, y] = [unwrap(a), unwrap(b)];
+  if (ts.isIdentifier(x) && ts.isIdentifier(y)) return x.text === y.text && resolver.declarationOf(x) === resolver.declarationOf(y);
+  if (ts.isPropertyAccessExpression(x) && ts.isPropertyAccessExpression(y)) return x.name.text === y.name.text && sameReference(x.expression, y.expression, resolver);
+  if (ts.isElementAccessExpression(x) && ts.isElementAccessExpression(y)) {
+    const key = stringValue(x.argumentExpression);
+    return key !== undefined && key === stringValue(y.argumentExpression) && sameReference(x.expression, y.expression, resolver);
+  }
+  return x.kind === ts.SyntaxKind.ThisKeyword && y.kind === ts.SyntaxKind.ThisKeyword;
 }
 
 function argumentFor(parameter: ts.ParameterDeclaration, context: CallContext): { value: ts.Expression; context: CallContext } | undefined {
