@@ -9,6 +9,7 @@ import type { Endpoint, Finding, FindingDraft, ProjectFacts, Rule } from '../mod
 import { lineHashes, stableFingerprint } from '../report/fingerprint.js';
 import { compareFindings } from '../report/order.js';
 import { judgeConfidence } from '../../rules/confidence.js';
+import { type CommentsByLine, commentsByLine } from './comments.js';
 
 export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], texts: FileTexts): Finding[] {
   const findings: Finding[] = [];
@@ -41,11 +42,26 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
 }
 
 /** Scanned files' text as on disk, read once each, and split into lines once each. */
+/** Every owner directive starts with this; a file without it has none to parse. */
+const DIRECTIVE_PREFIX = 'ai-endpoint-audit';
+
 export class FileTexts {
   private readonly cache = new Map<string, string | undefined>();
   private readonly lineCache = new Map<string, string[] | undefined>();
 
   private readonly hashCache = new Map<string, string[] | undefined>();
+  private readonly commentCache = new Map<string, CommentsByLine>();
+
+  /** The comments on each line of a file that may hold an owner directive; none for any other file. */
+  comments(file: string): CommentsByLine {
+    let comments = this.commentCache.get(file);
+    if (!comments) {
+      const text = this.get(file);
+      comments = text?.includes(DIRECTIVE_PREFIX) ? commentsByLine(file, text) : new Map();
+      this.commentCache.set(file, comments);
+    }
+    return comments;
+  }
 
   /** The file's lines (without line breaks); every finding and directive lookup asks for them. */
   lines(file: string): string[] | undefined {

@@ -7,6 +7,7 @@
  */
 import type { Endpoint, Finding, ScanError } from '../model.js';
 import type { FileTexts } from './apply-rules.js';
+import { type CommentsByLine, commentsByLine } from './comments.js';
 
 const PUBLIC_DECLARATION = /ai-endpoint-audit\s+public\s*:\s*(.*?)\s*(?:\*\/.*)?$/;
 const SUPPRESSION = /ai-endpoint-audit-disable-(next-line|line)\b(.*)$/;
@@ -18,7 +19,7 @@ export function markDeclaredPublic(endpoints: Endpoint[], texts: FileTexts, publ
   const patterns = publicRoutes.map((glob) => ({ glob, re: globToRegExp(glob) }));
   for (const endpoint of endpoints) {
     const lines = texts.lines(endpoint.location.file);
-    const inline = lines ? inlineDeclaration(lines, endpoint.location.line) : undefined;
+    const inline = lines ? inlineDeclaration(lines, texts.comments(endpoint.location.file), endpoint.location.line) : undefined;
     if (inline) {
       endpoint.declaredPublic = {
         reason: inline.reason,
@@ -32,11 +33,11 @@ export function markDeclaredPublic(endpoints: Endpoint[], texts: FileTexts, publ
   }
 }
 
-function inlineDeclaration(lines: string[], anchorLine: number): { reason: string; line: number } | undefined {
+function inlineDeclaration(lines: string[], comments: CommentsByLine, anchorLine: number): { reason: string; line: number } | undefined {
   for (let line = anchorLine; line >= Math.max(1, anchorLine - DECLARATION_REACH); line--) {
     const text = lines[line - 1] ?? '';
-    const match = PUBLIC_DECLARATION.exec(text);
-    if (match && /\/\/|\/\*|\*/.test(text)) return { reason: match[1] || 'declared public', line };
+    const match = (comments.get(line) ?? []).map((comment) => PUBLIC_DECLARATION.exec(comment)).find((m) => m !== null);
+    if (match) return { reason: match[1] || 'declared public', line };
     const trimmed = text.trim();
     const continuesUpward = line === anchorLine || trimmed === '' || /^(\/\/|\/\*|\*|@)/.test(trimmed);
     if (!continuesUpward) return undefined;
@@ -56,12 +57,13 @@ export function applySuppressions(findings: Finding[], endpoints: readonly Endpo
       const { reason, source } = endpoint.declaredPublic;
       return { ...finding, suppressed: { kind: source === 'inline' ? 'inSource' : 'external', justification: `declared public: ${reason}` } };
     }
-    const lines = texts.lines(finding.location.file);
-    if (!lines) return finding;
+    const comments = texts.comments(finding.location.file);
     for (const [line, form] of [[finding.location.line, 'line'], [finding.location.line - 1, 'next-line']] as const) {
-      const directive = parseSuppression(lines[line - 1]);
-      if (!directive || directive.form !== form || !directive.rules.includes(finding.ruleId)) continue;
-      if (directive.reason) return { ...finding, suppressed: { kind: 'inSource', justification: directive.reason } };
+      for (const comment of comments.get(line) ?? []) {
+        const directive = parseSuppression(comment);
+        if (!directive || directive.form !== form || !directive.rules.includes(finding.ruleId)) continue;
+        if (directive.reason) return { ...finding, suppressed: { kind: 'inSource', justification: directive.reason } };
+      }
     }
     return finding;
   };
@@ -73,13 +75,14 @@ export function reasonlessSuppressions(files: Iterable<{ relative: string; text:
   const errors: ScanError[] = [];
   for (const file of files) {
     if (!file.text.includes('ai-endpoint-audit-disable')) continue;
-    file.text.split(/\r?\n/).forEach((text, i) => {
-      const directive = parseSuppression(text);
-      if (directive && !directive.reason) {
+    for (const [line, comments] of commentsByLine(file.relative, file.text)) {
+      for (const comment of comments) {
+        const directive = parseSuppression(comment);
+        if (!directive || directive.reason) continue;
         const rules = directive.rules.length ? directive.rules.join(', ') : 'every rule';
-        errors.push({ file: file.relative, line: i + 1, kind: 'suppression', message: `suppression of ${rules} ignored: a reason is required after "--"` });
+        errors.push({ file: file.relative, line, kind: 'suppression', message: `suppression of ${rules} ignored: a reason is required after "--"` });
       }
-    });
+    }
   }
   return errors;
 }

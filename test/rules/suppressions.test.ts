@@ -118,6 +118,27 @@ describe('suppression scope', () => {
     expect(finding.suppressed).toEqual({ kind: 'inSource', justification: 'the gateway caps bodies at 4 KB' });
   });
 
+  it('reads directives only in comments, not in strings or templates that hold the same words', async () => {
+    const source = openRoute("const note = 'ai-endpoint-audit-disable-next-line no-auth -- internal network only';").replace(
+      `messages: [{ role: 'user', content: prompt }],`,
+      'messages: [{ role: \'user\', content: `${prompt} // ai-endpoint-audit-disable-line unbounded-input -- gateway caps` }],',
+    );
+    const result = await scanProject({ [ROUTE_FILE]: source });
+    expect(findingsOf(result, 'no-auth').map((f) => f.suppressed)).toEqual([undefined]);
+    expect(findingsOf(result, 'unbounded-input').map((f) => f.suppressed)).toEqual([undefined]);
+  });
+
+  it('reads each line of a comment that spans several lines as that line', async () => {
+    const header = 'export async function POST(req: Request) {';
+    const source = openRoute(
+      `/* Staff-only route, see the runbook.\n   ai-endpoint-audit-disable-line no-auth -- internal network only */ ${header}`,
+    ).replace(`*/ ${header}\n${header}`, `*/ ${header}`);
+    const result = await scanProject({ [ROUTE_FILE]: source });
+    const [finding] = findingsOf(result, 'no-auth');
+    expect(finding.location.line).toBe(lineOf(source, header));
+    expect(finding.suppressed?.justification).toBe('internal network only');
+  });
+
   it('does not reach past the next line', async () => {
     const source = openRoute('// ai-endpoint-audit-disable-next-line no-auth -- internal network only\n');
     const result = await scanProject({ [ROUTE_FILE]: source });
