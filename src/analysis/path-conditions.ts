@@ -6,16 +6,21 @@
 import ts from '../typescript.cjs';
 import { matcherToRegExp } from '../frameworks/nextjs-middleware.js';
 import { calleeName, stringValue, unwrap } from './ast.js';
+import { type RequestParameters, requestOrigin } from './request.js';
 import type { Resolver } from './resolve.js';
 
-const PATH_LIKE = /pathname|\burl\b|\.path\b|\bpath\b/i;
+/** What a condition is read with: the resolver, and which parameters carry the request. */
+interface PathReading {
+  resolver: Resolver;
+  requestParams: RequestParameters;
+}
 
 /** Does the code at `node`, inside the layer function `fn`, run for a request to `routePath`? */
-export function runsForPath(node: ts.Node, fn: ts.Node, routePath: string, resolver: Resolver): boolean {
+export function runsForPath(node: ts.Node, fn: ts.Node, routePath: string, reading: PathReading): boolean {
   const path = routePath.replace(/:\w+\*?/g, 'x');
   for (let child: ts.Node = node, parent = node.parent; parent && child !== fn; child = parent, parent = parent.parent) {
     if (ts.isIfStatement(parent) && child !== parent.expression) {
-      const value = evaluate(parent.expression, path, resolver);
+      const value = evaluate(parent.expression, path, reading);
       if (child === parent.thenStatement && value === false) return false;
       if (child === parent.elseStatement && value === true) return false;
     }
@@ -23,7 +28,7 @@ export function runsForPath(node: ts.Node, fn: ts.Node, routePath: string, resol
       // An early exit before the check: `if (!pathname.startsWith('/app')) return NextResponse.next();`
       for (const statement of parent.statements) {
         if (statement === child) break;
-        if (ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement) && evaluate(statement.expression, path, resolver) === true) {
+        if (ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement) && evaluate(statement.expression, path, reading) === true) {
           return false;
         }
       }
@@ -33,8 +38,8 @@ export function runsForPath(node: ts.Node, fn: ts.Node, routePath: string, resol
 }
 
 /** For a condition about the request path alone (`pathname.startsWith('/api/')`): does it hold for this route? */
-export function pathConditionHolds(condition: ts.Expression, routePath: string, resolver: Resolver): boolean | undefined {
-  return evaluate(condition, routePath.replace(/:\w+\*?/g, 'x'), resolver);
+export function pathConditionHolds(condition: ts.Expression, routePath: string, reading: PathReading): boolean | undefined {
+  return evaluate(condition, routePath.replace(/:\w+\*?/g, 'x'), reading);
 }
 
 function exits(statement: ts.Statement): boolean {
@@ -43,10 +48,10 @@ function exits(statement: ts.Statement): boolean {
 }
 
 /** true / false when the condition depends only on the request path; undefined otherwise. */
-function evaluate(expression: ts.Expression, path: string, resolver: Resolver, depth = 0): boolean | undefined {
+function evaluate(expression: ts.Expression, path: string, reading: PathReading, depth = 0): boolean | undefined {
   if (depth > 10) return undefined;
   const e = unwrap(expression);
-  const next = (x: ts.Expression) => evaluate(x, path, resolver, depth + 1);
+  const next = (x: ts.Expression) => evaluate(x, path, reading, depth + 1);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
     const inner = next(e.operand);
     return inner === undefined ? undefined : !inner;
@@ -61,29 +66,30 @@ function evaluate(expression: ts.Expression, path: string, resolver: Resolver, d
     if ([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(op)) {
       const literal = stringValue(e.right) ?? stringValue(e.left);
       const other = stringValue(e.right) !== undefined ? e.left : e.right;
-      if (literal === undefined || !PATH_LIKE.test(other.getText())) return undefined;
+      if (literal === undefined || !readsRequestPath(other, reading)) return undefined;
       const equal = path === literal || path === literal.replace(/\/$/, '');
       return op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken ? equal : !equal;
     }
     return undefined;
   }
-  if (ts.isCallExpression(e)) return evaluateCall(e, path, resolver);
+  if (ts.isCallExpression(e)) return evaluateCall(e, path, reading);
   return undefined;
 }
 
-function evaluateCall(call: ts.CallExpression, path: string, resolver: Resolver): boolean | undefined {
+function evaluateCall(call: ts.CallExpression, path: string, reading: PathReading): boolean | undefined {
+  const { resolver } = reading;
   const name = calleeName(call) ?? '';
   const callee = unwrap(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : undefined;
   const literal = stringValue(call.arguments[0]);
   // pathname.startsWith('/api'), url.includes('/admin')
-  if (receiver && literal !== undefined && PATH_LIKE.test(receiver.getText())) {
+  if (receiver && literal !== undefined && readsRequestPath(receiver, reading)) {
     if (name === 'startsWith') return path.startsWith(literal);
     if (name === 'endsWith') return path.endsWith(literal);
     if (name === 'includes') return path.includes(literal);
   }
   // /^\/api\//.test(pathname)
-  if (receiver && ts.isRegularExpressionLiteral(receiver) && name === 'test' && call.arguments[0] && PATH_LIKE.test(call.arguments[0].getText())) {
+  if (receiver && ts.isRegularExpressionLiteral(receiver) && name === 'test' && call.arguments[0] && readsRequestPath(call.arguments[0], reading)) {
     const match = /^\/(.*)\/([a-z]*)$/.exec(receiver.text);
     try {
       return match ? new RegExp(match[1], match[2]).test(path) : undefined;
@@ -93,12 +99,24 @@ function evaluateCall(call: ts.CallExpression, path: string, resolver: Resolver)
   }
   // ['/a', '/b'].includes(pathname), PUBLIC_PATHS.some((p) => pathname.startsWith(p))
   const list = receiver ? stringList(receiver, resolver) : undefined;
-  if (list && name === 'includes' && call.arguments[0] && PATH_LIKE.test(call.arguments[0].getText())) return list.includes(path);
+  if (list && name === 'includes' && call.arguments[0] && readsRequestPath(call.arguments[0], reading)) return list.includes(path);
   if (list && name === 'some' && call.arguments[0] && /startsWith/.test(call.arguments[0].getText())) return list.some((p) => path.startsWith(p));
   // Clerk's createRouteMatcher(['/dashboard(.*)']) called with the request.
   const patterns = routeMatcherPatterns(call, resolver);
   if (patterns) return patterns.some((p) => matcherToRegExp(p).test(path));
   return undefined;
+}
+
+/**
+ * Whether a value is the path (or URL) the client asked for: a request part the request analysis classifies
+ * as the URL (`request.nextUrl.pathname`, `req.path`, `c.req.path`), or a URL made from one (`new URL(req.url)`).
+ */
+function readsRequestPath(expression: ts.Expression, reading: PathReading, depth = 0): boolean {
+  const path = reading.resolver.resolve(unwrap(expression));
+  if (requestOrigin(path, reading.requestParams)?.source === 'url') return true;
+  const made = path?.root.kind === 'local' ? path.root.node : undefined;
+  const from = made && ts.isNewExpression(made) ? made.arguments?.[0] : undefined;
+  return from !== undefined && depth < 4 && readsRequestPath(from, reading, depth + 1);
 }
 
 function stringList(expression: ts.Expression, resolver: Resolver): string[] | undefined {

@@ -56,6 +56,8 @@ const CONTEXT_WRAPPERS = new Set(['event', 'ctx', 'context', 'locals', 'node']);
 const INPUT_MEMBERS = new Set(['input', 'data', 'parsedInput']);
 
 /** The client address: Astro `clientAddress`, SvelteKit `getClientAddress()`, Deno `info.remoteAddr`, Bun `server.requestIP(req)`. */
+/** The path the client asked for: Express's `req.path` and `originalUrl`, Koa's and Hono's `path`, h3's `event.path`. */
+const PATH_MEMBERS = new Set(['path', 'originalUrl', 'baseUrl', 'pathname']);
 const IP_MEMBERS = new Set(['ip', 'ips', 'clientAddress', 'getClientAddress', 'remoteAddr', 'requestIP']);
 
 /**
@@ -134,6 +136,7 @@ function fromRequestSegments(segments: Segment[]): RequestOrigin {
   if (first === 'params') return origin('params', 1);
   if ((first === 'state' || first === 'var') && USER_VARIABLES.test(name(1) ?? '')) return origin('user', 2, `user.${name(1)}`);
   if (first === 'get' && isCall(1) && USER_VARIABLES.test(callArgument(segments[1]) ?? '')) return origin('user', 2, `user.${callArgument(segments[1])}`);
+  if (PATH_MEMBERS.has(first)) return origin('url', 1);
   if (first === 'nextUrl' || first === 'url') {
     const searchParams = segments.findIndex((s) => s.kind === 'member' && s.name === 'searchParams');
     if (searchParams >= 0) return searchParamOrigin(segments, searchParams + 1);

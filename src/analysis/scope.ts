@@ -104,10 +104,10 @@ export function buildScope(
   // A layer's check under a condition on the request path counts only where that condition holds.
   // Only URL paths: server actions and RPC procedures are named otherwise and reached under other URLs.
   const urlPath = routePath?.startsWith('/') ? routePath : undefined;
-  const runs = (node: ts.Node, region: Region) => region.origin === 'handler' || urlPath === undefined || runsForPath(node, region.fn, urlPath, resolver);
+  const runs = (node: ts.Node, region: Region) => region.origin === 'handler' || urlPath === undefined || runsForPath(node, region.fn, urlPath, { resolver, requestParams });
   const guards = regions
     .flatMap((region) => findGuards(region, resolver))
-    .filter((guard) => runs(guard.node, guard.region) && !pathOnlyCondition(guard, urlPath, resolver));
+    .filter((guard) => runs(guard.node, guard.region) && !pathOnlyCondition(guard, urlPath, { resolver, requestParams }));
   const calls = regions.flatMap((region) => regionCalls(region).map((call) => ({ call, region }))).filter(({ call, region }) => runs(call, region));
   const validations = links.flatMap((link) => link.validates ?? []);
   const before = links.slice(0, -1).map((link) => link.expression);
@@ -127,9 +127,9 @@ function creationCall(path: AccessPath | undefined): ts.CallExpression | undefin
  * when the condition holds for it; an `if` on the path whose branch holds another check is not a check itself
  * (the nested guard is).
  */
-function pathOnlyCondition(guard: Guard, urlPath: string | undefined, resolver: Resolver): boolean {
+function pathOnlyCondition(guard: Guard, urlPath: string | undefined, reading: Parameters<typeof pathConditionHolds>[2]): boolean {
   if (urlPath === undefined || guard.region.origin === 'handler' || !guard.condition || !ts.isIfStatement(guard.node)) return false;
-  const holds = pathConditionHolds(guard.condition, urlPath, resolver);
+  const holds = pathConditionHolds(guard.condition, urlPath, reading);
   if (holds === undefined) return false;
   let nested = false;
   const visit = (node: ts.Node): void => {

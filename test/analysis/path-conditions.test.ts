@@ -89,4 +89,28 @@ export async function middleware(req: NextRequest) {
 `;
     expect(await unauthenticated(middleware)).toEqual([]);
   });
+  it('a URL made from the request: new URL(req.url).pathname', async () => {
+    const middleware = `${MIDDLEWARE_HEAD}
+export async function middleware(req: NextRequest) {
+  const url = new URL(req.url);
+  if (url.pathname === '/api/chat') return NextResponse.next();
+  if (!(await verifySession(req.cookies.get('session')?.value))) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
+  return NextResponse.next();
+}
+`;
+    expect(await unauthenticated(middleware)).toEqual(['app/api/chat/route.ts']);
+  });
+
+  it('a value merely named path is no condition on the request path', async () => {
+    const middleware = `${MIDDLEWARE_HEAD}
+const path = process.env.PUBLIC_PREFIX ?? '/api/chat';
+export async function middleware(req: NextRequest) {
+  if (path.startsWith('/api/chat')) {
+    if (!(await verifySession(req.cookies.get('session')?.value))) return NextResponse.json({ error: 'Unauthorized' }, { status: 401 });
+  }
+  return NextResponse.next();
+}
+`;
+    expect(await unauthenticated(middleware)).toEqual([]);
+  });
 });
