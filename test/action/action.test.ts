@@ -106,6 +106,24 @@ describe('action.yml', () => {
   });
 });
 
+describe.each(['README.md', 'docs/ci.md'])('%s', (file) => {
+  const text = readFileSync(path.join(REPO, file), 'utf8');
+  const section = text.slice(text.indexOf('### GitHub Actions'), text.indexOf('Without the action, run the package directly'));
+  const tableNames = (heading: string) => {
+    const table = section.slice(section.indexOf(heading)).split('\n\n')[1]!;
+    return [...table.matchAll(/^\| `([\w-]+)` \|/gm)].map((m) => m[1]).sort();
+  };
+
+  it("documents every input and output of action.yml, and its workflow uses the action's outputs and inputs only", () => {
+    expect(tableNames('Action inputs:')).toEqual(Object.keys(action.inputs).sort());
+    expect(tableNames('Action outputs:')).toEqual(Object.keys(action.outputs).sort());
+    const step = /uses: ai-endpoint-audit\/ai-endpoint-audit@v1\n\s+with:\n((?:\s+[\w-]+: .*\n)+)/.exec(section)![1]!;
+    for (const [, name] of step.matchAll(/^\s+([\w-]+):/gm)) expect(Object.keys(action.inputs)).toContain(name);
+    for (const [, name] of section.matchAll(/steps\.audit\.outputs\.([\w-]+)/g)) expect(Object.keys(action.outputs)).toContain(name);
+    expect(section).toContain('uses: github/codeql-action/upload-sarif@');
+  });
+});
+
 describe('the action bundle', () => {
   it('annotates, writes SARIF, appends the job summary, sets its outputs and fails at fail-on high', async () => {
     const { dir, workspace: ws } = workspace();
