@@ -5,7 +5,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'fixtures/', 'bench/', 'coverage/'] },
+  // action/dist is the action's generated bundle (npm run build:action).
+  { ignores: ['dist/', 'action/dist/', 'node_modules/', 'fixtures/', 'bench/', 'coverage/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

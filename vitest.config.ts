@@ -6,7 +6,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Everything else under test/ is the fast inner loop, `npm test`.
  */
 export const INTEGRATION_TESTS = [
-  'test/cli/action.test.ts',
+  'test/action/action.test.ts',
   'test/cli/baseline.test.ts',
   'test/cli/changed-since.test.ts',
   'test/cli/closed-pipe.test.ts',

@@ -21,9 +21,7 @@ export function changedFiles(root: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new ChangedFilesError(`not a git ref: ${ref}`);
   const toplevel = gitOutput(root, ['rev-parse', '--show-toplevel'], `${root} is not inside a git repository`).trim();
   const commit = `${ref}^{commit}`;
-  try {
-    git(root, ['rev-parse', '--verify', '--quiet', commit]);
-  } catch {
+  if (!commitExists(root, ref)) {
     throw new ChangedFilesError(
       `git ref not found: ${ref} (in a shallow CI checkout, fetch it first, e.g. actions/checkout with fetch-depth: 0)`,
     );
@@ -47,6 +45,17 @@ export function changedFiles(root: string, ref: string): Set<string> {
     files.add(relative.split(path.sep).join('/'));
   }
   return files;
+}
+
+/** Whether `ref` names a commit that is present in the repository holding `root` (false outside a repository). */
+export function commitExists(root: string, ref: string): boolean {
+  if (ref.startsWith('-')) return false;
+  try {
+    git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Files under `root` that git tracks or would track (untracked, not ignored), relative to it with POSIX separators. */

@@ -30,10 +30,10 @@ import { clean, safeOutput, type SafeOutputOptions } from '../report/safe-text.j
 
 export { EXIT } from './exit.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
-type Format = (typeof FORMATS)[number];
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
 
-interface CliOptions {
+export interface CliOptions {
   format: Format;
   output?: string;
   sarifOutput?: string;
@@ -115,7 +115,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => printErr(s), writeOut: (s) => printOut(s) })
     .action(async (paths: string[], options: CliOptions) => {
-      setExitStatus(program, await run(paths, options, subcommands(program)));
+      setExitStatus(program, (await runScan(paths, options, subcommands(program))).status);
     });
   registerRulesCommands(program);
   registerInitCommand(program);
@@ -127,7 +127,19 @@ function subcommands(program: Command): string[] {
   return program.commands.map((command) => command.name());
 }
 
-async function run(paths: string[], options: CliOptions, commands: readonly string[]): Promise<number> {
+/** What a scan run produced: its exit status and, when the scan ran, the result as reported. */
+export interface ScanOutcome {
+  status: number;
+  reported?: ScanResult;
+  /** The reported result before --changed-since narrowed it (the baseline is applied). */
+  beforeChangedSince?: ScanResult;
+}
+
+/**
+ * The scan as the command line runs it, for the CLI and the GitHub Action: reports printed and written, problems on
+ * stderr. `commands` are the subcommand names a misspelt first path is compared with.
+ */
+export async function runScan(paths: string[], options: CliOptions, commands: readonly string[] = []): Promise<ScanOutcome> {
   // Loaded here, not at the top: `--version`, `rules` and `explain` stay fast without the compiler.
   const engine = await import('../engine/scan.js');
   try {
@@ -145,11 +157,11 @@ async function run(paths: string[], options: CliOptions, commands: readonly stri
     } else {
       complain(`scan failed: ${error instanceof Error ? error.stack : String(error)}`);
     }
-    return EXIT.error;
+    return { status: EXIT.error };
   }
 }
 
-async function audit(engine: typeof Engine, paths: string[], options: CliOptions): Promise<number> {
+async function audit(engine: typeof Engine, paths: string[], options: CliOptions): Promise<ScanOutcome> {
   if (options.writeBaseline && options.changedSince) {
     throw new UsageError('--write-baseline records every finding; it cannot be combined with --changed-since');
   }
@@ -180,16 +192,20 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
     if (!options.quiet) complain(`wrote ${written.findings.length} finding(s) to the baseline ${options.writeBaseline}`);
   }
 
-  let findings: Finding[] = result.findings;
-  if (baseline && baselines) findings = baselines.newFindings(findings, baseline);
-  if (changed) findings = changedFindings(findings, result, config, changed);
+  const newFindings = baseline && baselines ? baselines.newFindings(result.findings, baseline) : result.findings;
   const effect = configEffect(config, result, options);
-  const reported: ScanResult = { ...result, findings, ...(effect ? { config: effect } : {}) };
+  const beforeChangedSince: ScanResult = { ...result, findings: newFindings, ...(effect ? { config: effect } : {}) };
+  const findings = changed ? changedFindings(newFindings, result, config, changed) : newFindings;
+  const reported: ScanResult = { ...beforeChangedSince, findings };
 
   writeReport(render(reported, options), options.output, outputOptions(options));
-  if (options.sarifOutput) writeReport(renderSarif(reported, undefined, { repositoryRoot: repositoryRoot(reported.root) }), options.sarifOutput);
+  if (options.sarifOutput) writeSarifReport(reported, options.sarifOutput);
   if (options.markdownOutput) writeReport(renderMarkdown(reported), options.markdownOutput);
 
+  return { status: auditStatus(result, findings, config, options), reported, beforeChangedSince };
+}
+
+function auditStatus(result: ScanResult, findings: Finding[], config: AuditConfig, options: CliOptions): number {
   if (options.strict && result.errors.length > 0) {
     complain(`--strict: ${result.errors.length} file problem(s) ${options.quiet ? 'listed in the report' : 'above'}`);
     return EXIT.error;
@@ -197,6 +213,10 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   if (options.writeBaseline) return EXIT.clean;
   const counted = atLeastConfidence(findings, options.minConfidence ?? config.minConfidence ?? 'low');
   return failing(counted, options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON) ? EXIT.findings : EXIT.clean;
+}
+
+export function writeSarifReport(result: ScanResult, file: string): void {
+  writeReport(renderSarif(result, undefined, { repositoryRoot: repositoryRoot(result.root) }), file);
 }
 
 /** With --changed-since: everything when the config or a tsconfig changed, else the findings the change can affect. */

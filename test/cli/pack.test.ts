@@ -79,7 +79,7 @@ describe('npm package', () => {
     ]) {
       expect(files, file).toContain(file);
     }
-    expect(files.filter((f) => /^(test|fixtures|src\/(?!guard\/templates\/))/.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(test|fixtures|src\/(?!guard\/templates\/)|action\/|dist\/src\/action\/)/.test(f)), 'tests, fixtures, sources, the action').toEqual([]);
     expect(files.filter((f) => f.endsWith('.map')), 'source maps without their sources').toEqual([]);
   });
 
