@@ -109,6 +109,11 @@ export interface UnseenElement extends Evidence {
   named: boolean;
 }
 
+/** A paid call whose options set no output-token limit, with the provider it goes to. */
+export interface UncappedOutput extends Evidence {
+  provider: string;
+}
+
 export interface EndpointFacts {
   /** Checks that verify the caller: a signature, a session looked up server-side, a secret compared. */
   auth: AuthFact[];
@@ -120,8 +125,8 @@ export interface EndpointFacts {
   failOpenSpendCaps: Evidence[];
   unboundedInputs: UnboundedInputFact[];
   clientParams: ClientParamFact[];
-  /** Paid calls that set no output-token limit where the provider does not require one. */
-  uncappedOutputs: Evidence[];
+  /** Paid calls whose options, as written, set no output-token limit. */
+  uncappedOutputs: UncappedOutput[];
   /** Elements before the paid call the analysis could not see into: a missing protection may be there. */
   unseen: UnseenElement[];
 }
@@ -258,7 +263,7 @@ export interface FindingDraft {
 
 export interface Rule {
   meta: RuleMeta;
-  /** Pure policy over one endpoint's facts. A rule never walks the AST. */
+  /** Pure policy over one endpoint's facts, every finding it reports for the endpoint (the built-in rules report one at most). A rule never walks the AST. */
   checkEndpoint?(endpoint: Endpoint): FindingDraft[];
   /** Policy over project-wide facts (and the endpoint list), for rules not tied to one route. */
   checkProject?(project: ProjectFacts, endpoints: readonly Endpoint[]): FindingDraft[];

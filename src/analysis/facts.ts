@@ -21,7 +21,7 @@ import { type CustomFunctions, NO_CUSTOM_FUNCTIONS, customAuthFacts, customRateL
 import { clientParamFacts } from './cost-params.js';
 import { failOpenSpendCapFacts, spendCapFacts } from './spend-cap.js';
 import { setsOutputCap, type AiCallMatch } from '../providers/index.js';
-import { type Evidence, type Exposure, placeKey } from '../model.js';
+import { type Evidence, type Exposure, placeKey, type UncappedOutput } from '../model.js';
 import { exposureOf } from './exposure.js';
 import { type AttackerAssumptions, DEFAULT_ATTACKERS } from '../pricing/estimate.js';
 import { unseenElements } from './unseen.js';
@@ -157,16 +157,14 @@ function unique<T extends Evidence>(items: T[]): T[] {
   });
 }
 
-/** Providers whose API refuses a call without an output cap: no finding for them. */
-const OUTPUT_CAP_REQUIRED = new Set(['anthropic']);
-
-function uncappedOutput(match: AiCallMatch, project: ParsedProject): Evidence[] {
-  if (!match.options || match.outputCapProperties.length === 0 || OUTPUT_CAP_REQUIRED.has(match.provider)) return [];
+/** The paid call when its options, as written, set none of the provider's output-cap options. */
+function uncappedOutput(match: AiCallMatch, project: ParsedProject): UncappedOutput[] {
+  if (!match.options || match.outputCapProperties.length === 0) return [];
   const options = match.options;
   if (options.properties.some((p) => ts.isSpreadAssignment(p))) return [];
   const names = new Set(options.properties.map((p) => (p.name ? propertyNameText(p.name) : undefined)));
   if (match.outputCapProperties.some((cap) => names.has(cap)) || setsOutputCap(match)) return [];
-  return [{ location: locationOf(project, match.call), description: `${match.provider} ${match.api} sets no output-token limit` }];
+  return [{ location: locationOf(project, match.call), description: `${match.provider} ${match.api} sets no output-token limit`, provider: match.provider }];
 }
 
 /** 0: no limiter, 1: only client-keyed limiters, 2: a limiter that holds. */

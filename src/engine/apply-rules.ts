@@ -1,5 +1,5 @@
 /**
- * Stage 8, rules: run every rule over every endpoint (at most one finding per rule and endpoint) and over the
+ * Stage 8, rules: run every rule over every endpoint (each rule decides how many findings it reports) and over the
  * project-wide facts, then give each finding its fingerprints: GitHub's line hash, and our own id built from
  * the rule, the route and the code at the location, which survives edits above it.
  */
@@ -30,7 +30,7 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
   };
   for (const endpoint of endpoints) {
     for (const rule of rules) {
-      for (const draft of rule.checkEndpoint?.(endpoint).slice(0, 1) ?? []) {
+      for (const draft of rule.checkEndpoint?.(endpoint) ?? []) {
         finish(rule, rule.meta.protection ? judgeConfidence(draft, endpoint, rule.meta.protection) : draft, `${endpoint.method} ${endpoint.path}`);
       }
     }
@@ -41,10 +41,10 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
   return findings.sort(compareFindings);
 }
 
-/** Scanned files' text as on disk, read once each, and split into lines once each. */
 /** Every owner directive starts with this; a file without it has none to parse. */
 const DIRECTIVE_PREFIX = 'ai-endpoint-audit';
 
+/** Scanned files' text as on disk, read once each, and split into lines once each. */
 export class FileTexts {
   private readonly cache = new Map<string, string | undefined>();
   private readonly lineCache = new Map<string, string[] | undefined>();
