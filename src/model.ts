@@ -297,6 +297,7 @@ export interface ScanError {
     | 'symlink'
     | 'missing-path'
     | 'suppression'
+    | 'budget'
     | 'internal';
   message: string;
   /**
