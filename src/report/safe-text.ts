@@ -49,6 +49,26 @@ export function safeOutput(text: string, options: SafeOutputOptions = {}): strin
     .join('\n');
 }
 
+/** Pieces of a report at least this long are passed on together: fewer, larger writes. */
+const BATCH_CHARACTERS = 1 << 16;
+
+/**
+ * `safeOutput` over a report written in pieces: the pieces are gathered into whole lines (the filter works line
+ * by line) and passed on in batches, so that the output is the same as filtering the joined text.
+ */
+export function* safeOutputPieces(pieces: Iterable<string>, options: SafeOutputOptions = {}): Generator<string> {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length < BATCH_CHARACTERS) continue;
+    const lineEnd = pending.lastIndexOf('\n');
+    if (lineEnd === -1) continue;
+    yield safeOutput(pending.slice(0, lineEnd + 1), options);
+    pending = pending.slice(lineEnd + 1);
+  }
+  if (pending !== '') yield safeOutput(pending, options);
+}
+
 function safeLine(line: string, options: SafeOutputOptions): string {
   const parts = options.colour ? splitColourCodes(line) : [{ text: line, colour: false }];
   let safe = parts.map((part) => (part.colour ? part.text : part.text.replace(UNSAFE_IN_OUTPUT, escapeChar))).join('');
