@@ -44,14 +44,22 @@ export function pathsProject(root, { targets = 1, patterns = 1, suffixes = 0, im
   return root;
 }
 
-/** `files` Express files, each registering `routes` routes that call OpenAI on one app. */
+/**
+ * `files` Express files, each registering `routes` routes on one app, all with one handler that calls OpenAI:
+ * about 19 bytes a route, so 50,000 fit under the 1 MB file limit.
+ */
 export function manyRoutesProject(root, { files, routes }) {
   const out = { 'package.json': '{ "name": "hostile-routes", "private": true, "dependencies": { "express": "4" } }\n' };
   for (let f = 0; f < files; f++) {
-    const lines = [`import express from 'express';`, `import OpenAI from 'openai';`, `const openai = new OpenAI();`, `const app = express();`, `app.use(express.json());`];
-    for (let r = 0; r < routes; r++) {
-      lines.push(`app.post('/f${f}/r${r}', async (req, res) => { const c = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: req.body.p }] }); res.json(c); });`);
-    }
+    const lines = [
+      `import express from 'express';`,
+      `import OpenAI from 'openai';`,
+      `const openai = new OpenAI();`,
+      `const app = express();`,
+      `app.use(express.json());`,
+      `const h = async (req, res) => res.json(await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: req.body.p }] }));`,
+    ];
+    for (let r = 0; r < routes; r++) lines.push(`app.put('/${r.toString(36)}',h)`);
     lines.push(`app.listen(${3000 + f});`);
     out[`server${f}.ts`] = `${lines.join('\n')}\n`;
   }
@@ -64,5 +72,15 @@ export function manyRouteFilesProject(root, { files }) {
   const out = { 'package.json': '{ "name": "hostile-route-files", "private": true, "dependencies": { "next": "14" } }\n' };
   for (let f = 0; f < files; f++) out[`app/api/r${f}/route.ts`] = `${AI_ROUTE_HEAD}${AI_HANDLER}`;
   write(root, out);
+  return root;
+}
+
+/** One Next.js route whose handler makes `calls` paid calls in a row. */
+export function manyPaidCallsProject(root, { calls }) {
+  const call = `  await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });\n`;
+  write(root, {
+    'package.json': '{ "name": "hostile-calls", "private": true, "dependencies": { "next": "14" } }\n',
+    'app/api/chat/route.ts': `${AI_ROUTE_HEAD}export async function POST(req: Request) {\n  const { prompt } = await req.json();\n${call.repeat(calls)}  return Response.json({});\n}\n`,
+  });
   return root;
 }

@@ -11,7 +11,9 @@ import { buildIndex } from '../../src/engine/build-index.js';
 import { discover } from '../../src/engine/discover.js';
 import { createParsedProject, MAX_MODULE_SUFFIXES, MAX_PATHS_TARGETS, MAX_PROBES_PER_SPECIFIER } from '../../src/engine/program.js';
 import type { ScanError } from '../../src/model.js';
-import { pathsProject } from '../../bench/hostile.mjs';
+import { manyPaidCallsProject, manyRoutesProject, pathsProject } from '../../bench/hostile.mjs';
+import { MAX_ROUTES_PER_FILE } from '../../src/engine/deep-stage.js';
+import { MAX_PAID_CALLS_PER_ROUTE } from '../../src/analysis/facts.js';
 import { makeProject, removeProjects } from './project.js';
 
 afterAll(removeProjects);
@@ -61,5 +63,28 @@ describe('module resolution', () => {
     expect(project.resolveImport('@x/present', path.join(root, 'app/api/chat/route.ts'))).toBe(path.join(root, 't1/present.ts'));
     const result = await scan({ paths: [root] });
     expect(result.findings.some((f) => f.ruleId === 'no-auth' && f.location.file === 'app/api/chat/route.ts')).toBe(true);
+  });
+});
+
+describe('analysis budgets', () => {
+  it('analyses a bounded number of routes per file and notes the rest', async () => {
+    const extra = 3;
+    const root = manyRoutesProject(hostileRoot(), { files: 1, routes: MAX_ROUTES_PER_FILE + extra });
+    const result = await scan({ paths: [root] });
+    expect(result.endpoints.filter((e) => e.location.file === 'server0.ts')).toHaveLength(MAX_ROUTES_PER_FILE);
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({ file: 'server0.ts', kind: 'budget', message: expect.stringContaining(`${MAX_ROUTES_PER_FILE + extra} routes registered`) }),
+    );
+  });
+
+  it('analyses a bounded number of paid calls per route and says findings on the others may be missing', async () => {
+    const root = manyPaidCallsProject(hostileRoot(), { calls: MAX_PAID_CALLS_PER_ROUTE + 6 });
+    const result = await scan({ paths: [root] });
+    const [endpoint] = result.endpoints;
+    expect(endpoint?.aiCalls).toHaveLength(MAX_PAID_CALLS_PER_ROUTE);
+    expect(result.findings.some((f) => f.ruleId === 'no-auth')).toBe(true);
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({ file: 'app/api/chat/route.ts', line: 3, kind: 'budget', message: expect.stringContaining(`${MAX_PAID_CALLS_PER_ROUTE + 6} paid calls`) }),
+    );
   });
 });
