@@ -3,7 +3,7 @@
  * When a route reaches several paid calls, each category keeps the weakest call's protections: a finding
  * is due if any paid call is unprotected.
  */
-import type { AiCall, Endpoint, EndpointFacts, Framework } from '../model.js';
+import type { AiCall, Endpoint, EndpointFacts, Framework, LayerFile } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry } from '../frameworks/types.js';
 import type { Provider } from '../providers/index.js';
@@ -99,7 +99,23 @@ export function analyzeRoute(
     facts: weakest(perCall),
     ...(exposure ? { exposure } : {}),
     ...(unpriced.size ? { priceUnknown: [...unpriced].sort() } : {}),
+    layerFiles: layerFiles(route, resolver, project),
   };
+}
+
+/** Where the route's layers and handler were registered, and the files of the functions they resolve to. */
+function layerFiles(route: RouteEntry, resolver: Resolver, project: ParsedProject): LayerFile[] {
+  const files = new Map<string, LayerFile>();
+  const add = (fileName: string, via: LayerFile['via']) => {
+    const file = project.relative(fileName);
+    if (!files.has(`${via} ${file}`)) files.set(`${via} ${file}`, { file, via });
+  };
+  for (const link of route.chain) {
+    add(link.expression.getSourceFile().fileName, 'registration');
+    const resolved = resolveHandler(link.expression, resolver, link.context ?? CallContext.ROOT);
+    if (resolved) add(resolved.fn.getSourceFile().fileName, 'function');
+  }
+  return [...files.values()];
 }
 
 /**
