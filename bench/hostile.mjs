@@ -84,3 +84,14 @@ export function manyPaidCallsProject(root, { calls }) {
   });
   return root;
 }
+
+/** The bench's hostile cases (node bench/run.mjs --hostile), with the targets of issue 16 where it set one. */
+export const HOSTILE_CASES = [
+  { name: 'tsconfig-suffixes', what: 'tsconfig: `paths` with 2,000 targets × 200 `moduleSuffixes`, 20 imports', make: pathsProject, sizes: { targets: 2000, suffixes: 200, imports: 20 }, seconds: 5, megabytes: 500 },
+  { name: 'paths-targets', what: 'tsconfig: one `paths` pattern with 30,000 targets, 20 imports', make: pathsProject, sizes: { targets: 30000, imports: 20 }, seconds: 5 },
+  { name: 'paths-patterns', what: 'tsconfig: 30,000 `paths` patterns, 20 imports', make: pathsProject, sizes: { patterns: 30000, imports: 20 }, seconds: 5 },
+  { name: 'routes-2x50k', what: '2 files of 50,000 Express routes each', make: manyRoutesProject, sizes: { files: 2, routes: 50000 } },
+  { name: 'routes-100k', what: '100 files of 1,000 Express routes each: 100,000 routes in one report', make: manyRoutesProject, sizes: { files: 100, routes: 1000 } },
+  { name: 'paid-calls-3k', what: 'one handler with 3,000 paid calls', make: manyPaidCallsProject, sizes: { calls: 3000 } },
+  { name: 'route-files-20k', what: '20,000 Next.js route files, each an unprotected paid route', make: manyRouteFilesProject, sizes: { files: 20000 }, seconds: 10, megabytes: 1000 },
+];

@@ -15,6 +15,7 @@ import ts from '../../src/typescript.cjs';
 import { RULES } from '../../rules/index.js';
 import { runCli } from '../robustness/project.js';
 import { FIXTURES, tempDir } from './helpers.js';
+import { random } from '../robustness/random.js';
 
 const SEED = 20261207;
 /** Fixtures tried, drawn with the seed from those with a `fixed` project, and edits tried per fixture. */
@@ -36,17 +37,6 @@ interface ReportedFinding {
 
 const scratch = tempDir('aea-changed-diff-');
 afterAll(() => scratch.remove());
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(items: readonly T[], count: number, next: () => number): T[] {
   const pool = [...items];
