@@ -5,32 +5,49 @@
  * joined are byte-identical to `JSON.stringify(value, null, 2)` for the plain data reports hold.
  */
 
-/** Levels walked piece by piece; a SARIF log's results sit at the fourth (log → runs → run → results). */
+/** Levels walked piece by piece at most; a SARIF log's results sit at the fourth (log → runs → run → results). */
 const STREAMED_LEVELS = 4;
+/**
+ * A list this long is a list of records (endpoints, findings, results): each element is one piece, stringified
+ * whole. Shorter lists (a SARIF log's one run) are walked into, to reach the long lists inside.
+ */
+const LONG_LIST = 16;
 
 export function* jsonPieces(value: unknown, indent = '', level = 0): Generator<string> {
   const data = toJsonValue(value);
   if (level >= STREAMED_LEVELS || data === null || typeof data !== 'object') {
-    yield indented(JSON.stringify(data, null, 2) ?? 'null', indent);
+    yield whole(data, indent);
     return;
   }
   const inner = `${indent}  `;
-  const entries: [string | undefined, unknown][] = Array.isArray(data)
+  const isList = Array.isArray(data);
+  const entries: [string | undefined, unknown][] = isList
     ? data.map((item) => [undefined, serialisable(toJsonValue(item)) ? item : null])
     : Object.entries(data).filter(([, v]) => serialisable(toJsonValue(v)));
-  const [open, close] = Array.isArray(data) ? ['[', ']'] : ['{', '}'];
+  const [open, close] = isList ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0) {
     yield open + close;
     return;
   }
+  const records = isList && entries.length >= LONG_LIST;
   yield `${open}\n`;
   for (let i = 0; i < entries.length; i++) {
     const [key, item] = entries[i]!;
+    const separator = i < entries.length - 1 ? ',\n' : '\n';
+    if (records) {
+      yield `${inner}${whole(item, inner)}${separator}`;
+      continue;
+    }
     yield key === undefined ? inner : `${inner}${JSON.stringify(key)}: `;
     yield* jsonPieces(item, inner, level + 1);
-    yield i < entries.length - 1 ? ',\n' : '\n';
+    yield separator;
   }
   yield `${indent}${close}`;
+}
+
+/** One value as JSON.stringify(value, null, 2) writes it, its lines indented to sit at `indent`. */
+function whole(value: unknown, indent: string): string {
+  return indented(JSON.stringify(value, null, 2) ?? 'null', indent);
 }
 
 /** What JSON.stringify writes for a value: functions, symbols and undefined are left out of objects. */
