@@ -13,7 +13,8 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_FILE_BYTES } from '../engine/file-limits.js';
-import type { Endpoint } from '../model.js';
+import type { Endpoint, Finding, ScanResult } from '../model.js';
+import { findingsTouching, projectFiles } from './changed-files.js';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mts', '.cts', '.mjs', '.cjs'];
@@ -200,4 +201,16 @@ function boundNames(clause: string): string[] {
     if (/^[\w$]+$/.test(local)) names.push(local);
   }
   return names;
+}
+
+/**
+ * With --changed-since: every finding when the config file (absolute path, when one was used) or a tsconfig
+ * changed, else the findings the change can affect.
+ */
+export function changedFindings(findings: Finding[], result: ScanResult, configFile: string | undefined, changed: ReadonlySet<string>): Finding[] {
+  const config = configFile ? path.relative(result.root, configFile).split(path.sep).join('/') : undefined;
+  const settingsChanged = [...changed].some((file) => file === config || /(?:^|\/)[jt]sconfig[^/]*\.json$/.test(file));
+  if (settingsChanged) return findings;
+  const importing = endpointsImportingChanges(result.endpoints, [...new Set([...projectFiles(result.root), ...changed])], changed, readUnderRoot(result.root));
+  return findingsTouching(findings, result.endpoints, changed, importing);
 }

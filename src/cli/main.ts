@@ -17,8 +17,8 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSarifPieces } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { TOOL } from '../version.js';
-import { endpointsImportingChanges, readUnderRoot } from './changed-endpoints.js';
-import { ChangedFilesError, changedFiles, findingsTouching, projectFiles } from './changed-files.js';
+import { changedFindings } from './changed-endpoints.js';
+import { ChangedFilesError, changedFiles } from './changed-files.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerGuardCommand } from './guard-command.js';
 import { registerRulesCommands } from './commands/rules.js';
@@ -182,7 +182,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
 
   let findings: Finding[] = result.findings;
   if (baseline && baselines) findings = baselines.newFindings(findings, baseline);
-  if (changed) findings = changedFindings(findings, result, config, changed);
+  if (changed) findings = changedFindings(findings, result, config.file, changed);
   const effect = configEffect(config, result, options);
   const reported: ScanResult = { ...result, findings, ...(effect ? { config: effect } : {}) };
 
@@ -197,15 +197,6 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   if (options.writeBaseline) return EXIT.clean;
   const counted = atLeastConfidence(findings, options.minConfidence ?? config.minConfidence ?? 'low');
   return failing(counted, options.failOn ?? config.failOn ?? DEFAULT_FAIL_ON) ? EXIT.findings : EXIT.clean;
-}
-
-/** With --changed-since: everything when the config or a tsconfig changed, else the findings the change can affect. */
-function changedFindings(findings: Finding[], result: ScanResult, config: AuditConfig, changed: ReadonlySet<string>): Finding[] {
-  const configFile = config.file ? path.relative(result.root, config.file).split(path.sep).join('/') : undefined;
-  const settingsChanged = [...changed].some((file) => file === configFile || /(?:^|\/)[jt]sconfig[^/]*\.json$/.test(file));
-  if (settingsChanged) return findings;
-  const importing = endpointsImportingChanges(result.endpoints, [...new Set([...projectFiles(result.root), ...changed])], changed, readUnderRoot(result.root));
-  return findingsTouching(findings, result.endpoints, changed, importing);
 }
 
 async function loadConfig(options: CliOptions, root: string): Promise<AuditConfig> {

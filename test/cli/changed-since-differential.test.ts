@@ -5,7 +5,8 @@
  * edit changed (those whose findings differ from the scan before it) must be reported by `--changed-since HEAD~1`:
  * a pull request that removes a protection cannot pass the gate.
  *
- * The CLI runs in this process; git is the only process spawned.
+ * The scan and the --changed-since selection run in this process, through the functions the CLI calls; git is the
+ * only process spawned.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import ts from '../../src/typescript.cjs';
 import { RULES } from '../../rules/index.js';
-import { runCli } from '../robustness/project.js';
+import { scan } from '../../src/index.js';
+import { changedFindings } from '../../src/cli/changed-endpoints.js';
+import { changedFiles } from '../../src/cli/changed-files.js';
+import type { Finding } from '../../src/model.js';
 import { FIXTURES, tempDir } from './helpers.js';
 import { random } from '../robustness/random.js';
 
@@ -104,10 +108,15 @@ function keyOf(f: ReportedFinding): string {
   return `${f.ruleId} ${f.endpointId ?? f.file}`;
 }
 
-async function findings(root: string, extra: string[] = []): Promise<ReportedFinding[]> {
-  const run = await runCli([root, '--format', 'json', '--fail-on', 'none', '--quiet', ...extra]);
-  expect(run.code, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout) as { findings: ReportedFinding[] }).findings;
+function reported(list: readonly Finding[]): ReportedFinding[] {
+  return list.map((f) => ({ ruleId: f.ruleId, file: f.location.file, endpointId: f.endpointId ?? null }));
+}
+
+/** The full scan's findings, and those `--changed-since <ref>` reports from the same scan. */
+async function findings(root: string, since?: string): Promise<{ all: ReportedFinding[]; changed: ReportedFinding[] }> {
+  const result = await scan({ paths: [root] });
+  const changed = since ? changedFindings(result.findings, result, undefined, changedFiles(root, since)) : [];
+  return { all: reported(result.findings), changed: reported(changed) };
 }
 
 /** Findings after the edit on every endpoint (or project-level place) whose findings the edit changed. */
@@ -142,19 +151,19 @@ describe('--changed-since against the full scan, on seeded edits that remove a p
       git(repo, 'add', '-A');
       git(repo, 'commit', '-qm', 'base');
       git(repo, 'tag', 'base');
-      const before = await findings(repo);
+      const before = (await findings(repo)).all;
       const edits = sourceFiles(repo).flatMap((file) => editsOf(file, readFileSync(path.join(repo, file), 'utf8')));
       for (const edit of pick(edits, EDITS_PER_FIXTURE, next)) {
         git(repo, 'reset', '-q', '--hard', 'base');
         writeFileSync(path.join(repo, edit.file), edit.text);
         git(repo, 'commit', '-qam', edit.kind);
-        const after = await findings(repo);
-        const expected = onChangedEndpoints(before, after);
-        const reported = new Set((await findings(repo, ['--changed-since', 'HEAD~1'])).map(keyOf));
+        const after = await findings(repo, 'HEAD~1');
+        const expected = onChangedEndpoints(before, after.all);
+        const selected = new Set(after.changed.map(keyOf));
         const label = `${fixture}: ${edit.kind} in ${edit.file}`;
         tried.push(label);
         if (expected.length > 0) regressions.push(label);
-        for (const finding of expected) if (!reported.has(keyOf(finding))) missed.push(`${label}: ${keyOf(finding)}`);
+        for (const finding of expected) if (!selected.has(keyOf(finding))) missed.push(`${label}: ${keyOf(finding)}`);
       }
     }
     expect(missed).toEqual([]);
