@@ -25,7 +25,8 @@ const MIX = {
   test: 0.2,
 };
 
-function rng(seed) {
+/** A seeded pseudo-random generator (mulberry32); the randomised tests draw from it too. */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

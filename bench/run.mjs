@@ -9,13 +9,15 @@
  *   node bench/run.mjs --sizes 6300 --runs 3   other sizes; median of 3 runs (ESLint runs once)
  *   node bench/run.mjs --no-eslint             skip ESLint (the slowest by far)
  *   node bench/run.mjs --no-gnu-time           peak RSS from the process itself instead of /usr/bin/time
+ *   node bench/run.mjs --hostile               the resource bounds: hostile inputs (bench/hostile.mjs) against their targets
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, GENERATOR_VERSION } from './generate.mjs';
+import { HOSTILE_CASES } from './hostile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -83,6 +85,10 @@ const eslint = path.join(REPO, 'node_modules/eslint/bin/eslint.js');
 const eslintConfig = path.join(HERE, 'eslint.config.mjs');
 
 mkdirSync(WORK, { recursive: true });
+if (args.includes('--hostile')) {
+  runHostile(option('--only', ''));
+  process.exit(0);
+}
 const loadBefore = os.loadavg()[0];
 const rows = [];
 for (const size of sizes) {
@@ -120,3 +126,62 @@ const lines = [
   }),
 ];
 console.log(lines.join('\n'));
+
+/** The resource bounds: each hostile project scanned to a JSON report, against its time and memory targets. */
+function runHostile(only) {
+  const rows = [];
+  for (const hostile of HOSTILE_CASES.filter((c) => !only || only.split(',').includes(c.name))) {
+    const dir = path.join(WORK, `hostile-${hostile.name}`);
+    const stamp = path.join(dir, '.bench-stamp');
+    const wanted = JSON.stringify(hostile.sizes);
+    if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
+      process.stderr.write(`generating ${hostile.name} in ${dir}\n`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      hostile.make(dir, hostile.sizes);
+      writeFileSync(stamp, wanted);
+    }
+    const report = path.join(WORK, 'hostile-report.json');
+    process.stderr.write(`${hostile.name}: scanner\n`);
+    const run = repeat(runs, () => measure(node, [cli, dir, '--format', 'json', '--output', report, '--fail-on', 'none', '--quiet'], REPO));
+    const bytes = statSync(report).size;
+    const { endpoints, budgets } = countReport(report);
+    const met = (hostile.seconds === undefined || run.wall <= hostile.seconds) && (hostile.megabytes === undefined || run.rssMb <= hostile.megabytes);
+    const target = [hostile.seconds && `≤ ${hostile.seconds} s`, hostile.megabytes && `≤ ${hostile.megabytes} MB`].filter(Boolean).join(', ') || 'report written';
+    rows.push(`| ${hostile.what} | ${target} | ${run.wall.toFixed(2)} / ${run.cpu.toFixed(2)} | ${run.rssMb.toFixed(0)} | ${endpoints} | ${(bytes / 1e6).toFixed(1)} | ${budgets} | ${met ? 'yes' : '**no**'} |`);
+  }
+  console.log(
+    [
+      `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; load average ${os.loadavg()[0].toFixed(1)}; ${runs} run(s) each, median; peak RSS by ${gnuTime ? '/usr/bin/time' : 'process.resourceUsage()'}.`,
+      '',
+      '| input | target | wall / CPU s | peak RSS MB | endpoints | report MB | budget notes | met? |',
+      '|---|---|---:|---:|---:|---:|---:|---|',
+      ...rows,
+    ].join('\n'),
+  );
+}
+
+/**
+ * Endpoints and budget notes in a JSON report, read line by line: a report of 100,000 routes is longer than a
+ * string can be, so it cannot be read whole, let alone parsed.
+ */
+function countReport(file) {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.alloc(1 << 24);
+  let section = '';
+  let rest = '';
+  let endpoints = 0;
+  let budgets = 0;
+  for (let read; (read = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    const lines = (rest + buffer.toString('utf8', 0, read)).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      const key = /^  "(\w+)": /.exec(line);
+      if (key) section = key[1];
+      else if (section === 'endpoints' && line === '    {') endpoints++;
+      else if (section === 'errors' && line === '      "kind": "budget",') budgets++;
+    }
+  }
+  closeSync(fd);
+  return { endpoints, budgets };
+}

@@ -3,9 +3,9 @@ export { scan, ScanUsageError, type ScanOptions, type ScanProgress } from './eng
 export { ConfigError, findConfigFile, loadConfigFile } from './config/load.js';
 export type { AuditConfig, CustomFunctions, FailOn, RuleSetting } from './config/schema.js';
 export { renderGithub } from './report/github.js';
-export { renderJson } from './report/json.js';
+export { renderJson, renderJsonPieces } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
-export { renderSarif } from './report/sarif.js';
+export { renderSarif, renderSarifPieces } from './report/sarif.js';
 export { renderText } from './report/text.js';
 export { RULES } from '../rules/index.js';
 export type * from './model.js';

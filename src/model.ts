@@ -210,6 +210,17 @@ export interface Endpoint {
    * billed by characters`): their cost is unknown, not estimated, and left out of `exposure`.
    */
   priceUnknown?: string[];
+  /**
+   * The files of the route's chain, whether or not they supplied a protection: where each layer and the handler
+   * were registered (`registration`), and the files of the functions they resolve to (`function`). A change
+   * there, or to a file a layer function imports, can change the endpoint's findings (`--changed-since`).
+   */
+  layerFiles?: LayerFile[];
+}
+
+export interface LayerFile {
+  file: string;
+  via: 'registration' | 'function';
 }
 
 /** Rule metadata, a public contract: ids never change. */
@@ -302,6 +313,7 @@ export interface ScanError {
     | 'symlink'
     | 'missing-path'
     | 'suppression'
+    | 'budget'
     | 'internal';
   message: string;
   /**

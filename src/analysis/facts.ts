@@ -3,7 +3,7 @@
  * When a route reaches several paid calls, each category keeps the weakest call's protections: a finding
  * is due if any paid call is unprotected.
  */
-import type { AiCall, Endpoint, EndpointFacts, Framework } from '../model.js';
+import type { AiCall, Endpoint, EndpointFacts, Framework, LayerFile } from '../model.js';
 import type { ParsedProject } from '../engine/program.js';
 import type { RouteEntry } from '../frameworks/types.js';
 import type { Provider } from '../providers/index.js';
@@ -26,6 +26,12 @@ import { exposureOf } from './exposure.js';
 import { type AttackerAssumptions, DEFAULT_ATTACKERS } from '../pricing/estimate.js';
 import { unseenElements } from './unseen.js';
 
+/**
+ * Paid calls analysed per route. What stands before a call is searched for each call, in the code before it, so
+ * the cost grows with the square of the calls: 3,000 calls in one handler took minutes and a gigabyte.
+ */
+export const MAX_PAID_CALLS_PER_ROUTE = 64;
+
 export function analyzeRoute(
   route: RouteEntry,
   project: ParsedProject,
@@ -34,12 +40,17 @@ export function analyzeRoute(
   libraries: KnownLibraries,
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
   attackers: AttackerAssumptions = DEFAULT_ATTACKERS,
+  onBudgetHit: (message: string) => void = () => undefined,
 ): Omit<Endpoint, 'id'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
   const handler = resolveHandler(handlerLink.expression, resolver, handlerLink.context ?? CallContext.ROOT);
   if (!handler || !mayReachPaidCall(route, handler.fn, handler.context, resolver)) return undefined;
-  const reached = reachAiCalls(handler.fn, handler.context.enter(handler.fn, undefined), resolver, providers);
-  if (reached.length === 0) return undefined;
+  const allReached = reachAiCalls(handler.fn, handler.context.enter(handler.fn, undefined), resolver, providers);
+  if (allReached.length === 0) return undefined;
+  const reached = allReached.slice(0, MAX_PAID_CALLS_PER_ROUTE);
+  if (allReached.length > reached.length) {
+    onBudgetHit(`${route.method} ${route.path} reaches ${allReached.length} paid calls: only the first ${reached.length} analysed, findings on the others may be missing`);
+  }
 
   const exposures: Exposure[] = [];
   const unpriced = new Set<string>();
@@ -88,7 +99,23 @@ export function analyzeRoute(
     facts: weakest(perCall),
     ...(exposure ? { exposure } : {}),
     ...(unpriced.size ? { priceUnknown: [...unpriced].sort() } : {}),
+    layerFiles: layerFiles(route, resolver, project),
   };
+}
+
+/** Where the route's layers and handler were registered, and the files of the functions they resolve to. */
+function layerFiles(route: RouteEntry, resolver: Resolver, project: ParsedProject): LayerFile[] {
+  const files = new Map<string, LayerFile>();
+  const add = (fileName: string, via: LayerFile['via']) => {
+    const file = project.relative(fileName);
+    if (!files.has(`${via} ${file}`)) files.set(`${via} ${file}`, { file, via });
+  };
+  for (const link of route.chain) {
+    add(link.expression.getSourceFile().fileName, 'registration');
+    const resolved = resolveHandler(link.expression, resolver, link.context ?? CallContext.ROOT);
+    if (resolved) add(resolved.fn.getSourceFile().fileName, 'function');
+  }
+  return [...files.values()];
 }
 
 /**

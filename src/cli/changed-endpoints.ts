@@ -3,7 +3,8 @@
  * change that removes a protection (an auth middleware rewritten to `(req, res, next) => next()`) leaves no evidence
  * behind, so the file drops out of the endpoint's evidence. Instead an endpoint is selected when its route file
  * imports, directly or through other files, a changed file, and the import is used in the endpoint's own code or in
- * code shared by the file's endpoints (anything outside the other endpoints' registrations).
+ * code shared by the file's endpoints (anything outside the other endpoints' registrations); or when a function its
+ * chain resolves to (a middleware in its own file) lies in a file that imports a changed file.
  *
  * Imports are read from text, like the engine's import graph: relative specifiers are resolved with the usual
  * extensions, and aliases (`@/lib/auth`, `~/server/auth`) are matched by path suffix, which may select more
@@ -12,7 +13,8 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_FILE_BYTES } from '../engine/file-limits.js';
-import type { Endpoint } from '../model.js';
+import type { Endpoint, Finding, ScanResult } from '../model.js';
+import { findingsTouching, projectFiles } from './changed-files.js';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mts', '.cts', '.mjs', '.cjs'];
@@ -56,6 +58,12 @@ export function endpointsImportingChanges(endpoints: readonly Endpoint[], files:
   const affected = graph.dependentsOf([...changed].filter((f) => SOURCE_FILE.test(f)));
   const byFile = new Map<string, Endpoint[]>();
   for (const endpoint of endpoints) byFile.set(endpoint.location.file, [...(byFile.get(endpoint.location.file) ?? []), endpoint]);
+  // A layer function in another file than the route (an auth middleware in its own file) that imports a changed
+  // file; the route file's own imports are weighed below, by where they are used.
+  for (const endpoint of endpoints) {
+    const layers = (endpoint.layerFiles ?? []).filter((layer) => layer.via === 'function' && layer.file !== endpoint.location.file);
+    if (layers.some((layer) => affected.has(layer.file))) selected.add(endpoint.id);
+  }
   for (const [file, routes] of byFile) {
     const text = read(file);
     if (text === undefined) continue;
@@ -193,4 +201,16 @@ function boundNames(clause: string): string[] {
     if (/^[\w$]+$/.test(local)) names.push(local);
   }
   return names;
+}
+
+/**
+ * With --changed-since: every finding when the config file (absolute path, when one was used) or a tsconfig
+ * changed, else the findings the change can affect.
+ */
+export function changedFindings(findings: Finding[], result: ScanResult, configFile: string | undefined, changed: ReadonlySet<string>): Finding[] {
+  const config = configFile ? path.relative(result.root, configFile).split(path.sep).join('/') : undefined;
+  const settingsChanged = [...changed].some((file) => file === config || /(?:^|\/)[jt]sconfig[^/]*\.json$/.test(file));
+  if (settingsChanged) return findings;
+  const importing = endpointsImportingChanges(result.endpoints, [...new Set([...projectFiles(result.root), ...changed])], changed, readUnderRoot(result.root));
+  return findingsTouching(findings, result.endpoints, changed, importing);
 }

@@ -80,9 +80,9 @@ export function findingsTouching(
   });
 }
 
-/** The files an endpoint's analysis rests on: the route, its AI calls, and every piece of evidence. */
+/** The files an endpoint's analysis rests on: the route, its layers and handler, its AI calls, and every piece of evidence. */
 export function endpointFiles(endpoint: Endpoint): string[] {
-  const files = new Set<string>([endpoint.location.file]);
+  const files = new Set<string>([endpoint.location.file, ...(endpoint.layerFiles ?? []).map((layer) => layer.file)]);
   for (const call of endpoint.aiCalls) files.add(call.location.file);
   for (const facts of Object.values(endpoint.facts) as unknown[]) {
     if (!Array.isArray(facts)) continue;

@@ -12,21 +12,21 @@ import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '..
 import type * as Engine from '../engine/scan.js';
 import { type Confidence, CONFIDENCES, type Finding, type ScanResult, severityRank } from '../model.js';
 import { renderGithub } from '../report/github.js';
-import { renderJson } from '../report/json.js';
+import { renderJsonPieces } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { renderSarif } from '../report/sarif.js';
+import { renderSarifPieces } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { TOOL } from '../version.js';
-import { endpointsImportingChanges, readUnderRoot } from './changed-endpoints.js';
-import { ChangedFilesError, changedFiles, findingsTouching, projectFiles } from './changed-files.js';
+import { changedFindings } from './changed-endpoints.js';
+import { ChangedFilesError, changedFiles } from './changed-files.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerGuardCommand } from './guard-command.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { complain, EXIT, exitStatus, setExitStatus, UsageError } from './exit.js';
 import { expandPaths, protectPathAfterDoubleDash } from './paths.js';
-import { OutputFileError, printErr, printOut, writeFileNoFollow } from './output.js';
+import { OutputFileError, printErr, printOut, printPiecesOut, writeFileNoFollow } from './output.js';
 import { createProgress, progressEnabled } from './progress.js';
-import { clean, safeOutput, type SafeOutputOptions } from '../report/safe-text.js';
+import { clean, safeOutputPieces, type SafeOutputOptions } from '../report/safe-text.js';
 
 export { EXIT } from './exit.js';
 
@@ -195,7 +195,7 @@ async function audit(engine: typeof Engine, paths: string[], options: CliOptions
   const newFindings = baseline && baselines ? baselines.newFindings(result.findings, baseline) : result.findings;
   const effect = configEffect(config, result, options);
   const beforeChangedSince: ScanResult = { ...result, findings: newFindings, ...(effect ? { config: effect } : {}) };
-  const findings = changed ? changedFindings(newFindings, result, config, changed) : newFindings;
+  const findings = changed ? changedFindings(newFindings, result, config.file, changed) : newFindings;
   const reported: ScanResult = { ...beforeChangedSince, findings };
 
   writeReport(render(reported, options), options.output, outputOptions(options));
@@ -216,16 +216,7 @@ function auditStatus(result: ScanResult, findings: Finding[], config: AuditConfi
 }
 
 export function writeSarifReport(result: ScanResult, file: string): void {
-  writeReport(renderSarif(result, undefined, { repositoryRoot: repositoryRoot(result.root) }), file);
-}
-
-/** With --changed-since: everything when the config or a tsconfig changed, else the findings the change can affect. */
-function changedFindings(findings: Finding[], result: ScanResult, config: AuditConfig, changed: ReadonlySet<string>): Finding[] {
-  const configFile = config.file ? path.relative(result.root, config.file).split(path.sep).join('/') : undefined;
-  const settingsChanged = [...changed].some((file) => file === configFile || /(?:^|\/)[jt]sconfig[^/]*\.json$/.test(file));
-  if (settingsChanged) return findings;
-  const importing = endpointsImportingChanges(result.endpoints, [...new Set([...projectFiles(result.root), ...changed])], changed, readUnderRoot(result.root));
-  return findingsTouching(findings, result.endpoints, changed, importing);
+  writeReport(renderSarifPieces(result, undefined, { repositoryRoot: repositoryRoot(result.root) }), file);
 }
 
 async function loadConfig(options: CliOptions, root: string): Promise<AuditConfig> {
@@ -234,10 +225,14 @@ async function loadConfig(options: CliOptions, root: string): Promise<AuditConfi
   return file ? (await import('../config/load.js')).loadConfigFile(file) : defaultConfig(root);
 }
 
-/** Reports pass the same output filter whether printed or written: a saved report is read in logs and terminals too. */
-function writeReport(report: string, file: string | undefined, safety: SafeOutputOptions = {}): void {
-  if (file) writeFileNoFollow(file, safeOutput(report, safety));
-  else printOut(report, safety);
+/**
+ * Reports pass the same output filter whether printed or written: a saved report is read in logs and terminals too.
+ * JSON and SARIF come in pieces, never joined: a report of 100,000 routes is longer than a string can be.
+ */
+function writeReport(report: string | Iterable<string>, file: string | undefined, safety: SafeOutputOptions = {}): void {
+  const pieces = typeof report === 'string' ? [report] : report;
+  if (file) writeFileNoFollow(file, safeOutputPieces(pieces, safety));
+  else printPiecesOut(pieces, safety);
 }
 
 function outputOptions(options: CliOptions): SafeOutputOptions {
@@ -245,12 +240,12 @@ function outputOptions(options: CliOptions): SafeOutputOptions {
   return { colour: options.format === 'text' && useColor(options) };
 }
 
-function render(result: ScanResult, options: CliOptions): string {
+function render(result: ScanResult, options: CliOptions): string | Iterable<string> {
   switch (options.format) {
     case 'json':
-      return renderJson(result);
+      return renderJsonPieces(result);
     case 'sarif':
-      return renderSarif(result, undefined, { repositoryRoot: repositoryRoot(result.root) });
+      return renderSarifPieces(result, undefined, { repositoryRoot: repositoryRoot(result.root) });
     case 'github':
       return renderGithub(result, { baseDir: path.resolve(process.env.GITHUB_WORKSPACE || process.cwd()) });
     case 'markdown':

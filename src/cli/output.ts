@@ -13,10 +13,15 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { safeOutput, type SafeOutputOptions } from '../report/safe-text.js';
+import { safeOutput, safeOutputPieces, type SafeOutputOptions } from '../report/safe-text.js';
 
 export function printOut(text: string, options: SafeOutputOptions = {}): void {
   process.stdout.write(safeOutput(text, options));
+}
+
+/** Prints a report given in pieces (see safeOutputPieces), never joined into one string. */
+export function printPiecesOut(pieces: Iterable<string>, options: SafeOutputOptions = {}): void {
+  for (const batch of safeOutputPieces(pieces, options)) process.stdout.write(batch);
 }
 
 export function printErr(text: string): void {
@@ -26,8 +31,8 @@ export function printErr(text: string): void {
 /** A file the tool refuses to write, or could not. */
 export class OutputFileError extends Error {}
 
-/** Writes `content` to `file` without following a symbolic link at `file`. */
-export function writeFileNoFollow(file: string, content: string): void {
+/** Writes `content` (text, or pieces of it) to `file` without following a symbolic link at `file`. */
+export function writeFileNoFollow(file: string, content: string | Iterable<string>): void {
   const existing = lstatOrUndefined(file);
   if (existing?.isSymbolicLink()) {
     // /dev/stdout and process substitution (/dev/fd/63) are links to a stream: written to, nothing replaced.
@@ -57,12 +62,12 @@ export function assertNoLinkedFolders(base: string, dir: string): void {
   }
 }
 
-function replaceAtomically(file: string, content: string): void {
+function replaceAtomically(file: string, content: string | Iterable<string>): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
     try {
-      writeSync(fd, content);
+      writeAll(fd, content);
     } finally {
       closeSync(fd);
     }
@@ -82,17 +87,21 @@ function isStream(file: string): boolean {
   }
 }
 
-function writeToSpecialFile(file: string, content: string, throughLink: boolean): void {
+function writeToSpecialFile(file: string, content: string | Iterable<string>, throughLink: boolean): void {
   try {
     const fd = openSync(file, constants.O_WRONLY | (throughLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
     try {
-      writeSync(fd, content);
+      writeAll(fd, content);
     } finally {
       closeSync(fd);
     }
   } catch (error) {
     throw new OutputFileError(`cannot write ${file}: ${(error as Error).message}`);
   }
+}
+
+function writeAll(fd: number, content: string | Iterable<string>): void {
+  for (const piece of typeof content === 'string' ? [content] : content) writeSync(fd, piece);
 }
 
 function lstatOrUndefined(file: string) {

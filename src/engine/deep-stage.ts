@@ -9,6 +9,7 @@ import { customAiProvider, type CustomFunctions } from '../analysis/custom-funct
 import type { AttackerAssumptions } from '../pricing/estimate.js';
 import { Resolver } from '../analysis/resolve.js';
 import { FRAMEWORKS, type FrameworkContext, PROTECTION_LIBRARIES } from '../frameworks/index.js';
+import type { RouteEntry } from '../frameworks/types.js';
 import type { AiCall, Endpoint, ScanError } from '../model.js';
 import { paidCallSites } from '../analysis/paid-call-sites.js';
 import { isDeclaredPackage, packageName, packagesSource } from '../analysis/package-name.js';
@@ -27,6 +28,12 @@ export interface AnalysisSettings {
 }
 
 export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
+
+/**
+ * Routes analysed per file. Hand-written files register a few dozen at most; a generated file with tens of
+ * thousands would cost seconds and gigabytes for routes that all look alike. The rest are noted, not analysed.
+ */
+export const MAX_ROUTES_PER_FILE = 1_000;
 
 export interface DeepStageResult {
   endpoints: AnalyzedEndpoint[];
@@ -55,13 +62,19 @@ export function runDeepStage(
   const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
   if (routeFiles.length > 0) {
     const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };
+    const budget = new RoutesPerFile(MAX_ROUTES_PER_FILE);
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {
-        const endpoint = safely(() => analyzeRoute(route, project, resolver, providers, PROTECTION_LIBRARIES, custom, attackers), errors, `${route.method} ${route.path}`);
-        if (endpoint) endpoints.push(endpoint);
+        if (budget.allows(route.anchor.getSourceFile().fileName)) {
+          const onBudgetHit = (message: string) => errors.push({ ...placeOf(route, project), kind: 'budget', message });
+          const analyse = () => analyzeRoute(route, project, resolver, providers, PROTECTION_LIBRARIES, custom, attackers, onBudgetHit);
+          const endpoint = safely(analyse, errors, `${route.method} ${route.path}`);
+          if (endpoint) endpoints.push(endpoint);
+        }
         onRouteAnalysed();
       }
     }
+    errors.push(...budget.notes(project));
   }
   const paidCalls = listPaidCalls ? safely(() => paidCallSites(project, resolver, providers), errors, 'paid call sites') ?? [] : undefined;
   return { endpoints, errors, parsedFiles: project.parsedFilePaths(), ...(paidCalls ? { paidCalls } : {}) };
@@ -110,6 +123,32 @@ const NITRO_SERVER_CODE = /(^|\/)server\//;
 /** A package an AI provider is imported from, however it is spelled (`npm:openai@4`, `@ai-sdk/openai`). */
 function isAiPackage(specifier: string): boolean {
   return isDeclaredPackage(packageName(specifier), aiPackages());
+}
+
+function placeOf(route: RouteEntry, project: ParsedProject): { file: string; line: number } {
+  const file = route.anchor.getSourceFile();
+  return { file: project.relative(file.fileName), line: file.getLineAndCharacterOfPosition(route.anchor.getStart(file)).line + 1 };
+}
+
+/** Counts routes per file; past the limit a file's routes are skipped, and one note per file says how many. */
+class RoutesPerFile {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  allows(fileName: string): boolean {
+    const count = (this.counts.get(fileName) ?? 0) + 1;
+    this.counts.set(fileName, count);
+    return count <= this.limit;
+  }
+
+  notes(project: ParsedProject): ScanError[] {
+    return [...this.counts].flatMap(([fileName, count]) =>
+      count > this.limit
+        ? [{ file: project.relative(fileName), kind: 'budget' as const, message: `${count} routes registered: only the first ${this.limit} analysed, ${count - this.limit} not` }]
+        : [],
+    );
+  }
 }
 
 /** One broken route or framework must not stop the scan: it becomes an entry in `errors`. */

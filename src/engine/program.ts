@@ -28,6 +28,16 @@ export const MAX_AST_DEPTH = 1000;
  */
 export const MAX_IMPORT_DEPTH = 64;
 
+/**
+ * Module resolution is bounded, whatever a tsconfig asks for: TypeScript tries every `paths` target with every
+ * `moduleSuffixes` entry and every extension, so a 20 KB tsconfig could make one import probe millions of paths.
+ * Real configurations use a handful of each; beyond these, the rest is dropped with a note.
+ */
+export const MAX_PATHS_TARGETS = 16;
+export const MAX_MODULE_SUFFIXES = 8;
+/** File-system questions one import specifier may ask the resolver; past it the import is left unresolved. */
+export const MAX_PROBES_PER_SPECIFIER = 2_000;
+
 export interface ParsedProject {
   root: string;
   relative(fileName: string): string;
@@ -47,6 +57,8 @@ export interface ParsedProject {
   noteTooDeep(fileName: string): void;
   /** The absolute paths of the files parsed so far. */
   parsedFilePaths(): string[];
+  /** How much module resolution cost: specifiers resolved, and file-system questions TypeScript's resolver asked. */
+  resolutionCost(): { resolutions: number; probes: number };
 }
 
 const BASE_OPTIONS: ts.CompilerOptions = {
@@ -70,7 +82,9 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
   const guard = new RootGuard(root);
   // Indexed files were checked when they were read; anything else is checked against real paths.
   const insideRoot = (file: string) => index.files.has(path.resolve(file)) || guard.reallyInside(file);
-  const configs = new TsconfigCache(root, insideRoot, index.layout, frameworkConfigFolders([...index.files.keys(), ...index.skipped]));
+  const configs = new TsconfigCache(root, insideRoot, index.layout, frameworkConfigFolders([...index.files.keys(), ...index.skipped]), (file, message) =>
+    errors.push({ file: relative(file), kind: 'budget', message }),
+  );
   // Every reported location asks for its file's relative path: computed once per file.
   const relativePaths = new Map<string, string>();
   const relative = (fileName: string) => {
@@ -79,13 +93,15 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     return known;
   };
 
+  const probes = new ProbeBudget(MAX_PROBES_PER_SPECIFIER);
+  let resolutions = 0;
   const host: ts.ModuleResolutionHost = {
     // Module resolution probes many candidate paths, most of them more than once: answers are cached.
-    fileExists: memo((f) =>
-      index.files.has(path.resolve(f)) || ((SOURCE_FILE.test(f) || f.endsWith('package.json')) && guard.lexicallyInside(f) && isFile(f) && guard.reallyInside(f)),
+    fileExists: probes.bounded(
+      memo((f) => index.files.has(path.resolve(f)) || ((SOURCE_FILE.test(f) || f.endsWith('package.json')) && guard.lexicallyInside(f) && isFile(f) && guard.reallyInside(f))),
     ),
     readFile: (f) => (insideRoot(f) ? readText(f) : undefined),
-    directoryExists: memo((d) => guard.lexicallyInside(d) && isDirectory(d) && guard.reallyInside(d)),
+    directoryExists: probes.bounded(memo((d) => guard.lexicallyInside(d) && isDirectory(d) && guard.reallyInside(d))),
     realpath: (f) => f,
     getCurrentDirectory: () => root,
   };
@@ -100,6 +116,7 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     if (!resolvedImports) importsOf.set(dir, (resolvedImports = new Map()));
     const known = resolvedImports.get(specifier);
     if (known !== undefined) return known ?? undefined;
+    resolutions++;
     // Relative imports and path aliases are looked up in the index first; TypeScript resolves the rest.
     const options = isRelative(specifier) ? undefined : configs.optionsFor(containingFile);
     const indexed =
@@ -115,7 +132,12 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
     // A package name resolves only through tsconfig `paths`/`baseUrl`: dependencies are never read.
     if (isBareSpecifier(specifier) && !options.baseUrl && !matchesPaths(specifier, options.paths)) return undefined;
     const cache = resolutionCaches.get(options) ?? resolutionCaches.set(options, ts.createModuleResolutionCache(root, (f) => f, options)).get(options)!;
+    probes.start();
     const module = ts.resolveModuleName(specifier, containingFile, options, host, cache).resolvedModule;
+    if (probes.exhausted()) {
+      errors.push({ file: relative(containingFile), kind: 'budget', message: `import '${specifier}' not resolved: more than ${MAX_PROBES_PER_SPECIFIER} paths to try` });
+      return undefined;
+    }
     if (!module || module.extension === ts.Extension.Json || module.resolvedFileName.endsWith('.d.ts') || !insideRoot(module.resolvedFileName)) return undefined;
     return path.resolve(module.resolvedFileName);
   }
@@ -195,7 +217,31 @@ export function createParsedProject(index: SourceIndex, errors: ScanError[]): Pa
       errors.push({ file: relative(fileName), kind: 'too-deep', message: `re-exports not followed: more than ${MAX_IMPORT_DEPTH} modules deep` });
     },
     parsedFilePaths: () => [...parsed].flatMap(([fileName, file]) => (file ? [fileName] : [])),
+    resolutionCost: () => ({ resolutions, probes: probes.total }),
   };
+}
+
+/** Counts the file-system questions of one resolution; past the limit every answer is "no", which ends it. */
+class ProbeBudget {
+  total = 0;
+  private used = 0;
+
+  constructor(private readonly limit: number) {}
+
+  start(): void {
+    this.used = 0;
+  }
+
+  exhausted(): boolean {
+    return this.used > this.limit;
+  }
+
+  bounded(answer: (key: string) => boolean): (key: string) => boolean {
+    return (key) => {
+      this.total++;
+      return ++this.used <= this.limit && answer(key);
+    };
+  }
 }
 
 /**
@@ -271,36 +317,58 @@ function isBareSpecifier(specifier: string): boolean {
  * folder of the tsconfig that declares `paths`.
  */
 function pathsCandidates(specifier: string, options: ts.CompilerOptions): string[] {
-  const { paths } = options;
   const base = options.baseUrl ?? options.pathsBasePath;
-  if (!paths || typeof base !== 'string') return [];
-  let best: { targets: string[]; star: string; prefixLength: number } | undefined;
-  for (const [pattern, targets] of Object.entries(paths)) {
-    const star = pathsPatternMatch(pattern, specifier);
-    if (star === undefined) continue;
-    const prefixLength = pattern.indexOf('*');
-    if (prefixLength === -1) return targets.map((target) => path.resolve(base, target));
-    if (!best || prefixLength > best.prefixLength) best = { targets, star, prefixLength };
-  }
-  return best ? best.targets.map((target) => path.resolve(base, target.replace('*', best.star))) : [];
+  if (!options.paths || typeof base !== 'string') return [];
+  const match = pathsMatcher(options.paths).match(specifier);
+  return match ? match.targets.map((target) => path.resolve(base, target.replace('*', match.star))) : [];
 }
 
 /** Could a tsconfig `paths` pattern map this specifier? */
 function matchesPaths(specifier: string, paths: ts.MapLike<string[]> | undefined): boolean {
-  return paths !== undefined && Object.keys(paths).some((pattern) => pathsPatternMatch(pattern, specifier) !== undefined);
+  return paths !== undefined && pathsMatcher(paths).match(specifier) !== undefined;
+}
+
+interface StarPattern {
+  prefix: string;
+  suffix: string;
+  targets: string[];
 }
 
 /**
- * Whether a `paths` pattern (a prefix and suffix around one star, or an exact name) matches a specifier, and
- * then the text the star stands for ('' for an exact name); undefined when it does not match.
+ * A `paths` map split once into exact names and star patterns, longest prefix first (ties in declaration
+ * order, as TypeScript picks them): a tsconfig with thousands of patterns is not re-read for every import.
  */
-function pathsPatternMatch(pattern: string, specifier: string): string | undefined {
-  const star = pattern.indexOf('*');
-  if (star === -1) return pattern === specifier ? '' : undefined;
-  const prefix = pattern.slice(0, star);
-  const suffix = pattern.slice(star + 1);
-  const matches = specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix);
-  return matches ? specifier.slice(prefix.length, specifier.length - suffix.length) : undefined;
+class PathsMatcher {
+  private readonly exact = new Map<string, string[]>();
+  private readonly starred: StarPattern[] = [];
+
+  constructor(paths: ts.MapLike<string[]>) {
+    for (const [pattern, targets] of Object.entries(paths)) {
+      const star = pattern.indexOf('*');
+      if (star === -1) {
+        if (!this.exact.has(pattern)) this.exact.set(pattern, targets);
+      } else this.starred.push({ prefix: pattern.slice(0, star), suffix: pattern.slice(star + 1), targets });
+    }
+    this.starred.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** The targets for a specifier and the text its star stands for ('' for an exact name). */
+  match(specifier: string): { targets: string[]; star: string } | undefined {
+    const exact = this.exact.get(specifier);
+    if (exact) return { targets: exact, star: '' };
+    for (const { prefix, suffix, targets } of this.starred) {
+      if (specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix))
+        return { targets, star: specifier.slice(prefix.length, specifier.length - suffix.length) };
+    }
+    return undefined;
+  }
+}
+
+const matchers = new WeakMap<ts.MapLike<string[]>, PathsMatcher>();
+function pathsMatcher(paths: ts.MapLike<string[]>): PathsMatcher {
+  let matcher = matchers.get(paths);
+  if (!matcher) matchers.set(paths, (matcher = new PathsMatcher(paths)));
+  return matcher;
 }
 
 function scriptKind(fileName: string): ts.ScriptKind {
@@ -352,6 +420,7 @@ class TsconfigCache {
     /** What discovery saw: a folder it listed has no tsconfig it did not see, so most folders need no probe. */
     private readonly layout: ProjectLayout | undefined,
     private readonly frameworkConfigs: ReadonlyMap<string, MetaFramework>,
+    private readonly note: (configFile: string, message: string) => void,
   ) {}
 
   optionsFor(containingFile: string): ts.CompilerOptions {
@@ -389,18 +458,35 @@ class TsconfigCache {
       parseHost,
       path.dirname(configFile),
     );
-    return { ...BASE_OPTIONS, ...withFrameworkAliases(pickResolutionOptions(options), path.dirname(configFile), this.frameworkConfigs) };
+    const picked = pickResolutionOptions(options, (message) => this.note(configFile, message));
+    return { ...BASE_OPTIONS, ...withFrameworkAliases(picked, path.dirname(configFile), this.frameworkConfigs) };
   }
 }
 
-function pickResolutionOptions(options: ts.CompilerOptions): ts.CompilerOptions {
+function pickResolutionOptions(options: ts.CompilerOptions, note: (message: string) => void): ts.CompilerOptions {
   const picked: ts.CompilerOptions = {};
   if (options.baseUrl) picked.baseUrl = options.baseUrl;
   if (options.paths) {
-    picked.paths = options.paths;
+    picked.paths = boundedPaths(options.paths, note);
     picked.pathsBasePath = options.pathsBasePath;
   }
   if (options.rootDirs) picked.rootDirs = options.rootDirs;
-  if (options.moduleSuffixes) picked.moduleSuffixes = options.moduleSuffixes;
+  if (options.moduleSuffixes) {
+    picked.moduleSuffixes = options.moduleSuffixes.slice(0, MAX_MODULE_SUFFIXES);
+    if (options.moduleSuffixes.length > MAX_MODULE_SUFFIXES)
+      note(`moduleSuffixes has ${options.moduleSuffixes.length} entries: only the first ${MAX_MODULE_SUFFIXES} are tried`);
+  }
   return picked;
+}
+
+/** Each `paths` pattern keeps its first targets; one note counts the patterns cut. */
+function boundedPaths(paths: ts.MapLike<string[]>, note: (message: string) => void): ts.MapLike<string[]> {
+  const bounded: ts.MapLike<string[]> = {};
+  let cut = 0;
+  for (const [pattern, targets] of Object.entries(paths)) {
+    if (targets.length > MAX_PATHS_TARGETS) cut++;
+    bounded[pattern] = targets.length > MAX_PATHS_TARGETS ? targets.slice(0, MAX_PATHS_TARGETS) : targets;
+  }
+  if (cut > 0) note(`${cut} paths pattern(s) with more than ${MAX_PATHS_TARGETS} targets: only the first ${MAX_PATHS_TARGETS} of each are tried`);
+  return bounded;
 }

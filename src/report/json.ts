@@ -5,6 +5,7 @@
  * and every list is sorted so that two scans of the same code produce byte-identical output.
  */
 
+import { jsonPieces } from './json-stream.js';
 import type {
   ConfigEffect,
   AiCall,
@@ -305,4 +306,10 @@ export function toJsonReport(result: ScanResult): JsonReport {
 /** The JSON report: 2-space indented, with a trailing newline. */
 export function renderJson(result: ScanResult): string {
   return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+}
+
+/** The JSON report in pieces that join to `renderJson`'s text, for reports too large to be one string. */
+export function* renderJsonPieces(result: ScanResult): Generator<string> {
+  yield* jsonPieces(toJsonReport(result));
+  yield '\n';
 }

@@ -21,6 +21,9 @@ const LEGACY_COMMAND = /##(\[|vso\[)/gi;
 /** The runner reads a workflow command at the start of a line, after any blank. */
 const WORKFLOW_COMMAND = /^(\s*):(?=:)/;
 
+/** A cheap first look: text with none of these passes the filter unchanged (most of a JSON report). */
+const MAY_NEED_FILTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##|(?:^|\n)\s*:/;
+
 function escapeChar(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
@@ -43,10 +46,31 @@ export interface SafeOutputOptions {
 
 /** Makes a whole output safe to print: each line keeps only the tool's own newlines, tabs and colour codes. */
 export function safeOutput(text: string, options: SafeOutputOptions = {}): string {
+  if (!MAY_NEED_FILTER.test(text)) return text;
   return text
     .split('\n')
     .map((line) => safeLine(line, options))
     .join('\n');
+}
+
+/** Pieces of a report at least this long are passed on together: fewer, larger writes. */
+const BATCH_CHARACTERS = 1 << 16;
+
+/**
+ * `safeOutput` over a report written in pieces: the pieces are gathered into whole lines (the filter works line
+ * by line) and passed on in batches, so that the output is the same as filtering the joined text.
+ */
+export function* safeOutputPieces(pieces: Iterable<string>, options: SafeOutputOptions = {}): Generator<string> {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length < BATCH_CHARACTERS) continue;
+    const lineEnd = pending.lastIndexOf('\n');
+    if (lineEnd === -1) continue;
+    yield safeOutput(pending.slice(0, lineEnd + 1), options);
+    pending = pending.slice(lineEnd + 1);
+  }
+  if (pending !== '') yield safeOutput(pending, options);
 }
 
 function safeLine(line: string, options: SafeOutputOptions): string {

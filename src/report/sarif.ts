@@ -11,6 +11,7 @@
  * - Per-file problems become tool execution notifications; they do not fail the run.
  */
 
+import { jsonPieces } from './json-stream.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -379,4 +380,10 @@ export function toSarif(
 /** The SARIF log, 2-space indented, with a trailing newline. */
 export function renderSarif(result: ScanResult, fileTexts?: (file: string) => string | undefined, options: SarifOptions = {}): string {
   return `${JSON.stringify(toSarif(result, fileTexts, options), null, 2)}\n`;
+}
+
+/** The SARIF log in pieces that join to `renderSarif`'s text, for logs too large to be one string. */
+export function* renderSarifPieces(result: ScanResult, fileTexts?: (file: string) => string | undefined, options: SarifOptions = {}): Generator<string> {
+  yield* jsonPieces(toSarif(result, fileTexts, options));
+  yield '\n';
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderJson, renderSarif, scan } from '../../src/index.js';
+import { random } from './random.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
 const SEED = 20240607;
@@ -18,17 +19,6 @@ const MAX_MS_PER_FILE = 2000;
 
 const SOURCE = /\.(ts|tsx|js|jsx|mjs|cjs)$/;
 const TOKENS = ['{', '}', '(', ')', '[', ']', '=>', 'await', 'return', ';', "'", '"', '`', '${', '/*', '*/', '//', '<div>', '</div>', 'as', 'export', 'import', 'from', '...', '?.', 'async', 'function', 'class', 'new', 'req.body', 'req.json()', 'openai.chat.completions.create(', 'app.post(', 'router.use(', 'if (', 'else', 'throw', 'yield', '@', '#', '\\', '\n', '\u2028', '\uFEFF', '\uD800', '0x', '1e999', '/[a-z', 'satisfies', 'enum', 'namespace'];
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Project {
   dir: string;

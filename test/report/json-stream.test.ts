@@ -1,0 +1,78 @@
+/**
+ * JSON and SARIF are written in pieces, never as one string: byte-identical to the one-string rendering, and no
+ * piece grows with the number of routes (a report of 100,000 routes was longer than V8's string limit).
+ */
+import { describe, expect, it } from 'vitest';
+import { jsonPieces } from '../../src/report/json-stream.js';
+import { renderJson, renderJsonPieces } from '../../src/report/json.js';
+import { renderSarif, renderSarifPieces } from '../../src/report/sarif.js';
+import { safeOutput, safeOutputPieces } from '../../src/report/safe-text.js';
+import type { Endpoint, Finding, ScanResult } from '../../src/model.js';
+import { emptyResult, sampleResult } from './sample.js';
+
+const joined = (pieces: Iterable<string>) => [...pieces].join('');
+
+describe('jsonPieces', () => {
+  it('joins to what JSON.stringify(value, null, 2) writes', () => {
+    const values: unknown[] = [
+      null,
+      'text with "quotes", \n newlines and \u2028',
+      [],
+      {},
+      [1, undefined, () => 1, 'x', [[], {}, [[[[{ deep: [1, { deeper: {} }] }]]]]]],
+      { a: undefined, b: () => 1, c: [undefined], d: { e: { f: { g: { h: [1, 2, { i: 'j' }] } } } }, '1': 'numeric key first' },
+      { when: new Date(0), nested: { when: new Date(1) } },
+      { only: undefined },
+    ];
+    for (const value of values) expect(joined(jsonPieces(value))).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('yields each element of a large list as its own piece, none larger than one element', () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ path: `/r${i}`, facts: { auth: false, chain: ['a', 'b'] } }));
+    const report = { runs: [{ results: rows }] };
+    let pieces = 0;
+    let longest = 0;
+    for (const piece of jsonPieces(report)) {
+      pieces++;
+      longest = Math.max(longest, piece.length);
+    }
+    expect(pieces).toBeGreaterThan(rows.length);
+    expect(longest).toBeLessThan(200);
+  });
+});
+
+describe('reports in pieces', () => {
+  it('are byte-identical to the one-string JSON and SARIF reports', () => {
+    for (const result of [sampleResult(), emptyResult()]) {
+      expect(joined(renderJsonPieces(result))).toBe(renderJson(result));
+      expect(joined(renderSarifPieces(result))).toBe(renderSarif(result));
+    }
+  });
+
+  it('keep every piece small on a report of many routes', () => {
+    const result = manyRoutes(sampleResult(), 500);
+    let longest = 0;
+    for (const piece of renderSarifPieces(result)) longest = Math.max(longest, piece.length);
+    for (const piece of renderJsonPieces(result)) longest = Math.max(longest, piece.length);
+    expect(longest).toBeLessThan(20_000);
+  });
+
+  it('pass the output filter in batches of whole lines, as the joined text would', () => {
+    const lines = Array.from({ length: 5_000 }, (_, i) => (i % 7 === 0 ? `::warning::${i}\u001b]0;x\u0007` : `  "line ${i}",`));
+    const pieces = lines.map((line) => `${line}\n`);
+    const batches = [...safeOutputPieces(pieces)];
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.join('')).toBe(safeOutput(pieces.join('')));
+  });
+});
+
+/** The sample's endpoints and findings copied `times` times under distinct paths. */
+function manyRoutes(sample: ScanResult, times: number): ScanResult {
+  const endpoints: Endpoint[] = [];
+  const findings: Finding[] = [];
+  for (let i = 0; i < times; i++) {
+    endpoints.push(...sample.endpoints.map((e) => ({ ...e, id: `${e.id}#${i}`, path: `${e.path}/${i}` })));
+    findings.push(...sample.findings.map((f) => ({ ...f, fingerprint: `${f.fingerprint}${i}`, location: { ...f.location, line: f.location.line + i } })));
+  }
+  return { ...sample, endpoints, findings };
+}
