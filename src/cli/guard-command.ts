@@ -1,5 +1,5 @@
 /**
- * `ai-endpoint-audit guard --framework express|next [--store memory|redis|postgres] [--out <dir>] [--force]`:
+ * `ai-endpoint-audit guard --framework <framework> [--store memory|redis|postgres] [--out <dir>] [--force] [--new]`:
  * writes the reference guard's sources into the project and prints how to wire them in.
  */
 import { type Command, Option } from 'commander';
@@ -22,6 +22,7 @@ interface GuardCliOptions {
   store: GuardStoreKind;
   out?: string;
   force?: boolean;
+  new?: boolean;
 }
 
 export function registerGuardCommand(program: Command): void {
@@ -31,7 +32,8 @@ export function registerGuardCommand(program: Command): void {
     .addOption(new Option('--framework <framework>', 'the framework of the routes to guard').choices([...GUARD_FRAMEWORKS]).makeOptionMandatory())
     .addOption(new Option('--store <store>', 'where the counters live: memory is for one process only').choices([...GUARD_STORES]).default('memory'))
     .option('--out <dir>', 'folder to write the guard to (default: src/ai-guard or lib/ai-guard)')
-    .option('--force', 'replace files that already exist')
+    .option('--force', 'replace guard files this command wrote and nobody changed since')
+    .option('--new', 'write <file>.new beside each existing file it does not replace')
     .action(function (this: Command, options: GuardCliOptions) {
       setExitStatus(this, runGuard(options));
     });
@@ -42,7 +44,7 @@ function runGuard(options: GuardCliOptions): number {
   const outDir = path.resolve(cwd, options.out ?? defaultOutDir(options.framework, cwd));
   let written;
   try {
-    written = generateGuard({ framework: options.framework, store: options.store, outDir, force: options.force, projectDir: cwd });
+    written = generateGuard({ framework: options.framework, store: options.store, outDir, force: options.force, writeNew: options.new, projectDir: cwd });
   } catch (error) {
     const message = error instanceof GuardFilesExistError ? `nothing written: ${error.message}` : `cannot write the guard: ${(error as Error).message}`;
     complain(message);
@@ -50,6 +52,7 @@ function runGuard(options: GuardCliOptions): number {
   }
   const shown = (file: string) => path.relative(cwd, file) || file;
   const lines = written.map((file) => `  ${file.replaced ? 'replaced' : 'wrote'}  ${shown(file.path)}`);
+  if (written.some((file) => file.path.endsWith('.new'))) lines.push('  (compare each .new file with yours and merge what you want to keep)');
   const importPath = toImportPath(path.relative(cwd, outDir));
   printOut(`Guard for ${options.framework} with the ${options.store} store:\n${lines.join('\n')}\n\n${wiringInstructions(options.framework, options.store, importPath)}\n`);
   return EXIT.clean;

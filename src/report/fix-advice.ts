@@ -18,9 +18,24 @@ const STORE_BACKED_LIMITER = 'a store-backed limiter such as @upstash/ratelimit'
 /** The `guard --framework` value for the frameworks the guard generator supports. */
 const GUARD_BY_FRAMEWORK: Readonly<Record<string, string>> = {
   express: 'express',
+  fastify: 'fastify',
+  hono: 'hono',
   'nextjs-app': 'next',
   'nextjs-pages': 'next',
   'nextjs-server-action': 'next',
+  sveltekit: 'sveltekit',
+  remix: 'remix',
+  astro: 'astro',
+  nuxt: 'nuxt',
+  'fetch-handler': 'workers',
+  'cloudflare-pages': 'workers',
+  // NestJS runs on Express unless the app chose @nestjs/platform-fastify.
+  nestjs: 'express',
+};
+
+/** What to add after the command where its adapter needs a word of explanation. */
+const GUARD_NOTE: Readonly<Record<string, string>> = {
+  nestjs: ' (NestJS on its default Express platform: apply aiGuard.protect(...) with consumer.apply(...).forRoutes(...); on @nestjs/platform-fastify use --framework fastify)',
 };
 
 const GUARD_SENTENCE = /\s*A drop-in reference: npx ai-endpoint-audit guard --framework [^.]*\.$/;
@@ -37,7 +52,7 @@ export function endpointFixes(endpoint: Endpoint, findings: readonly Finding[]):
     if (!fixes.includes(fix)) fixes.push(fix);
   }
   const guard = GUARD_BY_FRAMEWORK[endpoint.framework];
-  if (guardHelps && guard) fixes.push(`A drop-in reference for all of these: npx ai-endpoint-audit guard --framework ${guard}`);
+  if (guardHelps && guard) fixes.push(`A drop-in reference for all of these: npx ai-endpoint-audit guard --framework ${guard}${GUARD_NOTE[endpoint.framework] ?? ''}`);
   return fixes;
 }
 

@@ -25,7 +25,7 @@ const APPS = [
     fixture: 'guarded-express/fixed',
     guard: 'src/ai-guard',
     route: { file: 'src/routes/assistant.ts', line: 14 },
-    clientKey: "`ip:${req.get('x-session-id')}`",
+    clientKey: "`ip:${request.get('x-session-id')}`",
   },
   {
     fixture: 'guarded-next/fixed',
@@ -58,14 +58,15 @@ function mutatedCopy(fixture: string, mutation: Mutation): string {
 }
 
 for (const app of APPS) {
-  const adapter = `${app.guard}/${app.fixture.startsWith('guarded-express') ? 'express' : 'next'}.ts`;
+  // The checks live in the shared core; each adapter only hands it the request.
+  const adapter = `${app.guard}/core.ts`;
   const at = `${app.route.file}:${app.route.line}`;
   const mutations: Mutation[] = [
-    { name: 'without the 401 refusal', file: adapter, from: /if \(!route\.public && !user\?\.id\) \{[\s\S]*?\n {4}\}\n/, to: '', expected: `no-auth ${at}` },
+    { name: 'without the 401 refusal', file: adapter, from: /if \(!route\.public && !user\?\.id\) return refusal\(401[^\n]*\n/, to: '', expected: `no-auth ${at}` },
     {
       name: 'without the 429 refusals',
       file: adapter,
-      from: /if \(ipRequests > limits\.perIp\.limit\) \{[\s\S]*?\n {4}\}\n {4}if \(user\) \{[\s\S]*?\n {4}\}\n/,
+      from: /if \(ipRequests > rate\.perIp\.limit\) \{[\s\S]*?\n {4}\}\n {4}if \(user\) \{[\s\S]*?\n {4}\}\n/,
       to: '',
       expected: `no-rate-limit ${at}`,
     },
@@ -105,9 +106,9 @@ describe('the guard input schema in fixtures/guarded-express/fixed', () => {
   const core = 'src/ai-guard/core.ts';
   const input = { file: 'src/routes/assistant.ts', line: 20 };
   for (const [name, from, to] of [
-    ['without the cap on the number of messages', '.min(1)\n      .max(limits.maxMessages)', '.min(1)'],
-    ['without the cap on message size', 'z.string().min(1).max(limits.maxMessageChars)', 'z.string().min(1)'],
-    ["without the check of the roles", "role: z.enum(['user', 'assistant'])", 'role: z.string()'],
+    ['without the cap on the number of messages', 'z.array(Message).min(1).max(limits.maxMessages)', 'z.array(Message).min(1)'],
+    ['without the cap on message size', 'z.union([z.string().max(limits.maxMessageChars),', 'z.union([z.string(),'],
+    ['without the check of the roles', 'role: z.enum(clientRoles(limits.roles))', 'role: z.string()'],
   ] as const) {
     it(`reports unbounded-input ${name}`, async () => {
       const dir = mutatedCopy('guarded-express/fixed', { name, file: core, from, to, expected: '' });

@@ -198,11 +198,15 @@ describe('findings by endpoint', () => {
     const hono = renderText(await scan({ paths: [path.join(FIXTURES, 'hono-context-client', 'vulnerable')] }), { color: false });
     expect(hono).toContain('(hono-rate-limiter)');
     expect(hono).not.toContain('express-rate-limit');
-    expect(hono).not.toContain('guard --framework');
+    expect(hono).toContain('npx ai-endpoint-audit guard --framework hono\n');
+    expect(hono).not.toContain('guard --framework express');
     const express = renderText(await scan({ paths: [path.join(FIXTURES, 'express-classic', 'vulnerable')] }), { color: false });
     expect(express).toContain('(express-rate-limit)');
     expect(express).toContain('npx ai-endpoint-audit guard --framework express\n');
     expect(express.match(/guard --framework/g)).toHaveLength(1);
+    const nest = renderText(await scan({ paths: [path.join(FIXTURES, 'nestjs-assistant', 'vulnerable')] }), { color: false });
+    expect(nest).toContain('guard --framework express (NestJS on its default Express platform');
+    expect(nest).toContain('on @nestjs/platform-fastify use --framework fastify');
   });
 
   it('name the endpoint that carries most of the exposure', async () => {

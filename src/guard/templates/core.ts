@@ -1,29 +1,43 @@
 /**
- * The framework-independent half of the AI route guard: input schema, request counters, the spend ledger
- * (reserve before the call, settle after it), spend alerts and the audit log. The Express and Next.js
- * adapters call these in order and turn each refusal into an HTTP answer.
+ * The framework-independent half of the AI route guard: the checks in order (`admit`), input schema, request
+ * counters, the spend ledger (reserve before the call, settle after it), spend alerts and the audit log. Each
+ * framework adapter hands `admit` the request's user, address and body, and turns a refusal into its own answer.
  */
 import { z } from 'zod';
+import { checkSizes, clientRoles, MAX_PARTS_PER_MESSAGE, messageTokenBound, oneInput, SERVER_SETS_SYSTEM, toGuardInput } from './messages.js';
 import { webhookNotifier } from './notify.js';
 import type {
   AlertConfig,
   AuditEntry,
   AuditSink,
   CappedAmount,
+  ClientMessage,
   CounterStore,
+  GuardInput,
   GuardOptions,
   GuardUser,
   InputLimits,
   ModelConfig,
   PaidCall,
+  ProxyConfig,
   RateLimitConfig,
+  RouteOptions,
   SpendAlert,
   SpendConfig,
   SpendNotifier,
   WindowLimit,
 } from './types.js';
 
-export const DEFAULT_INPUT_LIMITS: InputLimits = { maxMessages: 40, maxMessageChars: 4000 };
+export { textOf, utf8Length } from './messages.js';
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = {
+  maxMessages: 40,
+  maxMessageChars: 4000,
+  maxNonTextParts: 8,
+  maxNonTextPartBytes: 1_000_000,
+  mediaPartTokens: 3000,
+  roles: ['user', 'assistant'],
+};
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
   perIp: { limit: 30, windowMs: 60_000 },
   perUser: { limit: 20, windowMs: 60_000 },
@@ -35,7 +49,6 @@ export const DEFAULT_STORE_TIMEOUT_MS = 2000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Spend counters outlive their day so that tomorrow's spike alert can read them. */
 const SPEND_TTL_MS = 3 * DAY_MS;
-const TOKENS_PER_MESSAGE = 4;
 
 /** The store could not be reached or did not answer in time: the guard refuses with 503. */
 export class StoreUnavailableError extends Error {
@@ -50,10 +63,30 @@ export const STORE_UNAVAILABLE_BODY = {
   message: 'The service cannot check its usage limits right now. No model call was made; try again shortly.',
 } as const;
 
+/** A chat message with string content: the shape the first guard accepted, one of those it accepts now. */
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
 }
+
+/** A refusal, for the adapter to send in its framework's way. */
+export interface Refusal {
+  ok: false;
+  status: number;
+  body: object;
+  headers: Record<string, string>;
+}
+
+/** A request the guard let through: its validated input and the handle to settle or release its reservation. */
+export type Pass = { ok: true; input: GuardInput } & PaidCall;
+
+export type Admission = Refusal | Pass;
+
+/** Reads the body once the rate limits pass: the parsed JSON, `BODY_TOO_LARGE`, or null when it is not JSON. */
+export type BodyReader = () => Promise<unknown>;
+
+/** `RequestFacts.body` returns this when the body is larger than any valid request. */
+export const BODY_TOO_LARGE = Symbol('body too large');
 
 export interface GuardSettings {
   model: ModelConfig;
@@ -108,30 +141,84 @@ export function createGuardCore<T>(options: GuardOptions<T>) {
   const audit: AuditSink = options.audit ?? ((entry) => console.log(JSON.stringify(entry)));
   const notify: SpendNotifier = settings.alerts.notify ?? webhookNotifier(settings.alerts.webhookUrl);
 
-  const ChatRequest = z.object({
-    messages: z
-      .array(
-        z.object({
-          role: z.enum(['user', 'assistant']),
-          content: z.string().min(1).max(limits.maxMessageChars),
-        }),
-      )
-      .min(1)
-      .max(limits.maxMessages),
+  // OpenAI chat (`content` a string or parts), Anthropic (content blocks), AI SDK v5 UI messages (`parts`), or
+  // `{ prompt }`. Text is capped again in bytes over the whole message, and non-text parts by count and size.
+  const Part = z.looseObject({ type: z.string().min(1).max(64), text: z.string().max(limits.maxMessageChars).optional() });
+  const Message = z.object({
+    id: z.string().max(256).optional(),
+    role: z.enum(clientRoles(limits.roles)),
+    content: z.union([z.string().max(limits.maxMessageChars), z.array(Part).max(MAX_PARTS_PER_MESSAGE)]).optional(),
+    parts: z.array(Part).max(MAX_PARTS_PER_MESSAGE).optional(),
   });
+  const ChatRequest = z
+    .object({
+      messages: z.array(Message).min(1).max(limits.maxMessages).optional(),
+      prompt: z.string().min(1).max(limits.maxMessageChars).optional(),
+      system: z.undefined({ error: SERVER_SETS_SYSTEM }).optional(),
+    })
+    .refine(oneInput, { message: 'send either messages or a prompt' })
+    .transform(toGuardInput)
+    .superRefine((input, context) => checkSizes(input, limits, context));
 
   function validate(body: unknown) {
     return ChatRequest.safeParse(body);
   }
+
+  /**
+   * The guard's checks in order; the first that fails is the answer. Rejects with StoreUnavailableError, which
+   * the adapter answers with `refuseWhenStoreIsDown`.
+   * `request` is what `authenticate` receives; `ip` the client address (see `clientAddress`); `body` the parsed
+   * body, or undefined with `readBody` to read it only if the rate limits let the request through.
+   */
+  async function admit(request: T, route: RouteOptions, ip: string, body: unknown, readBody?: BodyReader): Promise<Admission> {
+    assertRoute(route);
+    const user = route.public ? undefined : (await options.authenticate?.(request)) ?? undefined;
+    if (!route.public && !user?.id) return refusal(401, { error: 'unauthenticated', message: 'Sign in to use this endpoint.' });
+
+    const rate = settings.rateLimit;
+    const ipRequests = await increment(`ip:${limiterAddress(ip)}`, rate.perIp);
+    if (ipRequests > rate.perIp.limit) {
+      return refusal(429, { error: 'rate_limited', message: 'Too many requests from this address. Try again shortly.' }, retryAfter(rate.perIp));
+    }
+    if (user) {
+      const userRequests = await increment(`user:${user.id}`, rate.perUser);
+      if (userRequests > rate.perUser.limit) {
+        return refusal(429, { error: 'rate_limited', message: 'Too many requests for this account. Try again shortly.' }, retryAfter(rate.perUser));
+      }
+    }
+
+    let input = body;
+    if (readBody) input = await readBody();
+    if (input === BODY_TOO_LARGE) return refusal(413, { error: 'request_too_large', message: 'The request body is larger than any valid request.' });
+    const parsed = validate(input);
+    if (!parsed.success) return refusal(400, { error: 'invalid_request', issues: describeIssues(parsed.error) });
+
+    const spend = await reserveSpend(user, parsed.data.messages, route.promptTokens);
+    if (!spend.allowed) {
+      const whose = spend.scope === 'app' ? 'The service' : 'Your account';
+      return refusal(402, { error: 'spend_cap_reached', scope: spend.scope, message: `${whose} reached its daily AI spending limit. It resets at midnight UTC.` });
+    }
+    return { ok: true, input: parsed.data, ...paidCall(spend.reservation, { route: route.route, user, ip }) };
+  }
+
+  /** Thrown when the route is set up, not when a request comes: a private route needs `authenticate`. */
+  function assertRoute(route: RouteOptions): void {
+    if (!route.public && !options.authenticate) {
+      throw new Error(`ai-guard: route "${route.route}" is not public, so the guard needs an authenticate function`);
+    }
+  }
+
+  /** Largest body a valid request can have: text at 6 bytes a byte (JSON escapes), the non-text parts, slack. */
+  const maxBodyBytes = limits.maxMessages * limits.maxMessageChars * 6 + limits.maxNonTextParts * limits.maxNonTextPartBytes + 64 * 1024;
 
   /** Counts one request in a sliding window and returns how many the window holds. */
   function increment(key: string, window: WindowLimit): Promise<number> {
     return reliably(store.increment(`rate:${key}`, window.windowMs, now()));
   }
 
-  async function reserveSpend(user: GuardUser | undefined, messages: readonly ChatMessage[], promptTokens = 0): Promise<SpendDecision> {
+  async function reserveSpend(user: GuardUser | undefined, messages: readonly ClientMessage[], promptTokens = 0): Promise<SpendDecision> {
     const day = utcDay(now());
-    const micros = estimateMicros(settings.model, messages, promptTokens);
+    const micros = estimateMicros(settings.model, messages, promptTokens, limits.mediaPartTokens);
     const entries: CappedAmount[] = [];
     if (user) entries.push({ key: userSpendKey(day, user.id), amount: micros, cap: usdToMicros(settings.spend.perUserDailyCapUsd) });
     entries.push({ key: appSpendKey(day), amount: micros, cap: usdToMicros(settings.spend.dailyCapUsd) });
@@ -223,10 +310,10 @@ export function createGuardCore<T>(options: GuardOptions<T>) {
       .finally(() => clearTimeout(timer));
   }
 
-  return { settings, model: settings.model, validate, increment, reserveSpend, paidCall };
+  return { settings, model: settings.model, proxy: options.proxy ?? 'none', maxBodyBytes, admit, assertRoute, validate, increment, reserveSpend, paidCall };
 }
 
-export type GuardCore = ReturnType<typeof createGuardCore>;
+export type GuardCore<T = unknown> = ReturnType<typeof createGuardCore<T>>;
 
 export interface TokenUsage {
   inputTokens: number;
@@ -244,24 +331,14 @@ export function tokenUsage(value: unknown): TokenUsage | undefined {
 }
 
 /**
- * The most a request can cost: its input at one token per UTF-8 byte and the full output cap. A byte-level BPE
+ * The most a request can cost: its text at one token per UTF-8 byte and the full output cap. A byte-level BPE
  * token (OpenAI's tokenizers; byte-fallback ones such as Llama's) covers at least one byte, so no text, in any
- * script, tokenizes to more tokens than it has bytes: the reservation is an upper bound, not an estimate.
+ * script, tokenizes to more tokens than it has bytes: for text the reservation is an upper bound, not an estimate.
+ * Images and files count `mediaPartTokens` each, a figure to set for the model.
  */
-export function estimateMicros(model: ModelConfig, messages: readonly ChatMessage[], promptTokens = 0): number {
-  const bytes = messages.reduce((sum, m) => sum + utf8Length(m.content), 0);
-  const inputTokens = bytes + TOKENS_PER_MESSAGE * messages.length + promptTokens;
+export function estimateMicros(model: ModelConfig, messages: readonly ClientMessage[], promptTokens = 0, mediaPartTokens = DEFAULT_INPUT_LIMITS.mediaPartTokens): number {
+  const inputTokens = messages.reduce((sum, message) => sum + messageTokenBound(message, mediaPartTokens), 0) + promptTokens;
   return costMicros(model, inputTokens, model.maxOutputTokens);
-}
-
-/** The length of a string in UTF-8 bytes, without Buffer (the guard also runs on edge runtimes). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const character of text) {
-    const code = character.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 /** Cost in micro-dollars: a price per million tokens is a price in micro-dollars per token. */
@@ -300,6 +377,41 @@ function userSpendKey(day: string, userId: string): string {
 export function slidingCount(current: number, previous: number, nowMs: number, windowMs: number): number {
   const elapsed = (nowMs % windowMs) / windowMs;
   return current + previous * (1 - elapsed);
+}
+
+/**
+ * The client address. A forwarding header counts only behind the proxy the app declared, since a client can send
+ * any of them; otherwise the connection's peer, when the framework knows it.
+ */
+export function clientAddress(proxy: ProxyConfig, headers: HeaderBag, peer: string | undefined): string {
+  const web = headers instanceof Headers ? headers : undefined;
+  const node = headers instanceof Headers ? undefined : headers;
+  // Each header read by its own name, so that what is read where stays plain to a reader.
+  if (proxy === 'cloudflare') return headerValue(web ? web.get('cf-connecting-ip') : node?.['cf-connecting-ip']) ?? peer ?? UNKNOWN_CLIENT;
+  if (proxy === 'vercel') return headerValue(web ? web.get('x-real-ip') : node?.['x-real-ip']) ?? peer ?? UNKNOWN_CLIENT;
+  if (proxy === 'netlify') return headerValue(web ? web.get('x-nf-client-connection-ip') : node?.['x-nf-client-connection-ip']) ?? peer ?? UNKNOWN_CLIENT;
+  if (typeof proxy === 'object') return forwardedClient(web ? web.get('x-forwarded-for') : node?.['x-forwarded-for'], proxy.forwardedForHops) ?? peer ?? UNKNOWN_CLIENT;
+  return peer ?? UNKNOWN_CLIENT;
+}
+
+/** Request headers as the web `Headers` or as Node's lower-cased record. */
+export type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+/** The address of a client the app cannot tell apart from the others: they all share its per-IP bucket. */
+export const UNKNOWN_CLIENT = 'unknown';
+
+/** The 503 answer when the store is down: the model is never called while the limits cannot be checked. */
+export function refuseWhenStoreIsDown(error: unknown): Refusal {
+  if (error instanceof StoreUnavailableError) return refusal(503, STORE_UNAVAILABLE_BODY);
+  throw error;
+}
+
+function refusal(status: number, body: object, headers: Record<string, string> = {}): Refusal {
+  return { ok: false, status, body, headers };
+}
+
+function retryAfter(window: WindowLimit): Record<string, string> {
+  return { 'Retry-After': String(Math.ceil(window.windowMs / 1000)) };
 }
 
 /** The client entry of an `X-Forwarded-For` value behind `hops` trusted proxies, each appending one entry. */

@@ -13,11 +13,12 @@
  *     res.json({ reply: completion.choices[0].message.content });
  *   });
  *
- * By the time the handler runs, `req.body` holds only the validated messages.
+ * By the time the handler runs, `req.body` holds only the validated input (`messages`, and `prompt` for a
+ * `{ prompt }` body); `paidCall(res).input` is the same.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { createGuardCore, describeIssues, forwardedClient, headerValue, limiterAddress, STORE_UNAVAILABLE_BODY, StoreUnavailableError } from './core.js';
-import type { GuardOptions, PaidCall, ProxyConfig, RouteOptions, WindowLimit } from './types.js';
+import { clientAddress, createGuardCore, refuseWhenStoreIsDown } from './core.js';
+import type { GuardOptions, PaidCall, RouteOptions } from './types.js';
 
 export type ExpressGuardOptions = GuardOptions<Request>;
 
@@ -25,67 +26,22 @@ const PAID_CALL = 'aiGuardPaidCall';
 
 export function createExpressGuard(options: ExpressGuardOptions) {
   const core = createGuardCore(options);
-  const limits = core.settings.rateLimit;
-  const proxy = options.proxy ?? 'none';
 
-  /** The middleware for one paid route. */
+  /** The middleware for one paid route. Async errors go to `next`, which Express 4 and 5 both handle. */
   function protect(route: RouteOptions): RequestHandler {
-    if (!route.public && !options.authenticate) {
-      throw new Error(`ai-guard: route "${route.route}" is not public, so the guard needs an authenticate function`);
-    }
+    core.assertRoute(route);
     return function aiGuard(req, res, next) {
-      admit(req, res, route).then(
-        (admitted) => {
-          if (admitted) next();
-        },
-        (error: unknown) => {
-          if (error instanceof StoreUnavailableError) {
-            res.status(503).json(STORE_UNAVAILABLE_BODY);
-            return;
-          }
-          next(error);
-        },
-      );
+      const ip = clientAddress(core.proxy, req.headers, req.socket.remoteAddress);
+      core.admit(req, route, ip, req.body).catch(refuseWhenStoreIsDown).then((admission) => {
+        if (!admission.ok) {
+          res.set(admission.headers).status(admission.status).json(admission.body);
+          return;
+        }
+        req.body = admission.input;
+        res.locals[PAID_CALL] = admission;
+        next();
+      }, next);
     };
-  }
-
-  /** The checks, in order. Answers the request and returns false at the first refusal. */
-  async function admit(req: Request, res: Response, route: RouteOptions): Promise<boolean> {
-    const user = route.public ? undefined : (await options.authenticate?.(req)) ?? undefined;
-    if (!route.public && !user?.id) {
-      res.status(401).json({ error: 'unauthenticated', message: 'Sign in to use this endpoint.' });
-      return false;
-    }
-
-    const ip = clientIp(req, proxy);
-    const ipRequests = await core.increment(`ip:${limiterAddress(ip)}`, limits.perIp);
-    if (ipRequests > limits.perIp.limit) {
-      res.set('Retry-After', retryAfterSeconds(limits.perIp)).status(429).json({ error: 'rate_limited', message: 'Too many requests from this address. Try again shortly.' });
-      return false;
-    }
-    if (user) {
-      const userRequests = await core.increment(`user:${user.id}`, limits.perUser);
-      if (userRequests > limits.perUser.limit) {
-        res.set('Retry-After', retryAfterSeconds(limits.perUser)).status(429).json({ error: 'rate_limited', message: 'Too many requests for this account. Try again shortly.' });
-        return false;
-      }
-    }
-
-    const parsed = core.validate(req.body);
-    if (!parsed.success) {
-      res.status(400).json({ error: 'invalid_request', issues: describeIssues(parsed.error) });
-      return false;
-    }
-    req.body = parsed.data;
-
-    const spend = await core.reserveSpend(user, parsed.data.messages, route.promptTokens);
-    if (!spend.allowed) {
-      const whose = spend.scope === 'app' ? 'The service' : 'Your account';
-      res.status(402).json({ error: 'spend_cap_reached', scope: spend.scope, message: `${whose} reached its daily AI spending limit. It resets at midnight UTC.` });
-      return false;
-    }
-    res.locals[PAID_CALL] = core.paidCall(spend.reservation, { route: route.route, user, ip });
-    return true;
   }
 
   return { protect, model: core.model, settings: core.settings };
@@ -96,20 +52,4 @@ export function paidCall(res: Response): PaidCall {
   const call = res.locals[PAID_CALL] as PaidCall | undefined;
   if (!call) throw new Error('ai-guard: this route is not behind aiGuard.protect()');
   return call;
-}
-
-/** The client address. Forwarding headers are read only behind the proxy the app declared. */
-function clientIp(req: Request, proxy: ProxyConfig): string {
-  if (proxy === 'cloudflare') return headerValue(req.headers['cf-connecting-ip']) ?? peerAddress(req);
-  if (proxy === 'vercel') return headerValue(req.headers['x-real-ip']) ?? peerAddress(req);
-  if (typeof proxy === 'object') return forwardedClient(req.headers['x-forwarded-for'], proxy.forwardedForHops) ?? peerAddress(req);
-  return peerAddress(req);
-}
-
-function peerAddress(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
-function retryAfterSeconds(window: WindowLimit): string {
-  return String(Math.ceil(window.windowMs / 1000));
 }

@@ -22,11 +22,27 @@ export interface ModelConfig {
 }
 
 export interface InputLimits {
-  /** Most messages one request may carry. */
+  /** Most messages one request may carry (a `{ prompt }` is one message). */
   maxMessages: number;
-  /** Most characters in one message. */
+  /**
+   * Most text in one message, in UTF-8 bytes (one per ASCII character), summed over all its text parts. Bytes, not
+   * characters: the reservation counts the same unit, so text within the limit is text the reservation covers.
+   */
   maxMessageChars: number;
+  /** Most non-text parts (files, images, tool calls and results) in one request. */
+  maxNonTextParts: number;
+  /** Most bytes of one non-text part, as JSON. */
+  maxNonTextPartBytes: number;
+  /**
+   * Tokens reserved for one image or file part, whose cost depends on the model and not on its bytes (a file
+   * given by URL has none here). Set it from your model's price of its largest accepted image or document.
+   */
+  mediaPartTokens: number;
+  /** Roles a client message may take. `system` and `developer` are never accepted from a client. */
+  roles: ClientRole[];
 }
+
+export type ClientRole = 'user' | 'assistant' | 'tool';
 
 /** A sliding window: at most `limit` requests in any `windowMs` span. */
 export interface WindowLimit {
@@ -87,12 +103,18 @@ export type AuditSink = (entry: AuditEntry) => void;
 
 /** How the client address is found. Forwarding headers count only behind a proxy the app names here. */
 export type ProxyConfig =
-  /** No proxy: the socket's peer address (Express). Next.js sees no socket, so all clients share one bucket. */
+  /**
+   * No proxy: the connection's peer address where the framework gives one (Express, Fastify, h3, SvelteKit,
+   * Astro). Next.js, Remix and Workers see no socket, so there all clients share one bucket. Every other value
+   * trusts a header that a client can set itself unless that platform, and only it, stands in front.
+   */
   | 'none'
   /** Cloudflare in front: its `cf-connecting-ip` header. */
   | 'cloudflare'
   /** Vercel: the platform's `x-real-ip` header. */
   | 'vercel'
+  /** Netlify: the platform's `x-nf-client-connection-ip` header. */
+  | 'netlify'
   /** This many trusted proxies append to `X-Forwarded-For`: the client is that many entries from the right. */
   | { forwardedForHops: number };
 
@@ -154,6 +176,29 @@ export interface RouteOptions {
   public?: boolean;
   /** Tokens the route adds around the client's messages (system prompt, tools), for the cost estimate. */
   promptTokens?: number;
+}
+
+/** A client message in any accepted shape, as validated (text parts keep only `type` and `text`). */
+export interface ClientMessage {
+  role: ClientRole;
+  /** OpenAI and Anthropic: a string, or a list of parts. */
+  content?: string | ClientPart[];
+  /** AI SDK v5 UI messages (`useChat`): a list of parts. */
+  parts?: ClientPart[];
+  id?: string;
+}
+
+/** `{ type: 'text', text }` and `{ type: 'reasoning', text }` are text; any other type is a non-text part. */
+export interface ClientPart {
+  type: string;
+  text?: string;
+  [field: string]: unknown;
+}
+
+/** The validated input. A `{ prompt }` body also appears as one user message, so `messages` is always there. */
+export interface GuardInput {
+  messages: ClientMessage[];
+  prompt?: string;
 }
 
 /** What the route needs after the guard let a request through. */
