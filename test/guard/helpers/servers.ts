@@ -58,6 +58,8 @@ export interface TcpRelay {
   port: number;
   /** Closes every relayed connection and stops accepting new ones: the store is gone for the app. */
   stop(): Promise<void>;
+  /** Accepts connections on the same port again: the store is back. */
+  resume(): Promise<void>;
 }
 
 /** Forwards 127.0.0.1:<port> to a store server. */
@@ -81,8 +83,10 @@ export async function startTcpRelay(targetHost: string, targetPort: number): Pro
     stop: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
+    resume: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
   };
 }
 

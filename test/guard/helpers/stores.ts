@@ -19,6 +19,8 @@ export interface SharedStore {
   instance(): Promise<CounterStore>;
   /** Takes the store server away from the app (Redis and Postgres only). */
   stop?(): Promise<void>;
+  /** Gives it back. */
+  resume?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export const redisKit: StoreKit = {
         return createRedisStore(client, { prefix });
       },
       stop: () => relay.stop(),
+      resume: () => relay.resume(),
       async close() {
         for (const client of clients) client.destroy();
         await relay.stop();
@@ -95,6 +98,7 @@ export const postgresKit: StoreKit = {
     return {
       instance: async () => createPostgresStore(pool(relayed.toString()), { table }),
       stop: () => relay.stop(),
+      resume: () => relay.resume(),
       async close() {
         await pools[0].query(`DROP TABLE IF EXISTS ${table}`);
         await relay.stop();
