@@ -33,6 +33,15 @@ describe('spend arithmetic', () => {
     expect(costMicros({ ...TEST_MODEL, inputUsdPerMillionTokens: 0.15, outputUsdPerMillionTokens: 0.6 }, 1001, 1)).toBe(151);
   });
 
+  it('reserves every text part of every shape, media parts at their configured figure and tool parts at their size', () => {
+    const text = (content: string) => ({ type: 'text', text: content });
+    const openAiParts = { role: 'user' as const, content: [text('x'.repeat(100)), { type: 'image_url', image_url: { url: 'https://e.x/a.png' } }] };
+    expect(estimateMicros(TEST_MODEL, [openAiParts], 0, 1000)).toBe((100 + 1000 + 4) * 10 + 100 * 30);
+    const tool = { type: 'tool-search', toolCallId: 't1', state: 'output-available', output: 'y'.repeat(50) };
+    const uiMessage = { role: 'assistant' as const, content: 'a', parts: [{ type: 'step-start' }, text('bb'), { type: 'reasoning', text: 'ccc' }, tool] };
+    expect(estimateMicros(TEST_MODEL, [uiMessage], 0, 1000)).toBe((1 + 2 + 3 + Buffer.byteLength(JSON.stringify(tool)) + 4) * 10 + 100 * 30);
+  });
+
   it('reads token usage in the OpenAI, Anthropic and AI SDK shapes', () => {
     expect(tokenUsage({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 })).toEqual({ inputTokens: 3, outputTokens: 4 });
     expect(tokenUsage({ input_tokens: 3, output_tokens: 4 })).toEqual({ inputTokens: 3, outputTokens: 4 });

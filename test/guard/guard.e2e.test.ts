@@ -3,10 +3,12 @@
  * Nuxt/h3, Workers), on each counter store: real HTTP requests to an app on 127.0.0.1 whose paid route calls a
  * model stub that counts calls. Every request loop is bounded.
  */
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppOptions, chat, FRAMEWORKS, type Framework, type RunningApp, START_APP, TEST_MODEL } from './helpers/apps.js';
 import { eventually, type ModelStub, startModelStub, startWebhookReceiver } from './helpers/servers.js';
+import { ADVERSARIAL, random, textWithinBytes } from './helpers/adversarial.js';
 import { requireInCi, type SharedStore, STORE_KITS, type StoreKit } from './helpers/stores.js';
 import type { AuditEntry } from '../../src/guard/templates/types.js';
 
@@ -26,9 +28,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(kit: StoreKit, clock?: () => number): Promise<{ shared: SharedStore; stub: ModelStub }> {
+async function setup(kit: StoreKit, clock?: () => number, usageOf?: Parameters<typeof startModelStub>[1]): Promise<{ shared: SharedStore; stub: ModelStub }> {
   const shared = await kit.open(clock);
-  const stub = await startModelStub();
+  const stub = await startModelStub(undefined, usageOf);
   cleanups.push(() => shared.close(), () => stub.close());
   return { shared, stub };
 }
@@ -284,6 +286,48 @@ for (const framework of FRAMEWORKS) {
         await eventually(() => alerts.length > 0);
         await new Promise((resolve) => setTimeout(resolve, 200));
         expect(alerts).toEqual([expect.objectContaining({ kind: 'spike', previousDayUsd: (2 * SETTLED_MICROS) / 1e6 })]);
+      });
+    });
+  }
+}
+
+/** What the model really bills: gpt-4o's tokens of the client's messages, and the whole output cap. */
+function billedUsage(body: { messages?: unknown }): { prompt_tokens: number; completion_tokens: number } {
+  // The route's own system prompt is left out: the tests' routes declare no promptTokens for it.
+  const messages = (body.messages as { role: string; content: string }[]).filter((m) => m.role !== 'system');
+  const prompt_tokens = messages.reduce((sum, m) => sum + encode(m.content).length + 3, 0);
+  return { prompt_tokens, completion_tokens: TEST_MODEL.maxOutputTokens };
+}
+
+for (const framework of ['express', 'workers'] as const) {
+  for (const kit of STORE_KITS) {
+    const title = `${framework} guard, ${kit.kind} store, 200 parallel requests of adversarial text`;
+    describe.skipIf(kit.missing)(kit.missing ? `${title} (skipped: ${kit.missing})` : title, () => {
+      it('keeps the real spend, counted by a real tokenizer, within the daily cap', async () => {
+        const { shared, stub } = await setup(kit, undefined, billedUsage);
+        const audit: AuditEntry[] = [];
+        // Room for ten reservations of a 4,000-byte message: 4,004 input tokens and 100 output tokens each.
+        const reservationMicros = 4004 * 10 + 100 * 30;
+        const capMicros = 10 * reservationMicros;
+        const app = await startApp(framework, {
+          store: await shared.instance(),
+          modelUrl: stub.url,
+          audit,
+          guard: { rateLimit: { perIp: { limit: 1000 }, perUser: { limit: 1000 } }, spend: { dailyCapUsd: capMicros / 1e6, perUserDailyCapUsd: 100 } },
+        });
+        const pick = random(7);
+        const scripts = Object.values(ADVERSARIAL);
+        const bodies = Array.from({ length: 200 }, (_, i) => ({ messages: [{ role: 'user', content: textWithinBytes(pick, scripts[i % scripts.length], 4000) }] }));
+        const replies = await Promise.all(bodies.map((body) => chat(app.url, { headers: ALICE, body })));
+        expect(new Set(replies.map((r) => r.status))).toEqual(new Set([200, 402]));
+        const realMicros = stub.requests.reduce((sum, request) => {
+          const usage = billedUsage(request);
+          return sum + usage.prompt_tokens * 10 + usage.completion_tokens * 30;
+        }, 0);
+        expect(stub.calls).toBeGreaterThan(0);
+        expect(realMicros).toBeLessThanOrEqual(capMicros);
+        // Each call's real cost is at most what it reserved.
+        for (const entry of audit) expect(entry.costUsd).toBeLessThanOrEqual(entry.estimatedCostUsd);
       });
     });
   }

@@ -7,36 +7,10 @@ import { encode as encodeO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { encode as encodeCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { describe, expect, it } from 'vitest';
 import { estimateMicros, utf8Length } from '../../src/guard/templates/core.js';
+import { ADVERSARIAL, random, textFrom } from './helpers/adversarial.js';
 
 /** One micro-dollar per input token and no output: the reservation in micro-dollars is the input tokens reserved. */
 const PER_TOKEN = { id: 'test', maxOutputTokens: 0, inputUsdPerMillionTokens: 1, outputUsdPerMillionTokens: 0 };
-
-/** A deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-function textFrom(pick: () => number, ranges: readonly [number, number][], length: number): string {
-  let text = '';
-  for (let i = 0; i < length; i++) {
-    const [low, high] = ranges[Math.floor(pick() * ranges.length)];
-    text += String.fromCodePoint(low + Math.floor(pick() * (high - low)));
-  }
-  return text;
-}
-
-const ADVERSARIAL: Record<string, readonly [number, number][]> = {
-  hangul: [[0xac00, 0xd7a3]],
-  cjk: [[0x4e00, 0x9fff]],
-  emoji: [[0x1f300, 0x1f6ff]],
-  'combining marks': [[0x61, 0x7a], [0x300, 0x36f]],
-  'random code points': [[0x20, 0xd7ff], [0xe000, 0xfffd], [0x10000, 0x10ffff]],
-  'ascii symbols': [[0x21, 0x2f]],
-};
 
 describe('the reservation is an upper bound on input tokens', () => {
   for (const [name, ranges] of Object.entries(ADVERSARIAL)) {

@@ -17,8 +17,13 @@ export interface ModelStub {
   close(): Promise<void>;
 }
 
-/** An OpenAI-style chat completions endpoint on 127.0.0.1 answering every call with fixed usage. */
-export async function startModelStub(usage = { prompt_tokens: 120, completion_tokens: 80 }): Promise<ModelStub> {
+type Usage = ModelStub['usage'];
+
+/**
+ * An OpenAI-style chat completions endpoint on 127.0.0.1 answering every call with fixed usage, or with the
+ * usage `usageOf` computes from the request (a real tokenizer's count, say).
+ */
+export async function startModelStub(usage = { prompt_tokens: 120, completion_tokens: 80 }, usageOf?: (body: ModelStub['requests'][number]) => Usage): Promise<ModelStub> {
   const stub: Omit<ModelStub, 'url' | 'close'> = { calls: 0, requests: [], usage };
   const server = http.createServer((req, res) => {
     readBody(req).then((body) => {
@@ -27,9 +32,10 @@ export async function startModelStub(usage = { prompt_tokens: 120, completion_to
         return;
       }
       stub.calls++;
-      stub.requests.push(JSON.parse(body));
+      const request = JSON.parse(body);
+      stub.requests.push(request);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `chatcmpl-${stub.calls}`, choices: [{ index: 0, message: { role: 'assistant', content: 'Sure.' } }], usage: stub.usage }));
+      res.end(JSON.stringify({ id: `chatcmpl-${stub.calls}`, choices: [{ index: 0, message: { role: 'assistant', content: 'Sure.' } }], usage: usageOf?.(request) ?? stub.usage }));
     });
   });
   const url = await listen(server);
