@@ -33,6 +33,18 @@ const APPS = [
     route: { file: 'app/api/summarize/route.ts', line: 10 },
     clientKey: "`ip:${request.headers.get('x-session-id')}`",
   },
+  {
+    fixture: 'guarded-hono/fixed',
+    guard: 'src/ai-guard',
+    route: { file: 'src/index.ts', line: 14 },
+    clientKey: "`ip:${request.req.header('x-session-id')}`",
+  },
+  {
+    fixture: 'guarded-fastify/fixed',
+    guard: 'src/ai-guard',
+    route: { file: 'src/server.ts', line: 9 },
+    clientKey: "`ip:${request.headers['x-session-id']}`",
+  },
 ];
 
 const copies: string[] = [];

@@ -143,6 +143,8 @@ describe('the guarded sample apps', () => {
   for (const [fixture, framework, store] of [
     ['guarded-express/fixed/src/ai-guard', 'express', 'redis'],
     ['guarded-next/fixed/lib/ai-guard', 'next', 'postgres'],
+    ['guarded-hono/fixed/src/ai-guard', 'hono', 'redis'],
+    ['guarded-fastify/fixed/src/ai-guard', 'fastify', 'postgres'],
   ] as const) {
     it(`carry the guard exactly as the command writes it today (fixtures/${fixture})`, () => {
       const dir = path.join(REPO, 'fixtures', fixture);
