@@ -33,6 +33,7 @@ export function createNextGuard(options: NextGuardOptions) {
 
   /** The guard for a route handler. */
   function check(request: Request, route: RouteOptions): Promise<GuardResult> {
+    core.assertRoute(route);
     return answer(core.admit(request, route, requestAddress(core, request), undefined, bodyReader(core, request)));
   }
 
