@@ -20,6 +20,7 @@ export const INTEGRATION_TESTS = [
   'test/cli/no-writes.test.ts',
   'test/cli/pack.test.ts',
   'test/guard/generate.test.ts',
+  'test/guard/next-build.test.ts',
   'test/guard/guard.e2e.test.ts',
   'test/guard/stores.test.ts',
   'test/report/sarif-validate.test.ts',
