@@ -161,7 +161,7 @@ function fetchRoute(open: string, check: string, close = '}'): string[] {
     open,
     `  const gate = await aiGuard.check(${check}, { route: 'chat' });`,
     '  if (!gate.ok) return gate.response;',
-    ...guardedCall('gate', 'gate.input.messages', (text) => `return Response.json({ reply: ${text} });`, `return Response.json(${MODEL_FAILED}, { status: 502 });`),
+    ...guardedCall('gate', 'chatMessages(gate.input)', (text) => `return Response.json({ reply: ${text} });`, `return Response.json(${MODEL_FAILED}, { status: 502 });`),
     close,
   ];
 }
@@ -201,7 +201,7 @@ const WIRING: Record<GuardFramework, Wiring> = {
     route: [
       "app.post('/api/chat', { preHandler: aiGuard.protect({ route: 'chat' }) }, async (request, reply) => {",
       '  const call = paidCall(request);',
-      ...guardedCall('call', 'call.input.messages', (text) => `return { reply: ${text} };`, `return reply.code(502).send(${MODEL_FAILED});`),
+      ...guardedCall('call', 'chatMessages(call.input)', (text) => `return { reply: ${text} };`, `return reply.code(502).send(${MODEL_FAILED});`),
       '});',
     ],
   },
@@ -219,7 +219,7 @@ const WIRING: Record<GuardFramework, Wiring> = {
     route: [
       "app.post('/api/chat', aiGuard.protect({ route: 'chat' }), async (c) => {",
       '  const call = paidCall(c); // the guard read the body: use call.input, not c.req.json()',
-      ...guardedCall('call', 'call.input.messages', (text) => `return c.json({ reply: ${text} });`, `return c.json(${MODEL_FAILED}, 502);`),
+      ...guardedCall('call', 'chatMessages(call.input)', (text) => `return c.json({ reply: ${text} });`, `return c.json(${MODEL_FAILED}, 502);`),
       '});',
     ],
   },
@@ -237,7 +237,7 @@ const WIRING: Record<GuardFramework, Wiring> = {
           'export async function ask(input: { prompt: string }) {',
           "  const gate = await aiGuard.action(input, { route: 'ask' }, await headers());",
           '  if (!gate.ok) return { error: gate.body };',
-          ...guardedCall('gate', 'gate.input.messages', (text) => `return { reply: ${text} };`, `return ${MODEL_FAILED};`),
+          ...guardedCall('gate', 'chatMessages(gate.input)', (text) => `return { reply: ${text} };`, `return ${MODEL_FAILED};`),
           '}',
         ],
       },
@@ -327,9 +327,13 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
     `  alerts: { webhookUrl: ${env('AI_SPEND_WEBHOOK_URL')} },`,
     '});',
   ];
-  const paidCallImport = NODE_ADAPTERS.includes(framework) || framework === 'hono' ? [`import { paidCall } from ${from(framework)};`, ''] : [];
+  const imports = [
+    ...(framework === 'express' ? [] : [`import { chatMessages } from ${from('core')};`]),
+    ...(NODE_ADAPTERS.includes(framework) || framework === 'hono' ? [`import { paidCall } from ${from(framework)};`] : []),
+  ];
+  const paidCallImport = imports.length > 0 ? [...imports, ''] : [];
   const indent = (lines: string[]) => lines.map((line) => (line ? `    ${line}` : '')).join('\n');
-  const more = (wiring.more ?? []).flatMap((snippet, i) => [`${3 + i}. ${snippet.heading}`, '', indent(snippet.lines), '']);
+  const more = (wiring.more ?? []).flatMap((snippet, i) => [`${3 + i}. ${snippet.heading}`, '', indent([...paidCallImport, ...snippet.lines]), '']);
   return [
     `Install what the guard imports:  npm install ${STORE_PACKAGES[store].join(' ')}`,
     '',
@@ -342,8 +346,9 @@ export function wiringInstructions(framework: GuardFramework, store: GuardStoreK
     indent([...paidCallImport, ...wiring.route]),
     '',
     ...more,
-    'The messages arrive as the client sent them (OpenAI, Anthropic or AI SDK UI shape; a { prompt } body is one user',
-    'message): give AI SDK UI messages to convertToModelMessages() before the model call.',
+    'chatMessages() gives the text of each message as { role, content }. The messages themselves arrive as the client',
+    'sent them (OpenAI, Anthropic or AI SDK UI shape, with images, files and tool parts; a { prompt } body is one user',
+    'message): for those, pass the input messages to your SDK (AI SDK UI messages through convertToModelMessages()).',
     '',
     'Then scan again: the route should no longer report no-auth, no-rate-limit, no-spend-cap or unbounded-input.',
   ].join('\n');

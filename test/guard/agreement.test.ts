@@ -36,13 +36,13 @@ const APPS = [
   {
     fixture: 'guarded-hono/fixed',
     guard: 'src/ai-guard',
-    route: { file: 'src/index.ts', line: 14 },
+    route: { file: 'src/index.ts', line: 15 },
     clientKey: "`ip:${request.req.header('x-session-id')}`",
   },
   {
     fixture: 'guarded-fastify/fixed',
     guard: 'src/ai-guard',
-    route: { file: 'src/server.ts', line: 9 },
+    route: { file: 'src/server.ts', line: 10 },
     clientKey: "`ip:${request.headers['x-session-id']}`",
   },
 ];

@@ -1,6 +1,6 @@
 /** The guard's pure parts: client address, cost arithmetic, usage shapes and the sliding window. */
 import { describe, expect, it } from 'vitest';
-import { costMicros, estimateMicros, forwardedClient, limiterAddress, slidingCount, tokenUsage, utcDay } from '../../src/guard/templates/core.js';
+import { chatMessages, costMicros, estimateMicros, forwardedClient, limiterAddress, slidingCount, tokenUsage, utcDay } from '../../src/guard/templates/core.js';
 import { TEST_MODEL } from './helpers/apps.js';
 
 describe('client address', () => {
@@ -40,6 +40,23 @@ describe('spend arithmetic', () => {
     const tool = { type: 'tool-search', toolCallId: 't1', state: 'output-available', output: 'y'.repeat(50) };
     const uiMessage = { role: 'assistant' as const, content: 'a', parts: [{ type: 'step-start' }, text('bb'), { type: 'reasoning', text: 'ccc' }, tool] };
     expect(estimateMicros(TEST_MODEL, [uiMessage], 0, 1000)).toBe((1 + 2 + 3 + Buffer.byteLength(JSON.stringify(tool)) + 4) * 10 + 100 * 30);
+  });
+
+  it('gives every shape as plain chat messages: text parts joined, other parts and empty messages left out', () => {
+    const input = {
+      messages: [
+        { role: 'user' as const, content: [{ type: 'text', text: 'What is' }, { type: 'image_url', image_url: { url: 'u' } }, { type: 'text', text: 'this?' }] },
+        { role: 'assistant' as const, parts: [{ type: 'step-start' }, { type: 'reasoning', text: 'Looks like' }, { type: 'text', text: 'A cat.' }] },
+        { role: 'user' as const, parts: [{ type: 'file', mediaType: 'image/png', url: 'u' }] },
+        { role: 'tool' as const, content: 'result' },
+        { role: 'user' as const, content: 'Thanks' },
+      ],
+    };
+    expect(chatMessages(input)).toEqual([
+      { role: 'user', content: 'What is\nthis?' },
+      { role: 'assistant', content: 'Looks like\nA cat.' },
+      { role: 'user', content: 'Thanks' },
+    ]);
   });
 
   it('reads token usage in the OpenAI, Anthropic and AI SDK shapes', () => {

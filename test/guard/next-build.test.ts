@@ -26,12 +26,12 @@ function step(text: string, heading: RegExp): string {
   return rest.slice(0, end).map((line) => line.slice(4)).join('\n');
 }
 
-/** The stand-ins for what the printed route takes from the app: an OpenAI client and a system prompt. */
+/** The stand-ins for what the printed route takes from the app: a chat client typed as chat APIs are, a system prompt. */
 const APP_CONTEXT = `const SYSTEM_PROMPT = 'Answer briefly.';
 const openai = {
   chat: {
     completions: {
-      create: async (_request: { model: string; max_tokens: number; messages: unknown[] }) => ({ choices: [{ message: { content: 'Sure.' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } }),
+      create: async (_request: { model: string; max_tokens: number; messages: { role: 'system' | 'user' | 'assistant'; content: string }[] }) => ({ choices: [{ message: { content: 'Sure.' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } }),
     },
   },
 };

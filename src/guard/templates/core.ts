@@ -28,7 +28,7 @@ import type {
   WindowLimit,
 } from './types.js';
 
-export { textOf, utf8Length } from './messages.js';
+export { chatMessages, textOf, utf8Length } from './messages.js';
 
 export const DEFAULT_INPUT_LIMITS: InputLimits = {
   maxMessages: 40,

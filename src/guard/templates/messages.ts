@@ -80,6 +80,18 @@ function partsOf(message: ClientMessage): ClientPart[] {
   return [...(Array.isArray(message.content) ? message.content : []), ...(message.parts ?? [])];
 }
 
+/**
+ * The input as plain chat messages, `{ role, content: string }`, which every chat API takes: each user and assistant
+ * message with its text parts joined, without its images, files or tool parts. For those, hand `input.messages` to
+ * your SDK's converter (the AI SDK's `convertToModelMessages`) instead.
+ */
+export function chatMessages(input: GuardInput): { role: 'user' | 'assistant'; content: string }[] {
+  return input.messages.flatMap((message) => {
+    const content = textOf(message).join('\n');
+    return (message.role === 'user' || message.role === 'assistant') && content ? [{ role: message.role, content }] : [];
+  });
+}
+
 /** Every text a message carries: its string content and each text part, in `content` and in `parts`. */
 export function textOf(message: ClientMessage): string[] {
   const texts = partsOf(message).filter(isText).map((part) => part.text);
