@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Endpoint, Finding, FindingDraft, ProjectFacts, Rule } from '../model.js';
 import { lineHashes, stableFingerprint } from '../report/fingerprint.js';
+import { fixForEndpoint } from '../report/fix-advice.js';
 import { compareFindings } from '../report/order.js';
 import { judgeConfidence } from '../../rules/confidence.js';
 import { type CommentsByLine, commentsByLine } from './comments.js';
@@ -14,7 +15,7 @@ import { type CommentsByLine, commentsByLine } from './comments.js';
 export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts, rules: readonly Rule[], texts: FileTexts): Finding[] {
   const findings: Finding[] = [];
   const occurrences = new Map<string, number>();
-  const finish = (rule: Rule, draft: FindingDraft, route: string) => {
+  const finish = (rule: Rule, draft: FindingDraft, route: string, framework?: string) => {
     const lineText = texts.lines(draft.location.file)?.[draft.location.line - 1]?.trim() ?? '';
     const identity = [rule.meta.id, route, draft.location.file, lineText].join('\u0000');
     const occurrence = (occurrences.get(identity) ?? 0) + 1;
@@ -25,13 +26,13 @@ export function applyRules(endpoints: readonly Endpoint[], project: ProjectFacts
       severity: rule.meta.severity,
       fingerprint: stableFingerprint([rule.meta.id, route, draft.location.file, lineText, String(occurrence)]),
       lineHash: texts.lineHash(draft.location.file, draft.location.line),
-      help: rule.meta.fix,
+      help: framework === undefined ? rule.meta.fix : fixForEndpoint(rule.meta.fix, framework),
     });
   };
   for (const endpoint of endpoints) {
     for (const rule of rules) {
       for (const draft of rule.checkEndpoint?.(endpoint) ?? []) {
-        finish(rule, rule.meta.protection ? judgeConfidence(draft, endpoint, rule.meta.protection) : draft, `${endpoint.method} ${endpoint.path}`);
+        finish(rule, rule.meta.protection ? judgeConfidence(draft, endpoint, rule.meta.protection) : draft, `${endpoint.method} ${endpoint.path}`, endpoint.framework);
       }
     }
   }

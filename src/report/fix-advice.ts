@@ -39,6 +39,19 @@ const GUARD_NOTE: Readonly<Record<string, string>> = {
 };
 
 const GUARD_SENTENCE = /\s*A drop-in reference: npx ai-endpoint-audit guard --framework [^.]*\.$/;
+/** How a rule's fix text names the guard command before it knows the endpoint's framework. */
+const ANY_FRAMEWORK = /guard --framework [\w|]+\./;
+
+/**
+ * A rule's fix text for one endpoint: the guard command for its framework, or no guard sentence where no adapter
+ * fits (a finding's `help` in the JSON report and SARIF).
+ */
+export function fixForEndpoint(fix: string, framework: string | undefined): string {
+  if (!GUARD_SENTENCE.test(fix)) return fix;
+  const guard = framework ? GUARD_BY_FRAMEWORK[framework] : undefined;
+  if (!guard) return fix.replace(GUARD_SENTENCE, '');
+  return fix.replace(ANY_FRAMEWORK, `guard --framework ${guard}${framework === 'nestjs' ? ' (fastify on @nestjs/platform-fastify)' : ''}.`);
+}
 const GENERIC_LIMITERS = '(express-rate-limit, @upstash/ratelimit)';
 
 /** The fixes of an endpoint's findings, most severe first, each once, and the guard command when there is one. */

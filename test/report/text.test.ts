@@ -209,6 +209,16 @@ describe('findings by endpoint', () => {
     expect(nest).toContain('on @nestjs/platform-fastify use --framework fastify');
   });
 
+  it("give each finding's help the guard command for its endpoint's framework, or none where no adapter fits", async () => {
+    const hono = await scan({ paths: [path.join(FIXTURES, 'hono-context-client', 'vulnerable')] });
+    const guarded = hono.findings.filter((f) => f.help.includes('guard --framework'));
+    expect(guarded.length).toBeGreaterThan(0);
+    for (const finding of guarded) expect(finding.help).toMatch(/guard --framework hono\.$/);
+    const koa = await scan({ paths: [path.join(FIXTURES, 'koa-code-assistant', 'vulnerable')] });
+    expect(koa.findings.length).toBeGreaterThan(0);
+    for (const finding of koa.findings) expect(finding.help).not.toContain('guard --framework');
+  });
+
   it('name the endpoint that carries most of the exposure', async () => {
     const result = await scan({ paths: [path.join(FIXTURES, 'hono-context-client', 'vulnerable')] });
     const [draft, summary] = result.endpoints.sort((a, b) => a.location.line - b.location.line);
