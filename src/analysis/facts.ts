@@ -114,6 +114,10 @@ function layerFiles(route: RouteEntry, resolver: Resolver, project: ParsedProjec
     add(link.expression.getSourceFile().fileName, 'registration');
     const resolved = resolveHandler(link.expression, resolver, link.context ?? CallContext.ROOT);
     if (resolved) add(resolved.fn.getSourceFile().fileName, 'function');
+    // A middleware made elsewhere by a library wrapper: `export const requireUser = createMiddleware(async (c, next) => ...)`.
+    const made = resolved ? undefined : resolver.resolve(link.expression, link.context ?? CallContext.ROOT);
+    if (made?.root.kind === 'local') add(made.root.node.getSourceFile().fileName, 'function');
+    for (const segment of made?.segments ?? []) if (segment.kind === 'call') add(segment.call.getSourceFile().fileName, 'function');
   }
   return [...files.values()];
 }
