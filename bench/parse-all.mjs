@@ -3,7 +3,7 @@
  *   node bench/parse-all.mjs <dir> [--no-parse]   (--no-parse: read and test a regular expression only)
  */
 import { readFileSync } from 'node:fs';
-import { discover } from '../dist/src/engine/discover.js';
+import { discover } from '../dist/src/discover/discover.js';
 
 const [dir, flag] = process.argv.slice(2);
 // Loaded only when parsing, so that the read-only run measures reading alone.

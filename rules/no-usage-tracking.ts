@@ -1,5 +1,5 @@
 import type { Rule } from '../src/model.js';
-import { compareLocations } from '../src/report/order.js';
+import { compareLocations } from '../src/findings/order.js';
 import { defineMeta } from './types.js';
 
 export const noUsageTracking: Rule = {

@@ -1,5 +1,5 @@
 /** Public API: scan paths and get the endpoints, findings and errors; format them with a reporter. */
-export { scan, ScanUsageError, type ScanOptions, type ScanProgress } from './engine/scan.js';
+export { scan, ScanUsageError, type ScanOptions, type ScanProgress } from './pipeline/scan.js';
 export { ConfigError, findConfigFile, loadConfigFile } from './config/load.js';
 export type { AuditConfig, CustomFunctions, FailOn, RuleSetting } from './config/schema.js';
 export { renderGithub } from './report/github.js';

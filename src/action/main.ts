@@ -8,7 +8,7 @@ import path from 'node:path';
 import { commitExists } from '../cli/changed-files.js';
 import { complain, EXIT } from '../cli/exit.js';
 import { type CliOptions, runScan, type ScanOutcome, writeSarifReport } from '../cli/main.js';
-import { OutputFileError, printOut } from '../cli/output.js';
+import { OutputFileError, printOut } from '../output/output.js';
 import { type Finding, SEVERITIES } from '../model.js';
 import { workflowCommand } from '../report/github.js';
 import { renderMarkdown } from '../report/markdown.js';

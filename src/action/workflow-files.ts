@@ -1,7 +1,7 @@
 /** The files the runner reads after a step: its outputs (`$GITHUB_OUTPUT`) and its job summary (`$GITHUB_STEP_SUMMARY`). */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { safeOutput } from '../report/safe-text.js';
+import { safeOutput } from '../output/safe-text.js';
 
 /** Appends `name<<delimiter` blocks, the form that carries any value, several lines included. */
 export function setOutputs(outputs: Record<string, string>, env: NodeJS.ProcessEnv): void {

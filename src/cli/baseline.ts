@@ -7,10 +7,10 @@
  * people reviewing the file; only the fingerprint is matched.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileNoFollow } from './output.js';
+import { writeFileNoFollow } from '../output/output.js';
 import { z } from 'zod';
 import type { Finding, ScanResult } from '../model.js';
-import { compareFindings, sorted } from '../report/order.js';
+import { compareFindings, sorted } from '../findings/order.js';
 import { UsageError } from './exit.js';
 
 export const BASELINE_FORMAT = 1;

@@ -12,7 +12,7 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_FILE_BYTES } from '../engine/file-limits.js';
+import { MAX_FILE_BYTES } from '../discover/file-limits.js';
 import type { Endpoint, Finding, ScanResult } from '../model.js';
 import { findingsTouching, projectFiles } from './changed-files.js';
 

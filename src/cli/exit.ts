@@ -1,6 +1,6 @@
 /** Exit codes, and how a command's action hands its status back to `main`. */
 import type { Command } from 'commander';
-import { printErr } from './output.js';
+import { printErr } from '../output/output.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 

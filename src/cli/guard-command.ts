@@ -15,7 +15,7 @@ import {
   wiringInstructions,
 } from '../guard/generate.js';
 import { complain, EXIT, setExitStatus } from './exit.js';
-import { printOut } from './output.js';
+import { printOut } from '../output/output.js';
 
 interface GuardCliOptions {
   framework: GuardFramework;

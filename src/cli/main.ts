@@ -9,7 +9,7 @@ import { RULES } from '../../rules/index.js';
 import { configEffect } from '../config/effect.js';
 import { ConfigError, findConfigFile, repositoryRoot } from '../config/find.js';
 import { type AuditConfig, defaultConfig, FAIL_ON_VALUES, type FailOn } from '../config/settings.js';
-import type * as Engine from '../engine/scan.js';
+import type * as Engine from '../pipeline/scan.js';
 import { type Confidence, CONFIDENCES, type Finding, type ScanResult, severityRank } from '../model.js';
 import { renderGithub } from '../report/github.js';
 import { renderJsonPieces } from '../report/json.js';
@@ -24,9 +24,9 @@ import { registerGuardCommand } from './guard-command.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { complain, EXIT, exitStatus, setExitStatus, UsageError } from './exit.js';
 import { expandPaths, protectPathAfterDoubleDash } from './paths.js';
-import { OutputFileError, printErr, printOut, printPiecesOut, writeFileNoFollow } from './output.js';
+import { OutputFileError, printErr, printOut, printPiecesOut, writeFileNoFollow } from '../output/output.js';
 import { createProgress, progressEnabled } from './progress.js';
-import { clean, safeOutputPieces, type SafeOutputOptions } from '../report/safe-text.js';
+import { clean, safeOutputPieces, type SafeOutputOptions } from '../output/safe-text.js';
 
 export { EXIT } from './exit.js';
 
@@ -141,7 +141,7 @@ export interface ScanOutcome {
  */
 export async function runScan(paths: string[], options: CliOptions, commands: readonly string[] = []): Promise<ScanOutcome> {
   // Loaded here, not at the top: `--version`, `rules` and `explain` stay fast without the compiler.
-  const engine = await import('../engine/scan.js');
+  const engine = await import('../pipeline/scan.js');
   try {
     return await audit(engine, expandPaths(paths, commands), options);
   } catch (error) {

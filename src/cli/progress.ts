@@ -2,7 +2,7 @@
  * A one-line progress display on stderr for long scans. Shown only to a person watching a terminal: never when
  * stderr is not a TTY, when running in CI (the `CI` variable), or with --quiet.
  */
-import type { ScanProgress } from '../engine/scan.js';
+import type { ScanProgress } from '../pipeline/scan.js';
 
 export interface ProgressStream {
   isTTY?: boolean;

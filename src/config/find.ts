@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { clean } from '../report/safe-text.js';
+import { clean } from '../output/safe-text.js';
 import { CONFIG_FILE_NAMES } from './settings.js';
 
 export interface ConfigProblem {

@@ -5,8 +5,8 @@
  * Worker's fetch handler that routes there runs first.
  */
 import ts from '../typescript.cjs';
-import { callsIn, calleeName, enclosingFunction, propertyNameText } from '../analysis/ast.js';
-import type { Segment } from '../analysis/resolve.js';
+import { callsIn, calleeName, enclosingFunction, propertyNameText } from '../semantic/ast.js';
+import type { Segment } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 
 const MODULES = /^(?:agents(?:\/.*)?|@cloudflare\/ai-chat)$/;

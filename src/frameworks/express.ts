@@ -4,11 +4,11 @@
  * functions the app is passed to (`registerRoutes(app)`), in the order of that call.
  */
 import ts from '../typescript.cjs';
-import { CallContext, constantString, segmentSignature } from '../analysis/resolve.js';
-import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { CallContext, constantString, segmentSignature } from '../semantic/resolve.js';
+import { callsIn, enclosingFunction, type FunctionNode, stringValue, unwrap, walk } from '../semantic/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { unresolvedMount } from './unresolved-mount.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
 const EXPRESS_PACKAGES = ['express'];

@@ -9,10 +9,10 @@
  */
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { callsIn, type FunctionNode, isFunctionNode, objectProperty, propertyNameText, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { callsIn, type FunctionNode, isFunctionNode, objectProperty, propertyNameText, propertyValue, stringValue, unwrap, walk } from '../semantic/ast.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { joinPath, pathText } from './layered.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
 const HOOK_PHASES = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;

@@ -12,14 +12,14 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import type { ParsedProject } from '../engine/program.js';
+import type { ParsedProject } from '../parse/program.js';
 import type { Evidence } from '../model.js';
-import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
-import { type Segment, member } from '../analysis/resolve.js';
+import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap, walk } from '../semantic/ast.js';
+import { type Segment, member } from '../semantic/resolve.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { type ModuleExport, bracketSegment, definedHandlerChain, exportsEntry, joinRoute, moduleExports, singleMethod } from './module-exports.js';
 import { type DeployedFunction, deployedFunctions } from './platform-config.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const SOURCE_EXTENSION = /\.(?:ts|mts|js|mjs|cjs)$/;
 

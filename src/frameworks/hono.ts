@@ -5,7 +5,7 @@
  * `export default { fetch: app.fetch }`, `serve(app)`) does not change its routes.
  */
 import ts from '../typescript.cjs';
-import { callsIn, stringValue, unwrap } from '../analysis/ast.js';
+import { callsIn, stringValue, unwrap } from '../semantic/ast.js';
 import type { FrameworkContext, FrameworkPlugin } from './types.js';
 import {
   type LayeredApp,
@@ -19,7 +19,7 @@ import {
   prefixCovers,
   registrationAnchor,
 } from './layered.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const HONO_MODULES = new Set(['hono', 'hono/tiny', 'hono/quick', '@hono/zod-openapi']);
 const HONO_PACKAGES = [...HONO_MODULES];

@@ -21,7 +21,7 @@ import { trpcFramework } from './trpc.js';
 import { orpcFramework } from './orpc.js';
 import { cloudflarePagesFramework, fetchHandlerFramework } from './workers.js';
 import type { FrameworkPlugin } from './types.js';
-import { FRAMEWORK_INDEPENDENT_LIBRARIES, type KnownLibraries, mergeLibraries } from '../analysis/libraries.js';
+import { FRAMEWORK_INDEPENDENT_LIBRARIES, type KnownLibraries, mergeLibraries } from '../semantic/libraries.js';
 
 export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,

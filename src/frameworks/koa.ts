@@ -4,7 +4,7 @@
  * `app.use(router.routes())` or nested with `router.use('/prefix', sub.routes())`, and router prefixes.
  */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
+import { objectProperty, propertyValue, stringValue, unwrap, walk } from '../semantic/ast.js';
 import type { FrameworkContext, FrameworkPlugin } from './types.js';
 import {
   type LayeredApp,
@@ -17,7 +17,7 @@ import {
   prefixCovers,
   registrationAnchor,
 } from './layered.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const ROUTER_MODULES = new Set(['@koa/router', 'koa-router']);
 const KOA_PACKAGES = ['koa', ...ROUTER_MODULES];

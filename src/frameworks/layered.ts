@@ -4,9 +4,9 @@
  * another brings its routes under a prefix, after the layers registered before the mount.
  */
 import ts from '../typescript.cjs';
-import { stringValue, unwrap } from '../analysis/ast.js';
+import { stringValue, unwrap } from '../semantic/ast.js';
 import type { Framework } from '../model.js';
-import type { ParsedProject } from '../engine/program.js';
+import type { ParsedProject } from '../parse/program.js';
 import type { RouteEntry, RouteLink } from './types.js';
 import { unresolvedMount } from './unresolved-mount.js';
 

@@ -3,8 +3,8 @@
  * function platforms (Lambda, Vercel, Netlify, Cloudflare) and server actions.
  */
 import ts from '../typescript.cjs';
-import { isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
-import { segmentSignature } from '../analysis/resolve.js';
+import { isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../semantic/ast.js';
+import { segmentSignature } from '../semantic/resolve.js';
 import { handlerChain } from './nextjs-app.js';
 import type { FrameworkContext, RouteLink } from './types.js';
 

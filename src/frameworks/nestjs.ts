@@ -10,11 +10,11 @@
  * `@Body()` DTO counts as validated when a ValidationPipe applies to it.
  */
 import ts from '../typescript.cjs';
-import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../analysis/ast.js';
-import { type Segment, member, returnExpressions, segmentSignature } from '../analysis/resolve.js';
+import { type FunctionNode, isFunctionNode, objectProperty, propertyValue, stringValue, unwrap, walk } from '../semantic/ast.js';
+import { type Segment, member, returnExpressions, segmentSignature } from '../semantic/resolve.js';
 import type { DeclaredValidation, FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { joinPath } from './layered.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const COMMON = '@nestjs/common';
 const CORE = '@nestjs/core';

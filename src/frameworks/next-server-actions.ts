@@ -8,8 +8,8 @@
  * A Next.js middleware counts only when it runs on every path: an action answers on whatever page posts it.
  */
 import ts from '../typescript.cjs';
-import { type FunctionNode, isFunctionNode, unwrap, walk } from '../analysis/ast.js';
-import { type Segment, member } from '../analysis/resolve.js';
+import { type FunctionNode, isFunctionNode, unwrap, walk } from '../semantic/ast.js';
+import { type Segment, member } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { declarationAnchor, moduleExports } from './module-exports.js';
 import { ActionExposure, isServerEntry } from './server-action-exposure.js';

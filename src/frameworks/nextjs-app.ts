@@ -4,11 +4,11 @@
  * wrapper as a link of its chain. Next.js `middleware.ts` / `proxy.ts` layers are added by `nextMiddlewareLinks`.
  */
 import ts from '../typescript.cjs';
-import { unwrap } from '../analysis/ast.js';
+import { unwrap } from '../semantic/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { exportedHandlers } from './exported-handlers.js';
 import { nextAppRoot, nextMiddlewareLinks } from './nextjs-middleware.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const ROUTE_FILE = /(?:^|\/)app\/((?:.+\/)?)route\.(?:ts|tsx|js|jsx|mjs|cjs)$/;
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
+import { objectProperty, propertyValue, stringValue, unwrap } from '../semantic/ast.js';
 import type { FrameworkContext, RouteLink } from './types.js';
 import { exportedHandlers } from './exported-handlers.js';
 

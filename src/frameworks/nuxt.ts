@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
+import { objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedFunction, definedHandlerChain, exportNamed, isDefinerCall, joinRoute } from './module-exports.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const NUXT_FILE = /^(?:(.*)\/)?server\/(api|routes|middleware)\/(.+)\.(?:ts|js|mjs)$/;
 const NITRO_FILE = /^(?:(.*?)\/)?(?:src\/)?(api|routes|middleware)\/(.+)\.(?:ts|js|mjs)$/;

@@ -5,8 +5,8 @@
  * the handler gets as `input`.
  */
 import ts from '../typescript.cjs';
-import { calleeName, callsIn, propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
-import { segmentSignature } from '../analysis/resolve.js';
+import { calleeName, callsIn, propertyNameText, propertyValue, unwrap } from '../semantic/ast.js';
+import { segmentSignature } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { initializerOf } from './module-exports.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';

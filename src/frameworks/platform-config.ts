@@ -6,7 +6,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { MAX_FILE_BYTES } from '../engine/file-limits.js';
+import { MAX_FILE_BYTES } from '../discover/file-limits.js';
 
 /** One HTTP trigger of a deployed function. */
 export interface HttpTrigger {

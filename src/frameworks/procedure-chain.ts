@@ -5,8 +5,8 @@
  * constants they are stored in (`export const protectedProcedure = t.procedure.use(isAuthed)`), across files.
  */
 import ts from '../typescript.cjs';
-import { isFunctionNode, unwrap } from '../analysis/ast.js';
-import { returnExpressions } from '../analysis/resolve.js';
+import { isFunctionNode, unwrap } from '../semantic/ast.js';
+import { returnExpressions } from '../semantic/resolve.js';
 import type { FrameworkContext } from './types.js';
 import { type Definer, definedFunction, initializerOf } from './module-exports.js';
 

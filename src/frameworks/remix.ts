@@ -5,10 +5,10 @@
  * `app/routes.ts` config without `flatRoutes()`, the `route(path, file)` / `index` / `layout` / `prefix` entries.
  */
 import ts from '../typescript.cjs';
-import { stringValue, unwrap } from '../analysis/ast.js';
+import { stringValue, unwrap } from '../semantic/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
 import { definedHandlerChain, exportNamed, exportsEntry, joinRoute } from './module-exports.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const ROUTE_MODULE = /^(?:(.*)\/)?app\/(routes\/.+)\.(?:ts|tsx|js|jsx)$/;
 const ROUTES_CONFIG = /^(?:(.*)\/)?app\/routes\.(?:ts|js|mts)$/;

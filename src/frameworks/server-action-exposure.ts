@@ -10,9 +10,9 @@
  */
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { walk } from '../analysis/ast.js';
-import { importSpecifiers } from '../engine/import-graph.js';
-import type { ParsedProject } from '../engine/program.js';
+import { walk } from '../semantic/ast.js';
+import { importSpecifiers } from '../parse/import-graph.js';
+import type { ParsedProject } from '../parse/program.js';
 
 /** Where references to a module's export end up: the browser bundle, only the server, or not known. */
 type Reach = 'client' | 'server' | 'unknown';

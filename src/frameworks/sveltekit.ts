@@ -5,7 +5,7 @@
  * `sequence(a, b)`) runs before every one of them.
  */
 import ts from '../typescript.cjs';
-import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
+import { propertyNameText, propertyValue, unwrap } from '../semantic/ast.js';
 import { HTTP_METHODS, type FrameworkContext, type FrameworkPlugin, type RouteEntry, type RouteLink } from './types.js';
 import { type Definer, bracketSegment, definedHandlerChain, exportNamed, initializerOf, isDefinerCall, exportsEntry, joinRoute, moduleExports } from './module-exports.js';
 

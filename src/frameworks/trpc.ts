@@ -5,7 +5,7 @@
  * resolver; its `.input(schema)` validates the input the resolver gets as `input`.
  */
 import ts from '../typescript.cjs';
-import { callsIn, calleeName, propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
+import { callsIn, calleeName, propertyNameText, propertyValue, unwrap } from '../semantic/ast.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { type Definer, initializerOf, isDefinerCall } from './module-exports.js';
 import { type BuilderMethods, procedureOf } from './procedure-chain.js';

@@ -4,10 +4,10 @@
  */
 import type ts from '../typescript.cjs';
 import type { Evidence, Framework, UnseenElement } from '../model.js';
-import type { ProtectionLibraries } from '../analysis/libraries.js';
-import type { PackageDeclaration } from '../analysis/package-name.js';
-import type { ParsedProject } from '../engine/program.js';
-import type { CallContext, Resolver, Segment } from '../analysis/resolve.js';
+import type { ProtectionLibraries } from '../semantic/libraries.js';
+import type { PackageDeclaration } from '../semantic/package-name.js';
+import type { ParsedProject } from '../parse/program.js';
+import type { CallContext, Resolver, Segment } from '../semantic/resolve.js';
 
 /** One step of a route's chain: a middleware, a wrapper around the handler, or the handler itself. */
 export interface RouteLink {

@@ -4,8 +4,8 @@
  * given at the mount would run before every one of its routes.
  */
 import ts from '../typescript.cjs';
-import { locationOf } from '../analysis/ast.js';
-import type { ParsedProject } from '../engine/program.js';
+import { locationOf } from '../semantic/ast.js';
+import type { ParsedProject } from '../parse/program.js';
 import type { RouteEntry } from './types.js';
 
 export function unresolvedMount(creation: ts.Node, project: ParsedProject): Pick<RouteEntry, 'mount' | 'unseen'> {

@@ -6,8 +6,8 @@
  *   name (`[id]`, `[[path]]`), with `_middleware` files running before everything below their folder.
  */
 import ts from '../typescript.cjs';
-import { callsIn, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
-import type { Segment } from '../analysis/resolve.js';
+import { callsIn, objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
+import type { Segment } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry, RouteLink } from './types.js';
 import { bracketSegment, definedHandlerChain, exportNamed, exportsEntry, joinRoute, moduleExports } from './module-exports.js';
 import { isPlatformFile } from './functions.js';

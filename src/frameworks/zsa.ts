@@ -4,7 +4,7 @@
  * handler, the parent's first; a check refuses by throwing. The actions are Next.js server actions.
  */
 import ts from '../typescript.cjs';
-import { unwrap } from '../analysis/ast.js';
+import { unwrap } from '../semantic/ast.js';
 import type { FrameworkContext, RouteLink } from './types.js';
 import { initializerOf } from './module-exports.js';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertNoLinkedFolders, writeFileNoFollow } from '../cli/output.js';
+import { assertNoLinkedFolders, writeFileNoFollow } from '../output/output.js';
 import { TOOL } from '../version.js';
 
 export const GUARD_FRAMEWORKS = ['express', 'next', 'hono', 'fastify', 'sveltekit', 'remix', 'astro', 'nuxt', 'workers'] as const;

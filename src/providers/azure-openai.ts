@@ -3,7 +3,7 @@
  * messages, options)`. Positional: the deployment names the model, the messages are the second argument.
  * (Later versions use the `AzureOpenAI` class of the `openai` package, handled with it.)
  */
-import { unwrap } from '../analysis/ast.js';
+import { unwrap } from '../semantic/ast.js';
 import type { Provider } from './types.js';
 import { constantString, matchClientMethod, optionsObject } from './types.js';
 

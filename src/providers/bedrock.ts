@@ -4,8 +4,8 @@
  * aggregated `BedrockRuntime` client.
  */
 import ts from '../typescript.cjs';
-import { calleeName, objectProperty, propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
-import type { AccessPath, Resolver } from '../analysis/resolve.js';
+import { calleeName, objectProperty, propertyNameText, propertyValue, unwrap } from '../semantic/ast.js';
+import type { AccessPath, Resolver } from '../semantic/resolve.js';
 import type { AiCallMatch, Provider } from './types.js';
 import { literalOption, optionsObject } from './types.js';
 

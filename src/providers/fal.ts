@@ -4,7 +4,7 @@
  * `fal.queue.submit`, on the `fal` singleton or a client from `createFalClient()`. Reading a queued
  * request's status or result is free.
  */
-import { memberNames, type Segment } from '../analysis/resolve.js';
+import { memberNames, type Segment } from '../semantic/resolve.js';
 import type { Provider } from './types.js';
 import { constantString, optionsObject } from './types.js';
 

@@ -4,8 +4,8 @@
  * `model` or the instance's default (`googleAI.model('gemini-2.5-flash')`, `'googleai/gemini-2.5-flash'`).
  */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
-import { constantString, type Resolver } from '../analysis/resolve.js';
+import { objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
+import { constantString, type Resolver } from '../semantic/resolve.js';
 import type { Provider } from './types.js';
 import { modelId, optionsObject, positionalInputKind } from './types.js';
 

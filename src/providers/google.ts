@@ -4,8 +4,8 @@
  * (`getGenerativeModel({ model }).generateContent(prompt)`, `startChat({ history }).sendMessage(text)`).
  */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
-import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
+import { objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
+import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';
 import { callAtMember, literalOption, nestedInputs, optionsObject, positionalInputKind } from './types.js';
 

@@ -3,9 +3,9 @@
  * Shared by raw HTTP calls and by SDK clients pointed at another host with a `baseURL`.
  */
 import ts from '../typescript.cjs';
-import { unwrap } from '../analysis/ast.js';
-import { escapeRegExp } from '../analysis/package-name.js';
-import { type Resolver, returnExpressions } from '../analysis/resolve.js';
+import { unwrap } from '../semantic/ast.js';
+import { escapeRegExp } from '../semantic/package-name.js';
+import { type Resolver, returnExpressions } from '../semantic/resolve.js';
 import { type BillingUnit, constantString } from './types.js';
 
 export interface ProviderHost {

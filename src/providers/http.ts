@@ -5,8 +5,8 @@
  * the JSON body names a model with its input and a provider's key from the environment authorises it.
  */
 import ts from '../typescript.cjs';
-import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
-import { objectProperty, propertyNameText, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
+import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
+import { objectProperty, propertyNameText, propertyValue, stringValue, unwrap } from '../semantic/ast.js';
 import type { AiCallMatch, Provider } from './types.js';
 import { isLocalModelUrl, keyEnvProvider, keyEnvSource, PROVIDER_HOSTS, type ProviderHost, providerHost, urlText } from './hosts.js';
 import { callAtMember, constantString, optionsObject } from './types.js';

@@ -3,7 +3,7 @@
  * `HfInference`) or the same tasks as functions taking `accessToken`. Calls bill the token's account through
  * Inference Providers; `textGeneration` caps output in `parameters.max_new_tokens`, chat in `max_tokens`.
  */
-import { objectProperty, propertyValue } from '../analysis/ast.js';
+import { objectProperty, propertyValue } from '../semantic/ast.js';
 import type { Provider, SdkMethod } from './types.js';
 import { constantString, matchClientMethod, matchModuleFunction, methodOptions } from './types.js';
 

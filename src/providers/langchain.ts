@@ -7,8 +7,8 @@
  * Models served locally (Ollama, llama.cpp, WebLLM) are not paid.
  */
 import ts from '../typescript.cjs';
-import { propertyNameText, propertyValue, unwrap } from '../analysis/ast.js';
-import type { AccessPath, Resolver } from '../analysis/resolve.js';
+import { propertyNameText, propertyValue, unwrap } from '../semantic/ast.js';
+import type { AccessPath, Resolver } from '../semantic/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';
 import { constantString, literalOption, optionsObject, positionalInputKind } from './types.js';
 

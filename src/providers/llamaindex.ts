@@ -5,8 +5,8 @@
  * model (Ollama) only, they are not paid.
  */
 import ts from '../typescript.cjs';
-import { calleeName, objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
-import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
+import { calleeName, objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
+import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';
 import { literalOption, optionsObject, positionalInputKind } from './types.js';
 

@@ -5,8 +5,8 @@
  * an AI SDK model (`openai('gpt-4o')`); the input is the first argument, per-call options the second.
  */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue, unwrap } from '../analysis/ast.js';
-import { type AccessPath, constantString, type Resolver } from '../analysis/resolve.js';
+import { objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
+import { type AccessPath, constantString, type Resolver } from '../semantic/resolve.js';
 import type { Provider } from './types.js';
 import { modelId, optionsObject, positionalInputKind } from './types.js';
 

@@ -4,8 +4,8 @@
  * (`new Agent({ model: 'gpt-4.1', modelSettings: { maxTokens } })`); the input is the second argument.
  */
 import ts from '../typescript.cjs';
-import { memberNames } from '../analysis/resolve.js';
-import type { Resolver } from '../analysis/resolve.js';
+import { memberNames } from '../semantic/resolve.js';
+import type { Resolver } from '../semantic/resolve.js';
 import type { Provider } from './types.js';
 import { literalOption, optionsObject, positionalInputKind } from './types.js';
 

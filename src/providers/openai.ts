@@ -3,8 +3,8 @@
  * OpenAI-compatible API the client is pointed at with `baseURL`.
  */
 import ts from '../typescript.cjs';
-import { enclosingFunction, objectProperty, propertyValue, unwrap, walk } from '../analysis/ast.js';
-import { memberNames, type AccessPath, type Resolver } from '../analysis/resolve.js';
+import { enclosingFunction, objectProperty, propertyValue, unwrap, walk } from '../semantic/ast.js';
+import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
 import { isLocalModelUrl, providerHost, urlText } from './hosts.js';
 import type { InputArgument, Provider, SdkMethod } from './types.js';
 import { clientConstruction, literalOption, matchClientMethod, methodOptions, optionsObject } from './types.js';

@@ -3,8 +3,8 @@
  * predictions created on a model, a version or a deployment. Polling a prediction (`predictions.get`) is free.
  */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue } from '../analysis/ast.js';
-import { segmentSignature } from '../analysis/resolve.js';
+import { objectProperty, propertyValue } from '../semantic/ast.js';
+import { segmentSignature } from '../semantic/resolve.js';
 import type { Provider } from './types.js';
 import { constantString, optionsObject } from './types.js';
 

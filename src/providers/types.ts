@@ -2,13 +2,13 @@
  * Stage 5, ai calls: which calls are paid model calls. One file per SDK family, mostly data.
  */
 import ts from '../typescript.cjs';
-import type { AccessPath, Resolver } from '../analysis/resolve.js';
-import { constantString, memberNames, segmentSignature } from '../analysis/resolve.js';
-import { calleeName, objectProperty, propertyValue, stringValue, unwrap } from '../analysis/ast.js';
-import type { PackageDeclaration } from '../analysis/package-name.js';
+import type { AccessPath, Resolver } from '../semantic/resolve.js';
+import { constantString, memberNames, segmentSignature } from '../semantic/resolve.js';
+import { calleeName, objectProperty, propertyValue, stringValue, unwrap } from '../semantic/ast.js';
+import type { PackageDeclaration } from '../semantic/package-name.js';
 import type { ProviderHost } from './hosts.js';
 
-export { constantString } from '../analysis/resolve.js';
+export { constantString } from '../semantic/resolve.js';
 
 /** A paid model call recognised in the code. */
 export interface AiCallMatch {

@@ -1,7 +1,7 @@
 /** The Vercel AI SDK (`ai`), with models from `@ai-sdk/*` providers. */
 import ts from '../typescript.cjs';
-import { objectProperty, propertyValue } from '../analysis/ast.js';
-import type { Resolver } from '../analysis/resolve.js';
+import { objectProperty, propertyValue } from '../semantic/ast.js';
+import type { Resolver } from '../semantic/resolve.js';
 import { isLocalModelUrl, urlText } from './hosts.js';
 import type { Provider } from './types.js';
 import { matchClientMethod, matchModuleFunction, modelId, optionsObject } from './types.js';

@@ -3,7 +3,7 @@
  * `env.AI.run('@cf/meta/llama-3.1-8b-instruct', { messages, max_tokens })` (also `c.env.AI`,
  * `context.env.AI`, `locals.runtime.env.AI`) and the older `new Ai(env.AI).run(...)` from `@cloudflare/ai`.
  */
-import { memberNames } from '../analysis/resolve.js';
+import { memberNames } from '../semantic/resolve.js';
 import type { Provider } from './types.js';
 import { constantString, optionsObject } from './types.js';
 

@@ -11,8 +11,8 @@
  */
 import path from 'node:path';
 import { type Finding, type ScanResult, type Severity, SEVERITIES, severityRank } from '../model.js';
-import { compareErrors, compareFindings, sorted } from './order.js';
-import { clean } from './safe-text.js';
+import { compareErrors, compareFindings, sorted } from '../findings/order.js';
+import { clean } from '../output/safe-text.js';
 import { describeConfigEffect } from '../config/effect.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';

@@ -30,7 +30,7 @@ import {
   compareErrors,
   compareFindings,
   sorted,
-} from './order.js';
+} from '../findings/order.js';
 
 export interface JsonAiCall {
   file: string;

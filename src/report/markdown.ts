@@ -6,8 +6,8 @@
  * cannot break the table, inject HTML, mention anyone or add links, and each cell is capped in length.
  */
 import { type Endpoint, type Finding, type ScanResult, SEVERITIES } from '../model.js';
-import { compareByLocation, compareEndpoints, compareFindings, sorted } from './order.js';
-import { clean, truncate } from './safe-text.js';
+import { compareByLocation, compareEndpoints, compareFindings, sorted } from '../findings/order.js';
+import { clean, truncate } from '../output/safe-text.js';
 import { describeConfigEffect } from '../config/effect.js';
 
 export const RULE_DOCS_URL = 'https://github.com/ai-endpoint-audit/ai-endpoint-audit/blob/main/rules';

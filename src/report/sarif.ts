@@ -17,8 +17,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { ConfigEffect, Confidence, Evidence, Finding, RuleMeta, ScanError, ScanResult, Severity, SourceLocation } from '../model.js';
-import { lineHashes } from './fingerprint.js';
-import { compareErrors, compareFindings, compareStrings, sorted } from './order.js';
+import { lineHashes } from '../findings/fingerprint.js';
+import { compareErrors, compareFindings, compareStrings, sorted } from '../findings/order.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const TOOL_NAME = 'ai-endpoint-audit';

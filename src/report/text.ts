@@ -10,9 +10,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 
 import { SEVERITIES, severityRank, type Endpoint, type Exposure, type Finding, type ProtectionKind, type RateLimitKey, type ScanResult, type Severity, type SkippedFileMention } from '../model.js';
-import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from './order.js';
-import { clean } from './safe-text.js';
-import { endpointFixes } from './fix-advice.js';
+import { compareByLocation, compareEndpoints, compareErrors, compareFindings, sorted } from '../findings/order.js';
+import { clean } from '../output/safe-text.js';
+import { endpointFixes } from '../findings/fix-advice.js';
 import { describeConfigEffect } from '../config/effect.js';
 import { formatUsd, perRequestUsd } from '../pricing/estimate.js';
 

@@ -5,11 +5,11 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import ts from '../../src/typescript.cjs';
-import { Bindings } from '../../src/analysis/bindings.js';
-import { createParsedProject } from '../../src/engine/program.js';
-import { buildIndex } from '../../src/engine/build-index.js';
-import { discover } from '../../src/engine/discover.js';
-import { scan } from '../../src/engine/scan.js';
+import { Bindings } from '../../src/semantic/bindings.js';
+import { createParsedProject } from '../../src/parse/program.js';
+import { buildIndex } from '../../src/pipeline/build-index.js';
+import { discover } from '../../src/discover/discover.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 
 afterAll(removeProjects);

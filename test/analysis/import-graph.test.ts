@@ -3,10 +3,10 @@
  * (or must not skip) because of it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImportGraph } from '../../src/engine/import-graph.js';
-import { mentionsAi } from '../../src/engine/build-index.js';
+import { ImportGraph } from '../../src/parse/import-graph.js';
+import { mentionsAi } from '../../src/pipeline/build-index.js';
 import { PROVIDER_HOSTS } from '../../src/providers/hosts.js';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 
 afterAll(removeProjects);

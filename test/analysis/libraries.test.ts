@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { mergeLibraries } from '../../src/analysis/libraries.js';
+import { mergeLibraries } from '../../src/semantic/libraries.js';
 
 vi.mock('../../src/frameworks/index.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/frameworks/index.js')>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { packageName } from '../../src/analysis/package-name.js';
-import { mentionsAi } from '../../src/engine/build-index.js';
+import { packageName } from '../../src/semantic/package-name.js';
+import { mentionsAi } from '../../src/pipeline/build-index.js';
 import { SDK_MODULES } from '../../src/providers/index.js';
 
 describe('packageName', () => {

@@ -4,10 +4,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import ts from '../../src/typescript.cjs';
-import { CallContext, Resolver, type AccessPath } from '../../src/analysis/resolve.js';
-import { createParsedProject } from '../../src/engine/program.js';
-import { buildIndex } from '../../src/engine/build-index.js';
-import { discover } from '../../src/engine/discover.js';
+import { CallContext, Resolver, type AccessPath } from '../../src/semantic/resolve.js';
+import { createParsedProject } from '../../src/parse/program.js';
+import { buildIndex } from '../../src/pipeline/build-index.js';
+import { discover } from '../../src/discover/discover.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 
 afterAll(removeProjects);

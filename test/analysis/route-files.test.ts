@@ -3,7 +3,7 @@
  * the scan still finds them through the imports of the files that create the app.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 
 afterAll(removeProjects);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
 import type { ScanResult } from '../../src/model.js';
-import { enclosingProjectRoot } from '../../src/engine/project-root.js';
+import { enclosingProjectRoot } from '../../src/discover/project-root.js';
 import { makeProject, removeProjects, VULNERABLE_ROUTE } from '../robustness/project.js';
 
 afterAll(removeProjects);

@@ -3,8 +3,8 @@
  * byte for byte whichever the number of threads.
  */
 import { describe, expect, it } from 'vitest';
-import { partition } from '../../src/engine/parallel.js';
-import { indexedFile } from '../../src/engine/build-index.js';
+import { partition } from '../../src/pipeline/parallel.js';
+import { indexedFile } from '../../src/pipeline/build-index.js';
 import { FIXTURES, runCli } from './helpers.js';
 
 const file = (relative: string, text: string) => indexedFile(`/p/${relative}`, relative, text);

@@ -10,7 +10,7 @@ import { RULES } from '../../rules/index.js';
 import { ConfigError, findConfigFile, loadConfigFile, parseConfigText, ruleInfo } from '../../src/config/load.js';
 import { configJsonSchemaText, resolveConfig } from '../../src/config/schema.js';
 import { starterConfig } from '../../src/config/starter.js';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { FIXTURES, REPO, runCli, tempDir } from './helpers.js';
 
 const VULNERABLE = path.join(FIXTURES, 'express-classic', 'vulnerable');

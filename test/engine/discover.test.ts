@@ -6,7 +6,7 @@
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discover } from '../../src/engine/discover.js';
+import { discover } from '../../src/discover/discover.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 
 afterAll(removeProjects);

@@ -3,7 +3,7 @@
  * template) is not code, so a hand-written route whose one long line is a string is analysed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { literalTextLength, looksMinified } from '../../src/engine/source-index.js';
+import { literalTextLength, looksMinified } from '../../src/parse/source-index.js';
 import { scan } from '../../src/index.js';
 import { makeProject, removeProjects } from '../robustness/project.js';
 

@@ -3,8 +3,8 @@
  * hosts or file conventions the pre-filter missed would have its files skipped before any analysis.
  */
 import { describe, expect, it } from 'vitest';
-import { indexedFile, mentionsAi } from '../../src/engine/build-index.js';
-import { isLayerFileName, isOwnRouteFileName, isRouteFileByConvention } from '../../src/engine/triggers.js';
+import { indexedFile, mentionsAi } from '../../src/pipeline/build-index.js';
+import { isLayerFileName, isOwnRouteFileName, isRouteFileByConvention } from '../../src/pipeline/triggers.js';
 import { FRAMEWORKS } from '../../src/frameworks/index.js';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { keyEnvProvider } from '../../src/providers/hosts.js';

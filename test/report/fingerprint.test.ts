@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { lineHashes, primaryLocationLineHash, stableFingerprint } from '../../src/report/fingerprint.js';
+import { lineHashes, primaryLocationLineHash, stableFingerprint } from '../../src/findings/fingerprint.js';
 
 /**
  * A direct transcription of GitHub's upload-time hashing (github/codeql-action `src/fingerprints.ts`)

@@ -9,7 +9,7 @@ import type { ScanResult } from '../../src/model.js';
 import { renderGithub } from '../../src/report/github.js';
 import { renderJson } from '../../src/report/json.js';
 import { code, escapeText, MAX_CELL_CHARS, renderMarkdown } from '../../src/report/markdown.js';
-import { clean, safeOutput } from '../../src/report/safe-text.js';
+import { clean, safeOutput } from '../../src/output/safe-text.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
 import { unsafeLine } from './inert.js';

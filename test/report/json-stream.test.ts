@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonPieces } from '../../src/report/json-stream.js';
 import { renderJson, renderJsonPieces } from '../../src/report/json.js';
 import { renderSarif, renderSarifPieces } from '../../src/report/sarif.js';
-import { safeOutput, safeOutputPieces } from '../../src/report/safe-text.js';
+import { safeOutput, safeOutputPieces } from '../../src/output/safe-text.js';
 import type { Endpoint, Finding, ScanResult } from '../../src/model.js';
 import { emptyResult, sampleResult } from './sample.js';
 

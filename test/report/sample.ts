@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { Endpoint, Evidence, Finding, RuleMeta, ScanResult, SourceLocation } from '../../src/model.js';
-import { primaryLocationLineHash, stableFingerprint } from '../../src/report/fingerprint.js';
+import { primaryLocationLineHash, stableFingerprint } from '../../src/findings/fingerprint.js';
 
 export const CHAT_ROUTE = 'app/api/chat/route.ts';
 export const SUMMARIZE_ROUTES = 'server/routes/summarize.ts';

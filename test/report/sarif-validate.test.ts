@@ -12,9 +12,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ScanResult } from '../../src/model.js';
-import { primaryLocationLineHash, stableFingerprint } from '../../src/report/fingerprint.js';
+import { primaryLocationLineHash, stableFingerprint } from '../../src/findings/fingerprint.js';
 import { renderSarif } from '../../src/report/sarif.js';
-import { scan } from '../../src/engine/scan.js';
+import { scan } from '../../src/pipeline/scan.js';
 import { FINDINGS, emptyResult, sampleResult, writeSampleProject } from './sample.js';
 
 /** A parsed SARIF log, navigated freely in assertions. */

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import type { ScanResult } from '../../src/model.js';
-import { lineHashes } from '../../src/report/fingerprint.js';
+import { lineHashes } from '../../src/findings/fingerprint.js';
 import { fileUri, renderSarif } from '../../src/report/sarif.js';
 import { RULES as BUILT_IN_RULES } from '../../src/index.js';
 import { FINDINGS, RULES, SAMPLE_FILES, emptyResult, sampleResult, writeSampleProject } from './sample.js';

@@ -7,13 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
-import { buildIndex } from '../../src/engine/build-index.js';
-import { discover } from '../../src/engine/discover.js';
-import { createParsedProject, MAX_MODULE_SUFFIXES, MAX_PATHS_TARGETS, MAX_PROBES_PER_SPECIFIER } from '../../src/engine/program.js';
+import { buildIndex } from '../../src/pipeline/build-index.js';
+import { discover } from '../../src/discover/discover.js';
+import { createParsedProject, MAX_MODULE_SUFFIXES, MAX_PATHS_TARGETS, MAX_PROBES_PER_SPECIFIER } from '../../src/parse/program.js';
 import type { ScanError } from '../../src/model.js';
 import { manyPaidCallsProject, manyRoutesProject, pathsProject } from '../../bench/hostile.mjs';
-import { MAX_ROUTES_PER_FILE } from '../../src/engine/deep-stage.js';
-import { MAX_PAID_CALLS_PER_ROUTE } from '../../src/analysis/facts.js';
+import { MAX_ROUTES_PER_FILE } from '../../src/pipeline/deep-stage.js';
+import { MAX_PAID_CALLS_PER_ROUTE } from '../../src/facts/facts.js';
 import { makeProject, removeProjects } from './project.js';
 
 afterAll(removeProjects);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan, ScanUsageError } from '../../src/index.js';
-import { discover } from '../../src/engine/discover.js';
-import { buildIndex } from '../../src/engine/build-index.js';
+import { discover } from '../../src/discover/discover.js';
+import { buildIndex } from '../../src/pipeline/build-index.js';
 import type { ScanError, ScanResult } from '../../src/model.js';
 import { hasVulnerableRouteFinding, makeProject, removeProjects, VULNERABLE_ROUTE } from './project.js';
 

@@ -8,7 +8,7 @@
  *   not `high`, its confidence.
  */
 import { describe, expect, it } from 'vitest';
-import { applyRules, FileTexts } from '../../src/engine/apply-rules.js';
+import { applyRules, FileTexts } from '../../src/pipeline/apply-rules.js';
 import type {
   AiCall,
   Confidence,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CONFIG_FILE_NAMES, ruleInfo } from '../../config/settings.js';
 import { starterConfig } from '../../config/starter.js';
 import { complain, EXIT, setExitStatus } from '../exit.js';
-import { printOut, writeFileNoFollow } from '../output.js';
+import { printOut, writeFileNoFollow } from '../../output/output.js';
 
 interface InitOptions {
   force?: boolean;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { RULES, ruleById } from '../../../rules/index.js';
 import { suggestion } from '../../config/did-you-mean.js';
 import { complain, EXIT, setExitStatus } from '../exit.js';
-import { printOut } from '../output.js';
+import { printOut } from '../../output/output.js';
 
 export function rulesTable(): string {
   const idWidth = Math.max('RULE'.length, ...RULES.map((r) => r.meta.id.length));
