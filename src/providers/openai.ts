@@ -74,7 +74,7 @@ export const openaiProvider: Provider = {
   triggers: { packages: ['openai', '@openai/openai'] },
   sdkModules: ['openai'],
   matchCall(call, callee, resolver) {
-    const matched = matchClientMethod(callee, ['openai'], ['OpenAI', 'AzureOpenAI', 'OpenAIApi'], METHODS);
+    const matched = matchClientMethod(callee, ['openai'], ['OpenAI', 'AzureOpenAI', 'OpenAIApi'], METHODS) ?? unresolvedClientCall(call, callee, resolver);
     if (!matched) return undefined;
     const host = hostedBy(callee, resolver);
     if (host === 'local') return undefined;
@@ -92,6 +92,51 @@ export const openaiProvider: Provider = {
     };
   },
 };
+
+/** The SDK's calls whose shape alone names them: the method path and the input its options carry. */
+const SHAPED_CALLS: { path: string[]; input: string; api: string }[] = [
+  { path: ['chat', 'completions', 'create'], input: 'messages', api: 'chat.completions.create' },
+  { path: ['completions', 'create'], input: 'messages', api: 'chat.completions.create' },
+  { path: ['responses', 'create'], input: 'input', api: 'responses.create' },
+  { path: ['embeddings', 'create'], input: 'input', api: 'embeddings.create' },
+];
+const IMPORTS_SDK = /\bfrom\s*['"]openai(?:\/[^'"]*)?['"]|\brequire\(\s*['"]openai(?:\/[^'"]*)?['"]\s*\)/;
+
+/** The file imports the SDK, or a project module its imports lead to does (a service typed with its types). */
+function seesSdk(file: ts.SourceFile, resolver: Resolver): boolean {
+  return IMPORTS_SDK.test(file.text) || resolver.importGraph?.reaches(file.fileName) === true;
+}
+
+/**
+ * A call shaped like the SDK's (`chat.completions.create({ messages })`) on a client the resolver could not
+ * follow (one a service hands out, `await this.openai.getChat()`, typed with the SDK's types), in a file that
+ * imports from the SDK: the client is the SDK's, whoever made it.
+ */
+function unresolvedClientCall(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): { api: string; method: SdkMethod } | undefined {
+  if (callee?.root.kind === 'module') return undefined;
+  const names = chainNames(call.expression);
+  const shaped = SHAPED_CALLS.find((c) => names.length > c.path.length && c.path.every((name, i) => names[names.length - c.path.length + i] === name));
+  if (!shaped || !seesSdk(call.getSourceFile(), resolver)) return undefined;
+  const method = METHODS[shaped.api];
+  const options = methodOptions(call, method, resolver);
+  // Options built elsewhere (`create(request)`, `create({ ...request, stream: true })`) are not seen: the shape decides.
+  const visible = options && !options.properties.some((p) => ts.isSpreadAssignment(p));
+  return !visible || objectProperty(options, shaped.input) ? { api: shaped.api, method } : undefined;
+}
+
+/** `a.b.c` in `a.b.c(...)`: the names, the receiver's first; none when a link is not a plain name. */
+function chainNames(expression: ts.Expression): string[] {
+  const names: string[] = [];
+  let current = unwrap(expression);
+  while (ts.isPropertyAccessExpression(current)) {
+    names.unshift(current.name.text);
+    current = unwrap(current.expression);
+  }
+  if (ts.isIdentifier(current)) names.unshift(current.text);
+  else if (current.kind === ts.SyntaxKind.ThisKeyword) names.unshift('this');
+  else names.unshift('');
+  return names;
+}
 
 /**
  * A run reads the messages added to its thread: `threads.messages.create(thread.id, { content })` earlier in the

@@ -39,6 +39,8 @@ const COMMON_NAMES = new Set([
   'formData', 'arrayBuffer', 'blob', 'clone', 'getReader', 'pipeThrough', 'pipeTo', 'enqueue', 'encode', 'decode', 'getAll', 'toJSON', 'merge',
   'sort', 'concat', 'flat', 'flatMap', 'shift', 'unshift', 'reverse', 'at', 'fill', 'substring', 'padStart', 'padEnd', 'match', 'matchAll', 'test',
   'headers', 'method', 'url', 'query', 'cookies', 'path', 'charAt', 'assign', 'abort', 'toISOString', 'getTime', 'lock', 'release', 'connect', 'disconnect', 'subscribe', 'unsubscribe', 'cancel',
+  // Lifecycle methods of servers, schedulers, queues and workers, which libraries' objects answer too.
+  'start', 'stop', 'restart', 'listen', 'shutdown', 'destroy', 'dispose',
 ]);
 
 interface Stores {
