@@ -1,7 +1,7 @@
 /** Public API: scan paths and get the endpoints, findings and errors; format them with a reporter. */
 export { scan, ScanUsageError, type ScanOptions, type ScanProgress } from './pipeline/scan.js';
-export { ConfigError, findConfigFile, loadConfigFile } from './config/load.js';
-export type { AuditConfig, CustomFunctions, FailOn, RuleSetting } from './config/schema.js';
+export { ConfigError, findConfigFile, loadConfigFile } from './config/public.js';
+export type { AuditConfig, CustomFunctions, FailOn, RuleSetting } from './config/settings.js';
 export { renderGithub } from './report/github.js';
 export { renderJson, renderJsonPieces } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
