@@ -1,7 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Tests that spawn processes (the built CLI, the GitHub Action's entry, the SARIF Multitool, npm pack) or need
+ * Tests that spawn processes (the built CLI, also through the ESLint preset and the README samples, the GitHub
+ * Action's entry, the SARIF Multitool, npm pack) or need
  * the Redis and PostgreSQL servers `.ci/services.sh` starts: `npm run test:integration` (vitest.integration.config.ts).
  * Everything else under test/ is the fast inner loop, `npm test`.
  */
@@ -19,6 +20,8 @@ export const INTEGRATION_TESTS = [
   'test/cli/hostile-repo.test.ts',
   'test/cli/no-writes.test.ts',
   'test/cli/pack.test.ts',
+  'test/cli/readme-samples.test.ts',
+  'test/eslint/plugin.test.ts',
   'test/guard/generate.test.ts',
   'test/guard/next-build.test.ts',
   'test/guard/guard.e2e.test.ts',

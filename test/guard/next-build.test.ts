@@ -6,7 +6,7 @@
  *   AI_GUARD_NEXT_BUILD=1 npx vitest run --config vitest.integration.config.ts test/guard/next-build.test.ts
  * (or `npm run test:next-build`). AI_GUARD_NEXT_DIR reuses a folder that already has the packages installed.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,18 +37,36 @@ const openai = {
 };
 `;
 
-function run(command: string, args: string[], cwd: string, timeoutMs: number) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...NO_STORE, NEXT_TELEMETRY_DISABLED: '1' } });
-  return { status: result.status, signal: result.signal, output: `${result.stdout}\n${result.stderr}` };
+/** Runs a command without blocking the test worker (a blocked worker misses vitest's own messages). */
+function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...NO_STORE, NEXT_TELEMETRY_DISABLED: '1' } });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, output });
+    });
+  });
+}
+
+/** One install of Next.js for both builds, unless AI_GUARD_NEXT_DIR names a folder that has it. */
+let installed: string | undefined;
+function projectDir(): string {
+  installed ??= process.env.AI_GUARD_NEXT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'aea-next-build-'));
+  return installed;
 }
 
 describe.skipIf(!ASKED)(ASKED ? 'next build of the generated guard' : 'next build of the generated guard (skipped: set AI_GUARD_NEXT_BUILD=1 to run it)', () => {
   for (const store of ['redis', 'postgres'] as const) {
-    it(`finishes with the ${store} store unreachable`, () => {
-      const dir = process.env.AI_GUARD_NEXT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'aea-next-build-'));
+    it(`finishes with the ${store} store unreachable`, async () => {
+      const dir = projectDir();
       if (!existsSync(path.join(dir, 'node_modules', 'next'))) {
         writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'guarded-next-build', private: true }));
-        const install = run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...PACKAGES], dir, 300_000);
+        const install = await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...PACKAGES], dir, 300_000);
         expect(install.status, install.output).toBe(0);
       }
       for (const folder of ['app', 'lib', '.next']) rmSync(path.join(dir, folder), { recursive: true, force: true });
@@ -70,7 +88,7 @@ describe.skipIf(!ASKED)(ASKED ? 'next build of the generated guard' : 'next buil
       writeFileSync(path.join(dir, 'app/actions.ts'), `'use server';\n\nimport { aiGuard } from '@/lib/guard';\n\n${APP_CONTEXT}\n${step(wiring, /^3\. /m)}\n`);
 
       const started = Date.now();
-      const build = run(path.join(dir, 'node_modules/.bin/next'), ['build'], dir, 240_000);
+      const build = await run(path.join(dir, 'node_modules/.bin/next'), ['build'], dir, 240_000);
       expect(build.signal, `next build did not finish in 240 s:\n${build.output.slice(-3000)}`).toBeNull();
       expect(build.status, build.output.slice(-3000)).toBe(0);
       expect(build.output).toMatch(/api\/chat/);
