@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertNoLinkedFolders, writeFileNoFollow } from '../output/output.js';
+import { assertNoLinkedFolders, OutputFileError, writeFileNoFollow } from '../output/output.js';
 import { TOOL } from '../version.js';
 
 export const GUARD_FRAMEWORKS = ['express', 'next', 'hono', 'fastify', 'sveltekit', 'remix', 'astro', 'nuxt', 'workers'] as const;
@@ -94,7 +94,9 @@ export function generateGuard(options: GenerateOptions): WrittenFile[] {
 /** Where one file goes: its own place, replaced only when forced and unchanged, or beside it as `.new`. */
 function placeFile(wanted: string, options: GenerateOptions): { wanted: string; target?: string; replaced: boolean } {
   // lstat, not exists: a dangling link is an existing file too, and a link is never replaced.
-  if (!lstatOrUndefined(wanted)) return { wanted, target: wanted, replaced: false };
+  const existing = lstatOrUndefined(wanted);
+  if (!existing) return { wanted, target: wanted, replaced: false };
+  if (existing.isSymbolicLink()) throw new OutputFileError(`refusing to write ${wanted}: it is a symbolic link, which could point anywhere; remove it or choose another folder`);
   if (options.force && isUnchangedGuardFile(wanted)) return { wanted, target: wanted, replaced: true };
   if (!options.writeNew) return { wanted, replaced: false };
   const beside = `${wanted}.new`;
