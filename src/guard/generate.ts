@@ -96,7 +96,9 @@ function placeFile(wanted: string, options: GenerateOptions): { wanted: string; 
   // lstat, not exists: a dangling link is an existing file too, and a link is never replaced.
   const existing = lstatOrUndefined(wanted);
   if (!existing) return { wanted, target: wanted, replaced: false };
-  if (existing.isSymbolicLink()) throw new OutputFileError(`refusing to write ${wanted}: it is a symbolic link, which could point anywhere; remove it or choose another folder`);
+  if (existing.isSymbolicLink() && !options.writeNew) {
+    throw new OutputFileError(`refusing to write ${wanted}: it is a symbolic link, which could point anywhere; remove it, choose another folder, or use --new`);
+  }
   if (options.force && isUnchangedGuardFile(wanted)) return { wanted, target: wanted, replaced: true };
   if (!options.writeNew) return { wanted, replaced: false };
   const beside = `${wanted}.new`;
