@@ -14,6 +14,7 @@ import { astroFramework } from './astro.js';
 import { cloudflareAgentsFramework } from './cloudflare-agents.js';
 import { firebaseFramework, lambdaFramework, netlifyFramework, vercelFramework } from './functions.js';
 import { nextServerActionsFramework } from './next-server-actions.js';
+import { nodeHttpFramework } from './node-http.js';
 import { nuxtFramework } from './nuxt.js';
 import { remixFramework } from './remix.js';
 import { svelteKitFramework } from './sveltekit.js';
@@ -27,7 +28,7 @@ export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
   nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework, orpcFramework,
   fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
-  expoRouterFramework, cloudflareAgentsFramework,
+  expoRouterFramework, cloudflareAgentsFramework, nodeHttpFramework,
 ];
 
 /** The protection libraries the analysis recognises: those any framework uses, then each framework's own. */

@@ -8,6 +8,15 @@ import { matchClientMethod, matchModuleFunction, modelId, optionsObject } from '
 
 const TEXT_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject'];
 const EMBED_FUNCTIONS = ['embed', 'embedMany'];
+/** Media models, billed by the image, the character or the minute of audio rather than by tokens. */
+const MEDIA_FUNCTIONS: Record<string, { inputs: string[]; billedBy: 'images' | 'characters' | 'audio' }> = {
+  generateImage: { inputs: ['prompt'], billedBy: 'images' },
+  experimental_generateImage: { inputs: ['prompt'], billedBy: 'images' },
+  generateSpeech: { inputs: ['text', 'instructions'], billedBy: 'characters' },
+  experimental_generateSpeech: { inputs: ['text', 'instructions'], billedBy: 'characters' },
+  transcribe: { inputs: ['audio'], billedBy: 'audio' },
+  experimental_transcribe: { inputs: ['audio'], billedBy: 'audio' },
+};
 /** Agents run the model in a loop: their runs, and the helpers that stream an agent to a response. */
 const AGENT_CLASSES = ['ToolLoopAgent', 'Experimental_Agent', 'Agent'];
 const AGENT_RUNS = { generate: { inputs: ['prompt', 'messages'], outputCaps: [] }, stream: { inputs: ['prompt', 'messages'], outputCaps: [] } };
@@ -32,11 +41,15 @@ export const vercelAiProvider: Provider = {
         outputCapProperties: [],
       };
     }
-    const api = matchModuleFunction(callee, ['ai'], [...TEXT_FUNCTIONS, ...EMBED_FUNCTIONS]);
+    const api = matchModuleFunction(callee, ['ai'], [...TEXT_FUNCTIONS, ...EMBED_FUNCTIONS, ...Object.keys(MEDIA_FUNCTIONS)]);
     if (!api) return undefined;
     const options = optionsObject(call.arguments[0], resolver);
     const modelExpression = propertyValue(options ? objectProperty(options, 'model') : undefined);
     if (modelExpression && isLocalModel(modelExpression, resolver)) return undefined;
+    const media = MEDIA_FUNCTIONS[api];
+    if (media) {
+      return { provider: 'vercel-ai', api, call, options, inputProperties: media.inputs, outputCapProperties: [], model: modelId(modelExpression, resolver), billedBy: media.billedBy };
+    }
     const isEmbedding = EMBED_FUNCTIONS.includes(api);
     return {
       provider: 'vercel-ai',
