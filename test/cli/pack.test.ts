@@ -32,15 +32,27 @@ let scratch: { dir: string; remove: () => void };
 let packed: PackEntry;
 let consumer: string;
 
-async function run(command: string, args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
+async function run(command: string, args: string[], cwd: string, timeout = TEN_MINUTES): Promise<{ status: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(command, args, { cwd, encoding: 'utf8', timeout: TEN_MINUTES, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: '1' } });
+    const { stdout, stderr } = await exec(command, args, { cwd, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: '1' } });
     return { status: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    const failed = error as { code?: unknown; killed?: boolean; stdout?: string; stderr?: string };
+    // Killed at the timeout: a status no command returns, so the caller can try again.
+    if (failed.killed) return { status: -1, stdout: failed.stdout ?? '', stderr: `${failed.stderr ?? ''}\n(killed after ${timeout / 1000} s)` };
     if (typeof failed.code !== 'number') throw error;
     return { status: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
+}
+
+/** Installing a local tarball takes seconds; now and then npm stalls before it starts, so a stalled try is retried. */
+async function installTarball(tarball: string, cwd: string) {
+  let install = { status: -1, stdout: '', stderr: '' };
+  for (let attempt = 0; attempt < 3 && install.status !== 0; attempt++) {
+    install = await run(NPM, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', tarball], cwd, 120_000);
+    if (install.status > 0) break;
+  }
+  return install;
 }
 
 beforeAll(async () => {
@@ -52,7 +64,7 @@ beforeAll(async () => {
   consumer = path.join(scratch.dir, 'consumer');
   cpSync(path.join(FIXTURES, 'express-classic', 'vulnerable'), path.join(consumer, 'fixture'), { recursive: true });
   writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  const install = await run(NPM, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', path.join(scratch.dir, packed.filename)], consumer);
+  const install = await installTarball(path.join(scratch.dir, packed.filename), consumer);
   expect(install.status, install.stderr).toBe(0);
 }, TEN_MINUTES);
 

@@ -66,7 +66,11 @@ describe.skipIf(!ASKED)(ASKED ? 'next build of the generated guard' : 'next buil
       const dir = projectDir();
       if (!existsSync(path.join(dir, 'node_modules', 'next'))) {
         writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'guarded-next-build', private: true }));
-        const install = await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...PACKAGES], dir, 300_000);
+        // Now and then npm stalls before it starts: a stalled try is killed and made again.
+        let install = await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...PACKAGES], dir, 180_000);
+        for (let attempt = 1; attempt < 2 && install.signal !== null; attempt++) {
+          install = await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...PACKAGES], dir, 180_000);
+        }
         expect(install.status, install.output).toBe(0);
       }
       for (const folder of ['app', 'lib', '.next']) rmSync(path.join(dir, folder), { recursive: true, force: true });
@@ -93,6 +97,6 @@ describe.skipIf(!ASKED)(ASKED ? 'next build of the generated guard' : 'next buil
       expect(build.status, build.output.slice(-3000)).toBe(0);
       expect(build.output).toMatch(/api\/chat/);
       expect(Date.now() - started).toBeLessThan(240_000);
-    }, 600_000);
+    }, 900_000);
   }
 });
