@@ -124,7 +124,7 @@ function unresolvedClientCall(call: ts.CallExpression, callee: AccessPath | unde
   return !visible || objectProperty(options, shaped.input) ? { api: shaped.api, method } : undefined;
 }
 
-/** `a.b.c` in `a.b.c(...)`: the names, the receiver's first; none when a link is not a plain name. */
+/** `a.b.c` in `a.b.c(...)`: the names, the receiver's first ('' when the receiver is not a plain name). */
 function chainNames(expression: ts.Expression): string[] {
   const names: string[] = [];
   let current = unwrap(expression);
