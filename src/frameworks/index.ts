@@ -12,6 +12,7 @@ import { nextAppFramework } from './nextjs-app.js';
 import { nextPagesFramework } from './nextjs-pages.js';
 import { astroFramework } from './astro.js';
 import { cloudflareAgentsFramework } from './cloudflare-agents.js';
+import { convexFramework } from './convex.js';
 import { firebaseFramework, lambdaFramework, netlifyFramework, vercelFramework } from './functions.js';
 import { nextServerActionsFramework } from './next-server-actions.js';
 import { nodeHttpFramework } from './node-http.js';
@@ -28,7 +29,7 @@ export const FRAMEWORKS: readonly FrameworkPlugin[] = [
   expressFramework, fastifyFramework, koaFramework, honoFramework, nestFramework, nextAppFramework, nextPagesFramework,
   nextServerActionsFramework, svelteKitFramework, nuxtFramework, remixFramework, astroFramework, trpcFramework, orpcFramework,
   fetchHandlerFramework, cloudflarePagesFramework, lambdaFramework, firebaseFramework, vercelFramework, netlifyFramework,
-  expoRouterFramework, cloudflareAgentsFramework, nodeHttpFramework,
+  expoRouterFramework, cloudflareAgentsFramework, nodeHttpFramework, convexFramework,
 ];
 
 /** The protection libraries the analysis recognises: those any framework uses, then each framework's own. */

@@ -1,0 +1,115 @@
+/**
+ * Convex functions: `export const name = action({ args, handler })` (also `mutation`, `query`, `httpAction`) from
+ * the project's `convex/_generated/server`, or made through a wrapper around one (convex-helpers'
+ * `customAction(action, ...)`). Clients call them by name over Convex's API, so the path is `<module>:<name>`
+ * (`notes:summarize`); the handler's second parameter is what the client sent. `internalAction` and the other
+ * internal functions are not client-callable and are not endpoints.
+ */
+import ts from '../typescript.cjs';
+import { stringValue, unwrap } from '../semantic/ast.js';
+import { importedSpecifier } from '../semantic/bindings.js';
+import type { Segment } from '../semantic/resolve.js';
+import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
+
+const CONVEX_FILE = /(?:^|\/)convex\/((?!_generated\/)[^.]+)\.(?:ts|js|mjs)$/;
+const PUBLIC_FUNCTIONS = new Set(['action', 'mutation', 'query', 'httpAction']);
+const GENERIC_FUNCTIONS: Record<string, string> = { actionGeneric: 'action', mutationGeneric: 'mutation', queryGeneric: 'query', httpActionGeneric: 'httpAction' };
+/** `(ctx, args)`: the arguments are the client's. */
+const ARGS_FROM_CLIENT = new Map<number, Segment[]>([[1, [{ kind: 'member', name: 'body' }]]]);
+
+export const convexFramework: FrameworkPlugin = {
+  name: 'convex',
+  triggers: { packages: ['convex/*'], routeFiles: CONVEX_FILE, ownRouteFiles: CONVEX_FILE },
+  findRoutes(context) {
+    const routes: RouteEntry[] = [];
+    for (const sourceFile of context.routeFiles) {
+      const module = CONVEX_FILE.exec(context.project.relative(sourceFile.fileName))?.[1];
+      if (!module) continue;
+      for (const statement of sourceFile.statements) {
+        if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          const call = declaration.initializer && unwrap(declaration.initializer);
+          if (!ts.isIdentifier(declaration.name) || !call || !ts.isCallExpression(call)) continue;
+          const checks: ts.Expression[] = [];
+          const kind = functionKind(call.expression, context, 0, checks);
+          const handler = kind && PUBLIC_FUNCTIONS.has(kind) ? handlerOf(call, kind) : undefined;
+          if (!handler) continue;
+          const parts = kind === 'httpAction' ? undefined : ARGS_FROM_CLIENT;
+          routes.push({
+            framework: 'convex',
+            method: 'POST',
+            path: `${module}:${declaration.name.text}`,
+            anchor: declaration,
+            chain: [
+              ...checks.map((expression) => ({ role: 'middleware' as const, expression })),
+              { role: 'handler', expression: handler, ...(parts ? { requestParts: parts } : {}) },
+            ],
+          });
+        }
+      }
+    }
+    return routes;
+  },
+};
+
+/**
+ * `action`, `mutation`... for a builder from `_generated/server` or `convex/server`, or a wrapper made from one;
+ * the functions a wrapper runs first (convex-helpers' `customCtx(async (ctx) => ...)`) are added to `checks`.
+ */
+function functionKind(expression: ts.Expression, context: FrameworkContext, depth: number, checks: ts.Expression[]): string | undefined {
+  const e = unwrap(expression);
+  if (depth > 4 || !ts.isIdentifier(e)) return undefined;
+  // Through the generated `export const action = actionGeneric`, when the generated code is there.
+  const made = context.resolver.resolve(e);
+  const names = made?.root.kind === 'module' && made.root.module === 'convex/server' && made.segments.every((s) => s.kind === 'member') ? made.segments : [];
+  if (names.length === 1 && names[0].kind === 'member') return GENERIC_FUNCTIONS[names[0].name];
+  // Imported from `_generated/server` when the generated code is not in the tree.
+  const declaration = context.resolver.declarationOf(e);
+  const specifier = declaration ? stringValue(importedSpecifier(declaration)) : undefined;
+  if (declaration && specifier !== undefined && /(?:^|\/)_generated\/server(?:\.js)?$/.test(specifier)) {
+    return ts.isImportSpecifier(declaration) ? (declaration.propertyName ?? declaration.name).text : e.text;
+  }
+  // `export const actionWithUser = customAction(action, { ... })`, here or in a module it is imported from: a
+  // wrapper keeps the kind of what it wraps.
+  const wrapper = wrapperCall(e, context);
+  if (!wrapper?.arguments[0]) return undefined;
+  for (const argument of wrapper.arguments.slice(1)) checks.unshift(...functionsIn(argument));
+  return functionKind(wrapper.arguments[0], context, depth + 1, checks);
+}
+
+/** The call that made a wrapper: `customAction(action, ...)`, found where the name is declared, in this file or another. */
+function wrapperCall(identifier: ts.Identifier, context: FrameworkContext): ts.CallExpression | undefined {
+  const made = context.resolver.resolve(identifier);
+  if (made?.root.kind === 'local' && made.segments.length === 0) {
+    const node = unwrap(made.root.node as ts.Expression);
+    return ts.isCallExpression(node) ? node : undefined;
+  }
+  const calls = (made?.segments ?? []).flatMap((segment) => (segment.kind === 'call' ? [segment.call] : []));
+  return calls[calls.length - 1];
+}
+
+/** The functions written in an argument: `customCtx(async (ctx) => ...)` holds one. */
+function functionsIn(argument: ts.Expression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) found.push(node);
+    else ts.forEachChild(node, visit);
+  };
+  visit(argument);
+  return found;
+}
+
+/** The handler: the `handler` of the definition object, the function itself for `httpAction(fn)` or `query(fn)`. */
+function handlerOf(call: ts.CallExpression, kind: string): ts.Expression | undefined {
+  const argument = call.arguments[0] && unwrap(call.arguments[0]);
+  if (!argument) return undefined;
+  if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) return argument;
+  if (kind === 'httpAction' || !ts.isObjectLiteralExpression(argument)) return undefined;
+  for (const property of argument.properties) {
+    if (property.name && ts.isIdentifier(property.name) && property.name.text === 'handler') {
+      if (ts.isMethodDeclaration(property)) return property as unknown as ts.Expression;
+      if (ts.isPropertyAssignment(property)) return unwrap(property.initializer);
+    }
+  }
+  return undefined;
+}
