@@ -5,10 +5,11 @@
  * (`notes:summarize`); the handler's second parameter is what the client sent. `internalAction` and the other
  * internal functions are not client-callable and are not endpoints.
  */
+import path from 'node:path';
 import ts from '../typescript.cjs';
 import { stringValue, unwrap } from '../semantic/ast.js';
 import { importedSpecifier } from '../semantic/bindings.js';
-import type { Segment } from '../semantic/resolve.js';
+import type { Resolver, Segment } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
 
 const CONVEX_FILE = /(?:^|\/)convex\/((?!_generated\/)[^.]+)\.(?:ts|js|mjs)$/;
@@ -109,6 +110,65 @@ function handlerOf(call: ts.CallExpression, kind: string): ts.Expression | undef
     if (property.name && ts.isIdentifier(property.name) && property.name.text === 'handler') {
       if (ts.isMethodDeclaration(property)) return property as unknown as ts.Expression;
       if (ts.isPropertyAssignment(property)) return unwrap(property.initializer);
+    }
+  }
+  return undefined;
+}
+
+/** Calls that run another Convex function by reference: scheduled, or run from an action. */
+const RUNNERS = new Set(['runAfter', 'runAt', 'runAction', 'runMutation', 'runQuery']);
+
+/**
+ * The handlers a call runs by reference: `ctx.scheduler.runAfter(0, internal.notes.summarize, args)` and
+ * `ctx.runAction(api.ai.explain, args)` run the function `summarize` exported by `convex/notes.ts`.
+ */
+export function convexFunctionsRun(call: ts.CallExpression, resolver: Resolver): ts.Expression[] {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !RUNNERS.has(callee.name.text)) return [];
+  return call.arguments.flatMap((argument) => {
+    const handler = referencedHandler(argument, resolver);
+    return handler ? [handler] : [];
+  });
+}
+
+/** `internal.notes.summarize` (or `api.`), with `internal` imported from `_generated/api`: its handler. */
+function referencedHandler(reference: ts.Expression, resolver: Resolver): ts.Expression | undefined {
+  const names: string[] = [];
+  let current = unwrap(reference);
+  while (ts.isPropertyAccessExpression(current)) {
+    names.unshift(current.name.text);
+    current = unwrap(current.expression);
+  }
+  if (!ts.isIdentifier(current) || names.length < 2) return undefined;
+  const convexDir = generatedApiFolder(current, resolver);
+  if (!convexDir) return undefined;
+  const exported = names[names.length - 1];
+  const moduleBase = path.join(convexDir, ...names.slice(0, -1));
+  for (const extension of ['.ts', '.js', '.mjs']) {
+    const file = resolver.project.sourceFile(moduleBase + extension);
+    const definition = file && exportedDefinition(file, exported);
+    if (definition) return handlerOf(definition, 'action');
+  }
+  return undefined;
+}
+
+/** The `convex/` folder whose `_generated/api` declares `identifier` (`internal`, `api`), whether or not it is generated yet. */
+function generatedApiFolder(identifier: ts.Identifier, resolver: Resolver): string | undefined {
+  const declaration = resolver.declarationOf(identifier);
+  if (!declaration) return undefined;
+  const generated = /^(.*)[\\/]_generated[\\/]api(?:\.d)?\.(?:js|ts)$/.exec(declaration.getSourceFile().fileName);
+  if (generated) return generated[1];
+  const specifier = stringValue(importedSpecifier(declaration));
+  if (!specifier || !/(?:^|\/)_generated\/api(?:\.js)?$/.test(specifier)) return undefined;
+  return path.dirname(path.resolve(path.dirname(identifier.getSourceFile().fileName), specifier, '..'));
+}
+
+function exportedDefinition(file: ts.SourceFile, name: string): ts.CallExpression | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const call = declaration.initializer && unwrap(declaration.initializer);
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name && call && ts.isCallExpression(call)) return call;
     }
   }
   return undefined;

@@ -115,8 +115,12 @@ function packageImports(project: ParsedProject): FrameworkContext['mayImport'] {
  */
 function mayCallAi(project: ParsedProject, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
   const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
-  return (fileName, text) => mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || (fileName !== '' && NITRO_SERVER_CODE.test(project.relative(fileName)));
+  return (fileName, text) =>
+    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || (fileName !== '' && NITRO_SERVER_CODE.test(project.relative(fileName))) || CONVEX_RUNS_BY_REFERENCE.test(text);
 }
+
+/** A Convex function that schedules or runs another by reference (`internal.notes.summarize`): no import shows where. */
+const CONVEX_RUNS_BY_REFERENCE = /_generated\/api(?:\.js)?['"][\s\S]*\.(?:runAfter|runAt|runAction|runMutation|runQuery)\s*\(/;
 
 const NITRO_SERVER_CODE = /(^|\/)server\//;
 

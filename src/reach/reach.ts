@@ -8,6 +8,7 @@ import type { AiCallMatch, Provider } from '../providers/index.js';
 import { type FunctionNode, stringValue, unwrap, walk } from '../semantic/ast.js';
 import { type AccessPath, CallContext, member, memberNames, type Resolver } from '../semantic/resolve.js';
 import { importedSpecifier } from '../semantic/bindings.js';
+import { convexFunctionsRun } from '../frameworks/convex.js';
 
 /** One function on the way to a paid call, and the call site in it that leads on (or the paid call itself). */
 export interface Step {
@@ -53,6 +54,11 @@ export function reachAiCalls(
         if (!ts.isIdentifier(argument) && !ts.isPropertyAccessExpression(argument)) continue;
         const passed = resolver.resolveFunction(argument, ctx);
         if (passed) visit(passed.fn, ctx.enter(passed.fn, undefined), [...steps, step]);
+      }
+      // A Convex function scheduled or run by reference runs its handler.
+      for (const handler of convexFunctionsRun(call, resolver)) {
+        const fn = resolver.resolveFunction(handler, ctx);
+        if (fn) visit(fn.fn, ctx.enter(fn.fn, undefined), [...steps, step]);
       }
       // Running a LangGraph graph runs its nodes.
       for (const node of graphNodes(call, ctx, resolver)) {
