@@ -7,10 +7,11 @@
  */
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { stringValue, unwrap } from '../semantic/ast.js';
+import { objectProperty, stringValue, unwrap } from '../semantic/ast.js';
 import { importedSpecifier } from '../semantic/bindings.js';
 import type { Resolver, Segment } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
+import { exportNamed, moduleExports } from './module-exports.js';
 
 const CONVEX_FILE = /(?:^|\/)convex\/((?!_generated\/)[^.]+)\.(?:ts|js|mjs)$/;
 const PUBLIC_FUNCTIONS = new Set(['action', 'mutation', 'query', 'httpAction']);
@@ -26,27 +27,24 @@ export const convexFramework: FrameworkPlugin = {
     for (const sourceFile of context.routeFiles) {
       const module = CONVEX_FILE.exec(context.project.relative(sourceFile.fileName))?.[1];
       if (!module) continue;
-      for (const statement of sourceFile.statements) {
-        if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-        for (const declaration of statement.declarationList.declarations) {
-          const call = declaration.initializer && unwrap(declaration.initializer);
-          if (!ts.isIdentifier(declaration.name) || !call || !ts.isCallExpression(call)) continue;
-          const checks: ts.Expression[] = [];
-          const kind = functionKind(call.expression, context, 0, checks);
-          const handler = kind && PUBLIC_FUNCTIONS.has(kind) ? handlerOf(call, kind) : undefined;
-          if (!handler) continue;
-          const parts = kind === 'httpAction' ? undefined : ARGS_FROM_CLIENT;
-          routes.push({
-            framework: 'convex',
-            method: 'POST',
-            path: `${module}:${declaration.name.text}`,
-            anchor: declaration,
-            chain: [
-              ...checks.map((expression) => ({ role: 'middleware' as const, expression })),
-              { role: 'handler', expression: handler, ...(parts ? { requestParts: parts } : {}) },
-            ],
-          });
-        }
+      for (const exported of moduleExports(sourceFile)) {
+        const call = unwrap(exported.value);
+        if (!ts.isCallExpression(call)) continue;
+        const checks: ts.Expression[] = [];
+        const kind = functionKind(call.expression, context, 0, checks);
+        const handler = kind && PUBLIC_FUNCTIONS.has(kind) ? handlerOf(call, kind) : undefined;
+        if (!handler) continue;
+        const parts = kind === 'httpAction' ? undefined : ARGS_FROM_CLIENT;
+        routes.push({
+          framework: 'convex',
+          method: 'POST',
+          path: `${module}:${exported.name}`,
+          anchor: ts.isVariableDeclaration(exported.value.parent) ? exported.value.parent : exported.anchor,
+          chain: [
+            ...checks.map((expression) => ({ role: 'middleware' as const, expression })),
+            { role: 'handler', expression: handler, ...(parts ? { requestParts: parts } : {}) },
+          ],
+        });
       }
     }
     return routes;
@@ -106,13 +104,9 @@ function handlerOf(call: ts.CallExpression, kind: string): ts.Expression | undef
   if (!argument) return undefined;
   if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) return argument;
   if (kind === 'httpAction' || !ts.isObjectLiteralExpression(argument)) return undefined;
-  for (const property of argument.properties) {
-    if (property.name && ts.isIdentifier(property.name) && property.name.text === 'handler') {
-      if (ts.isMethodDeclaration(property)) return property as unknown as ts.Expression;
-      if (ts.isPropertyAssignment(property)) return unwrap(property.initializer);
-    }
-  }
-  return undefined;
+  const property = objectProperty(argument, 'handler');
+  if (property && ts.isMethodDeclaration(property)) return property as unknown as ts.Expression;
+  return property && ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
 }
 
 /** Calls that run another Convex function by reference: scheduled, or run from an action. */
@@ -146,8 +140,9 @@ function referencedHandler(reference: ts.Expression, resolver: Resolver): ts.Exp
   const moduleBase = path.join(convexDir, ...names.slice(0, -1));
   for (const extension of ['.ts', '.js', '.mjs']) {
     const file = resolver.project.sourceFile(moduleBase + extension);
-    const definition = file && exportedDefinition(file, exported);
-    if (definition) return handlerOf(definition, 'action');
+    const definition = file && exportNamed(file, exported)?.value;
+    const call = definition && unwrap(definition);
+    if (call && ts.isCallExpression(call)) return handlerOf(call, 'action');
   }
   return undefined;
 }
@@ -161,15 +156,4 @@ function generatedApiFolder(identifier: ts.Identifier, resolver: Resolver): stri
   const specifier = stringValue(importedSpecifier(declaration));
   if (!specifier || !/(?:^|\/)_generated\/api(?:\.js)?$/.test(specifier)) return undefined;
   return path.dirname(path.resolve(path.dirname(identifier.getSourceFile().fileName), specifier, '..'));
-}
-
-function exportedDefinition(file: ts.SourceFile, name: string): ts.CallExpression | undefined {
-  for (const statement of file.statements) {
-    if (!ts.isVariableStatement(statement) || !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      const call = declaration.initializer && unwrap(declaration.initializer);
-      if (ts.isIdentifier(declaration.name) && declaration.name.text === name && call && ts.isCallExpression(call)) return call;
-    }
-  }
-  return undefined;
 }
