@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import ts from '../typescript.cjs';
-import { objectProperty, stringValue, unwrap } from '../semantic/ast.js';
+import { accessChain, objectProperty, stringValue, unwrap } from '../semantic/ast.js';
 import { importedSpecifier } from '../semantic/bindings.js';
 import type { Resolver, Segment } from '../semantic/resolve.js';
 import type { FrameworkContext, FrameworkPlugin, RouteEntry } from './types.js';
@@ -127,12 +127,7 @@ export function convexFunctionsRun(call: ts.CallExpression, resolver: Resolver):
 
 /** `internal.notes.summarize` (or `api.`), with `internal` imported from `_generated/api`: its handler. */
 function referencedHandler(reference: ts.Expression, resolver: Resolver): ts.Expression | undefined {
-  const names: string[] = [];
-  let current = unwrap(reference);
-  while (ts.isPropertyAccessExpression(current)) {
-    names.unshift(current.name.text);
-    current = unwrap(current.expression);
-  }
+  const { root: current, names } = accessChain(reference);
   if (!ts.isIdentifier(current) || names.length < 2) return undefined;
   const convexDir = generatedApiFolder(current, resolver);
   if (!convexDir) return undefined;

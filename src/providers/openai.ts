@@ -3,7 +3,7 @@
  * OpenAI-compatible API the client is pointed at with `baseURL`.
  */
 import ts from '../typescript.cjs';
-import { enclosingFunction, objectProperty, propertyValue, unwrap, walk } from '../semantic/ast.js';
+import { accessChain, enclosingFunction, objectProperty, propertyValue, unwrap, walk } from '../semantic/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
 import { isLocalModelUrl, providerHost, urlText } from './hosts.js';
 import type { InputArgument, Provider, SdkMethod } from './types.js';
@@ -114,28 +114,14 @@ function seesSdk(file: ts.SourceFile, resolver: Resolver): boolean {
  */
 function unresolvedClientCall(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): { api: string; method: SdkMethod } | undefined {
   if (callee?.root.kind === 'module') return undefined;
-  const names = chainNames(call.expression);
-  const shaped = SHAPED_CALLS.find((c) => names.length > c.path.length && c.path.every((name, i) => names[names.length - c.path.length + i] === name));
+  const { names } = accessChain(call.expression);
+  const shaped = SHAPED_CALLS.find((c) => names.length >= c.path.length && c.path.every((name, i) => names[names.length - c.path.length + i] === name));
   if (!shaped || !seesSdk(call.getSourceFile(), resolver)) return undefined;
   const method = METHODS[shaped.api];
   const options = methodOptions(call, method, resolver);
   // Options built elsewhere (`create(request)`, `create({ ...request, stream: true })`) are not seen: the shape decides.
   const visible = options && !options.properties.some((p) => ts.isSpreadAssignment(p));
   return !visible || objectProperty(options, shaped.input) ? { api: shaped.api, method } : undefined;
-}
-
-/** `a.b.c` in `a.b.c(...)`: the names, the receiver's first ('' when the receiver is not a plain name). */
-function chainNames(expression: ts.Expression): string[] {
-  const names: string[] = [];
-  let current = unwrap(expression);
-  while (ts.isPropertyAccessExpression(current)) {
-    names.unshift(current.name.text);
-    current = unwrap(current.expression);
-  }
-  if (ts.isIdentifier(current)) names.unshift(current.text);
-  else if (current.kind === ts.SyntaxKind.ThisKeyword) names.unshift('this');
-  else names.unshift('');
-  return names;
 }
 
 /**

@@ -68,6 +68,17 @@ export function objectProperty(object: ts.ObjectLiteralExpression, name: string)
   return object.properties.find((p) => !ts.isSpreadAssignment(p) && propertyNameText(p.name) === name);
 }
 
+/** `a.b.c`: the expression the chain starts from (`a`) and the member names read on it (`['b', 'c']`). */
+export function accessChain(expression: ts.Expression): { root: ts.Expression; names: string[] } {
+  const names: string[] = [];
+  let current = unwrap(expression);
+  while (ts.isPropertyAccessExpression(current)) {
+    names.unshift(current.name.text);
+    current = unwrap(current.expression);
+  }
+  return { root: current, names };
+}
+
 /** The value expression of an object literal property (`a: x` → x, shorthand `a` → the identifier). */
 export function propertyValue(property: ts.ObjectLiteralElementLike | undefined): ts.Expression | undefined {
   if (!property) return undefined;
