@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { aiCallEvidence, defineMeta, routeName } from './types.js';
+import { leastProtected } from './least-protected.js';
 
 export const clientControlledParams: Rule = {
   meta: defineMeta({
@@ -16,9 +17,10 @@ export const clientControlledParams: Rule = {
     precision: 'high',
   }),
   checkEndpoint(endpoint) {
-    const param = endpoint.facts.clientParams[0];
+    const facts = leastProtected(endpoint.callFacts);
+    const param = facts.clientParams[0];
     if (!param) return [];
-    const others = endpoint.facts.clientParams.slice(1).map((p) => ({ location: p.location, description: p.description }));
+    const others = facts.clientParams.slice(1).map((p) => ({ location: p.location, description: p.description }));
     return [
       {
         location: param.location,

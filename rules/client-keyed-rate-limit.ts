@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { callName, defineMeta, routeFinding, routeName } from './types.js';
+import { leastProtected, limiterStrength } from './least-protected.js';
 
 export const clientKeyedRateLimit: Rule = {
   meta: defineMeta({
@@ -17,8 +18,8 @@ export const clientKeyedRateLimit: Rule = {
     protection: 'rateLimit',
   }),
   checkEndpoint(endpoint) {
-    const limiters = endpoint.facts.rateLimits;
-    if (limiters.length === 0 || !limiters.every((l) => l.key === 'client')) return [];
+    const limiters = leastProtected(endpoint.callFacts).rateLimits;
+    if (limiterStrength(limiters) !== 'client-keyed-only') return [];
     const related = limiters.map((l) => ({
       location: l.keyLocation ?? l.location,
       description: `limiter key the client controls: ${l.keyDescription ?? l.description}`,

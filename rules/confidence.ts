@@ -7,12 +7,13 @@
  * - `low`: an unseen element's name says it provides it (`requireAuth` from a package the scanner does not know).
  */
 import type { Confidence, Endpoint, FindingDraft, ProtectionKind, UnseenElement } from '../src/model.js';
+import { leastProtected } from './least-protected.js';
 
 const WHAT: Record<ProtectionKind, string> = { auth: 'authenticate the caller', rateLimit: 'rate-limit requests', spendCap: 'cap spending' };
 
 /** The draft with its confidence, its reason, and the unseen elements in its message and related locations. */
 export function judgeConfidence(draft: FindingDraft, endpoint: Endpoint, protection: ProtectionKind): FindingDraft {
-  const unseen = endpoint.facts.unseen.filter((element) => element.mayProvide.includes(protection));
+  const unseen = leastProtected(endpoint.callFacts).unseen.filter((element) => element.mayProvide.includes(protection));
   if (unseen.length === 0) return { ...draft, confidence: 'high' };
   const confidence: Confidence = unseen.some((element) => element.named) ? 'low' : 'medium';
   const reason = `could not see into ${unseen.map(where).join(', ')}, which may ${WHAT[protection]}`;

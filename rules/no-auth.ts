@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { callName, defineMeta, routeFinding, routeName } from './types.js';
+import { leastProtected } from './least-protected.js';
 
 export const noAuth: Rule = {
   meta: defineMeta({
@@ -16,8 +17,9 @@ export const noAuth: Rule = {
     protection: 'auth',
   }),
   checkEndpoint(endpoint) {
-    if (endpoint.facts.auth.length > 0) return [];
-    const presence = endpoint.facts.presenceOnlyAuth ?? [];
+    const facts = leastProtected(endpoint.callFacts);
+    if (facts.auth.length > 0) return [];
+    const presence = facts.presenceOnlyAuth ?? [];
     if (presence.length > 0) {
       const where = `${presence[0].location.file}:${presence[0].location.line}`;
       const related = presence.map((p) => ({ location: p.location, description: `presence check, not authentication: ${p.description}` }));

@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { defineMeta, routeName } from './types.js';
+import { leastProtected } from './least-protected.js';
 
 /** Providers whose API refuses a call without an output cap: a cap the code does not show is set elsewhere. */
 const CAP_REQUIRED_BY_API = new Set(['anthropic']);
@@ -19,7 +20,7 @@ export const noOutputCap: Rule = {
     precision: 'medium',
   }),
   checkEndpoint(endpoint) {
-    const call = endpoint.facts.uncappedOutputs.find((c) => !CAP_REQUIRED_BY_API.has(c.provider));
+    const call = leastProtected(endpoint.callFacts).uncappedOutputs.find((c) => !CAP_REQUIRED_BY_API.has(c.provider));
     if (!call) return [];
     return [{ location: call.location, message: `${routeName(endpoint)}: ${call.description}; every request may run to the model's maximum output.`, endpointId: endpoint.id, related: [] }];
   },

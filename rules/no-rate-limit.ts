@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { callName, defineMeta, routeFinding, routeName } from './types.js';
+import { leastProtected, limiterStrength } from './least-protected.js';
 
 export const noRateLimit: Rule = {
   meta: defineMeta({
@@ -17,15 +18,15 @@ export const noRateLimit: Rule = {
     protection: 'rateLimit',
   }),
   checkEndpoint(endpoint) {
-    const limiters = endpoint.facts.rateLimits;
+    const limiters = leastProtected(endpoint.callFacts).rateLimits;
     const declared = endpoint.declaredPublic;
     if (declared) {
       // A public route has no verified user to key on: it needs a limit per client address, or a global one.
       const holding = limiters.filter((l) => l.key === 'ip' || l.key === 'global');
-      if (holding.length > 0 || (limiters.length > 0 && limiters.every((l) => l.key === 'client'))) return [];
+      if (holding.length > 0 || limiterStrength(limiters) === 'client-keyed-only') return [];
       return [routeFinding(endpoint, `${routeName(endpoint)} is declared public (${declared.reason}) but has no IP-keyed or global rate limit in front of ${callName(endpoint)}.`)];
     }
-    if (limiters.length > 0) return [];
+    if (limiterStrength(limiters) !== 'none') return [];
     return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} with no rate limit: one script can send requests as fast as the server answers.`)];
   },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { callName, defineMeta, routeFinding, routeName } from './types.js';
+import { leastProtected } from './least-protected.js';
 
 export const noSpendCap: Rule = {
   meta: defineMeta({
@@ -17,7 +18,7 @@ export const noSpendCap: Rule = {
     protection: 'spendCap',
   }),
   checkEndpoint(endpoint) {
-    if (endpoint.facts.spendCaps.length > 0) return [];
+    if (leastProtected(endpoint.callFacts).spendCaps.length > 0) return [];
     const declared = endpoint.declaredPublic ? ` It is declared public (${endpoint.declaredPublic.reason}), so a ceiling that fails closed is required.` : '';
     return [routeFinding(endpoint, `${routeName(endpoint)} calls ${callName(endpoint)} with no spend, credit or quota ceiling checked before the call: nothing bounds the bill.${declared}`)];
   },

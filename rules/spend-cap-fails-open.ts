@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { aiCallEvidence, defineMeta, routeName } from './types.js';
+import { leastProtected } from './least-protected.js';
 
 export const spendCapFailsOpen: Rule = {
   meta: defineMeta({
@@ -16,7 +17,7 @@ export const spendCapFailsOpen: Rule = {
     precision: 'high',
   }),
   checkEndpoint(endpoint) {
-    const failure = endpoint.facts.failOpenSpendCaps[0];
+    const failure = leastProtected(endpoint.callFacts).failOpenSpendCaps[0];
     if (!failure) return [];
     return [
       {

@@ -1,5 +1,6 @@
 import type { Rule } from '../src/model.js';
 import { aiCallEvidence, defineMeta, routeName } from './types.js';
+import { leastProtected } from './least-protected.js';
 
 export const unboundedInput: Rule = {
   meta: defineMeta({
@@ -16,7 +17,7 @@ export const unboundedInput: Rule = {
     precision: 'high',
   }),
   checkEndpoint(endpoint) {
-    const input = endpoint.facts.unboundedInputs[0];
+    const input = leastProtected(endpoint.callFacts).unboundedInputs[0];
     if (!input) return [];
     return [
       {

@@ -200,6 +200,12 @@ export interface Endpoint {
    */
   mount?: 'unresolved';
   aiCalls: AiCall[];
+  /**
+   * What stands before each analysed paid call, one entry per call reached, in reach order (a call reached along
+   * two paths has two). The rules judge these.
+   */
+  callFacts: EndpointFacts[];
+  /** The protections the reports show: per protection, the least protected call's (rules/least-protected.ts). */
   facts: EndpointFacts;
   /** Set when the owner declared the route public on purpose. */
   declaredPublic?: PublicDeclaration;

@@ -80,11 +80,15 @@ export function findingsTouching(
   });
 }
 
-/** The files an endpoint's analysis rests on: the route, its layers and handler, its AI calls, and every piece of evidence. */
+/**
+ * The files an endpoint's analysis rests on: the route, its layers and handler, its AI calls, and every piece of
+ * evidence found before any of its paid calls (not only the least protected call's: removing the check in front
+ * of the better protected call changes the verdict too).
+ */
 export function endpointFiles(endpoint: Endpoint): string[] {
   const files = new Set<string>([endpoint.location.file, ...(endpoint.layerFiles ?? []).map((layer) => layer.file)]);
   for (const call of endpoint.aiCalls) files.add(call.location.file);
-  for (const facts of Object.values(endpoint.facts) as unknown[]) {
+  for (const facts of endpoint.callFacts.flatMap((call) => Object.values(call) as unknown[])) {
     if (!Array.isArray(facts)) continue;
     for (const fact of facts as Partial<Evidence & { keyLocation: SourceLocation }>[]) {
       if (fact.location?.file) files.add(fact.location.file);

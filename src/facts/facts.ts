@@ -1,7 +1,6 @@
 /**
- * Stage 7, facts: for one route, the paid calls it reaches and the protections that stand before them.
- * When a route reaches several paid calls, each category keeps the weakest call's protections: a finding
- * is due if any paid call is unprotected.
+ * Stage 7, facts: for one route, the paid calls it reaches and, for each, the protections that stand before
+ * it. How the calls of one route add up to a verdict is the rules' policy (rules/least-protected.ts).
  */
 import type { AiCall, Endpoint, EndpointFacts, Framework, LayerFile } from '../model.js';
 import type { ParsedProject } from '../parse/program.js';
@@ -41,7 +40,7 @@ export function analyzeRoute(
   custom: CustomFunctions = NO_CUSTOM_FUNCTIONS,
   attackers: AttackerAssumptions = DEFAULT_ATTACKERS,
   onBudgetHit: (message: string) => void = () => undefined,
-): Omit<Endpoint, 'id'> | undefined {
+): Omit<Endpoint, 'id' | 'facts'> | undefined {
   const handlerLink = route.chain[route.chain.length - 1];
   const handler = resolveHandler(handlerLink.expression, resolver, handlerLink.context ?? CallContext.ROOT);
   if (!handler || !mayReachPaidCall(route, handler.fn, handler.context, resolver)) return undefined;
@@ -54,7 +53,7 @@ export function analyzeRoute(
 
   const exposures: Exposure[] = [];
   const unpriced = new Set<string>();
-  const perCall: EndpointFacts[] = reached.map((call) => {
+  const callFacts: EndpointFacts[] = reached.map((call) => {
     const scope = buildScope(project, resolver, route.chain, call, libraries, custom, route.path);
     const dismissedLimiters: Evidence[] = [];
     const protections = {
@@ -96,7 +95,7 @@ export function analyzeRoute(
     location: locationOf(project, route.anchor),
     ...(route.mount ? { mount: route.mount } : {}),
     aiCalls,
-    facts: weakest(perCall),
+    callFacts,
     ...(exposure ? { exposure } : {}),
     ...(unpriced.size ? { priceUnknown: [...unpriced].sort() } : {}),
     layerFiles: layerFiles(route, resolver, project),
@@ -162,32 +161,6 @@ function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, context: Cal
   return files.some((file) => resolver.fields?.readsAttachedAiValue(file.text) === true);
 }
 
-function weakest(perCall: EndpointFacts[]): EndpointFacts {
-  const fewest = <T>(pick: (f: EndpointFacts) => T[]) => perCall.map(pick).reduce((a, b) => (b.length < a.length ? b : a));
-  const rateLimits = perCall.map((f) => f.rateLimits).reduce((a, b) => (limiterStrength(b) < limiterStrength(a) ? b : a));
-  return {
-    auth: fewest((f) => f.auth),
-    presenceOnlyAuth: unique(perCall.flatMap((f) => f.presenceOnlyAuth ?? [])),
-    rateLimits,
-    spendCaps: fewest((f) => f.spendCaps),
-    failOpenSpendCaps: unique(perCall.flatMap((f) => f.failOpenSpendCaps)),
-    unboundedInputs: unique(perCall.flatMap((f) => f.unboundedInputs)),
-    clientParams: unique(perCall.flatMap((f) => f.clientParams)),
-    uncappedOutputs: unique(perCall.flatMap((f) => f.uncappedOutputs)),
-    unseen: unique(perCall.flatMap((f) => f.unseen)),
-  };
-}
-
-function unique<T extends Evidence>(items: T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = placeKey(item.location);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** The paid call when its options, as written, set none of the provider's output-cap options. */
 function uncappedOutput(match: AiCallMatch, project: ParsedProject): UncappedOutput[] {
   if (!match.options || match.outputCapProperties.length === 0) return [];
@@ -196,10 +169,4 @@ function uncappedOutput(match: AiCallMatch, project: ParsedProject): UncappedOut
   const names = new Set(options.properties.map((p) => (p.name ? propertyNameText(p.name) : undefined)));
   if (match.outputCapProperties.some((cap) => names.has(cap)) || setsOutputCap(match)) return [];
   return [{ location: locationOf(project, match.call), description: `${match.provider} ${match.api} sets no output-token limit`, provider: match.provider }];
-}
-
-/** 0: no limiter, 1: only client-keyed limiters, 2: a limiter that holds. */
-function limiterStrength(limiters: EndpointFacts['rateLimits']): number {
-  if (limiters.length === 0) return 0;
-  return limiters.every((l) => l.key === 'client') ? 1 : 2;
 }

@@ -27,7 +27,8 @@ export interface AnalysisSettings {
   attackers: AttackerAssumptions;
 }
 
-export type AnalyzedEndpoint = Omit<Endpoint, 'id'>;
+/** An endpoint as the analysis finds it, before it has an id and the protections view the reports show. */
+export type AnalyzedEndpoint = Omit<Endpoint, 'id' | 'facts'>;
 
 /**
  * Routes analysed per file. Hand-written files register a few dozen at most; a generated file with tens of

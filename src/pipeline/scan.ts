@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RULES } from '../../rules/index.js';
+import { leastProtected } from '../../rules/least-protected.js';
 import { NO_CUSTOM_FUNCTIONS } from '../facts/custom-functions.js';
 import { attackerAssumptions } from '../pricing/estimate.js';
 import { type AiCall, type Endpoint, placeKey, type Rule, type ScanError, type ScanResult } from '../model.js';
@@ -187,7 +188,7 @@ function withIds(endpoints: AnalyzedEndpoint[]): Endpoint[] {
     const base = `${endpoint.method} ${endpoint.path} (${endpoint.location.file})`;
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
-    unique.push({ id: n === 1 ? base : `${base} #${n}`, ...endpoint });
+    unique.push({ id: n === 1 ? base : `${base} #${n}`, ...endpoint, facts: leastProtected(endpoint.callFacts) });
   }
   return unique;
 }

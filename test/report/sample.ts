@@ -182,7 +182,12 @@ export const CHAT_ID = `POST /api/chat (${CHAT_ROUTE})`;
 export const SUMMARIZE_GET_ID = `GET /api/summarize (${SUMMARIZE_ROUTES})`;
 export const SUMMARIZE_POST_ID = `POST /api/summarize (${SUMMARIZE_ROUTES})`;
 
-const chat: Endpoint = {
+/** An endpoint with one paid call, whose facts are the ones reported. */
+function judgedAsOneCall(endpoint: Omit<Endpoint, 'callFacts'>): Endpoint {
+  return { ...endpoint, callFacts: [endpoint.facts] };
+}
+
+const chat: Endpoint = judgedAsOneCall({
   id: CHAT_ID,
   framework: 'nextjs-app',
   method: 'POST',
@@ -215,7 +220,7 @@ const chat: Endpoint = {
     uncappedOutputs: [],
     unseen: [],
   },
-};
+});
 
 const sessionMiddleware = {
   location: loc(SUMMARIZE_ROUTES, 19, 12, 19, 26),
@@ -229,7 +234,7 @@ const ipLimiter = {
   key: 'ip' as const,
 };
 
-const summarizeGet: Endpoint = {
+const summarizeGet: Endpoint = judgedAsOneCall({
   id: SUMMARIZE_GET_ID,
   framework: 'express',
   method: 'GET',
@@ -237,9 +242,9 @@ const summarizeGet: Endpoint = {
   location: loc(SUMMARIZE_ROUTES, 20, 1, 20, 84),
   aiCalls: [summarizeCall],
   facts: { auth: [sessionMiddleware], rateLimits: [ipLimiter], spendCaps: [], failOpenSpendCaps: [], unboundedInputs: [], clientParams: [], uncappedOutputs: [], unseen: [] },
-};
+});
 
-const summarizePost: Endpoint = {
+const summarizePost: Endpoint = judgedAsOneCall({
   id: SUMMARIZE_POST_ID,
   framework: 'express',
   method: 'POST',
@@ -264,7 +269,7 @@ const summarizePost: Endpoint = {
     uncappedOutputs: [],
     unseen: [],
   },
-};
+});
 
 function finding(
   ruleId: string,

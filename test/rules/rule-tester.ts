@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyRules, FileTexts } from '../../src/pipeline/apply-rules.js';
+import { leastProtected } from '../../rules/least-protected.js';
 import type {
   AiCall,
   Confidence,
@@ -40,13 +41,20 @@ export function noFacts(): EndpointFacts {
   return { auth: [], rateLimits: [], spendCaps: [], failOpenSpendCaps: [], unboundedInputs: [], clientParams: [], uncappedOutputs: [], unseen: [] };
 }
 
-export interface EndpointSketch extends Partial<Omit<Endpoint, 'facts'>> {
+export interface EndpointSketch extends Partial<Omit<Endpoint, 'facts' | 'callFacts'>> {
+  /** The facts of its one paid call. */
   facts?: Partial<EndpointFacts>;
+  /** The facts of each of its paid calls, when it reaches several. */
+  calls?: Partial<EndpointFacts>[];
 }
 
-/** `POST /api/chat` at line 3, calling openai at line 10, with the given facts and fields; no facts by default. */
+/**
+ * `POST /api/chat` at line 3, calling openai at line 10, with the given facts and fields; no facts by default.
+ * `facts` describes its one paid call, `calls` each of several.
+ */
 export function endpoint(sketch: EndpointSketch = {}): Endpoint {
-  const { facts, ...fields } = sketch;
+  const { facts, calls, ...fields } = sketch;
+  const callFacts = (calls ?? [facts ?? {}]).map((call) => ({ ...noFacts(), ...call }));
   const method = fields.method ?? 'POST';
   const routePath = fields.path ?? '/api/chat';
   const location = fields.location ?? at(3);
@@ -56,9 +64,10 @@ export function endpoint(sketch: EndpointSketch = {}): Endpoint {
     method,
     path: routePath,
     location,
-    aiCalls: [aiCall(10)],
+    aiCalls: callFacts.map((_, i) => aiCall(10 + i)),
     ...fields,
-    facts: { ...noFacts(), ...facts },
+    callFacts,
+    facts: leastProtected(callFacts),
   };
 }
 

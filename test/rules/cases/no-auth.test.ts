@@ -1,6 +1,7 @@
 import { noAuth } from '../../../rules/no-auth.js';
 import { endpoint, evidence, testRule } from '../rule-tester.js';
 
+const session = { ...evidence(2, 'getServerSession()'), kind: 'handler-check' as const };
 const unseen = (named: boolean) => ({ ...evidence(5, 'middleware from an unknown package'), name: 'requireAuth()', mayProvide: ['auth' as const], named });
 
 testRule(noAuth, {
@@ -9,8 +10,19 @@ testRule(noAuth, {
   valid: [
     { name: 'a verified session before the call', endpoints: [endpoint({ facts: { auth: [{ ...evidence(5, 'getServerSession()'), kind: 'handler-check' }] } })] },
     { name: 'a middleware on the chain', endpoints: [endpoint({ facts: { auth: [{ ...evidence(2, 'passport.authenticate'), kind: 'middleware' }] } })] },
+    { name: 'two paid calls, each behind the chain middleware', endpoints: [endpoint({ calls: [{ auth: [session] }, { auth: [session] }] })] },
   ],
   invalid: [
+    {
+      name: 'two paid calls, only the first behind a check: the other is the way in',
+      endpoints: [endpoint({ calls: [{ auth: [session] }, {}] })],
+      findings: [{ line: 3, message: ['without authentication'] }],
+    },
+    {
+      name: 'a presence check before one paid call, a verified session before another',
+      endpoints: [endpoint({ calls: [{ auth: [session] }, { presenceOnlyAuth: [{ ...evidence(6, 'req.headers.authorization is set'), kind: 'handler-check' }] }] })],
+      findings: [{ line: 3, message: ['behind only a presence check (app/api/chat/route.ts:6)'] }],
+    },
     { name: 'no check at all', findings: [{ line: 3, message: ['POST /api/chat calls openai chat.completions.create without authentication'] }] },
     {
       name: 'only a presence check',

@@ -15,6 +15,11 @@ testRule(noRateLimit, {
     { name: 'a public route with a global limiter', endpoints: [endpoint({ declaredPublic, facts: { rateLimits: [limiter('global')] } })] },
   ],
   invalid: [
+    {
+      name: 'one paid call behind a user-keyed limiter, another behind none',
+      endpoints: [endpoint({ calls: [{ rateLimits: [limiter('user')] }, {}] })],
+      findings: [{ line: 3, message: ['with no rate limit'] }],
+    },
     { name: 'no limiter', findings: [{ line: 3, message: ['POST /api/chat calls openai chat.completions.create with no rate limit'] }] },
     {
       name: 'a public route whose only limiter is keyed on the user',

@@ -9,6 +9,11 @@ testRule(noSpendCap, {
     { name: 'a cap that fails open still counts as a cap (spend-cap-fails-open reports that)', endpoints: [endpoint({ facts: { spendCaps: [evidence(6, 'quota')], failOpenSpendCaps: [evidence(6, 'catch goes on')] } })] },
   ],
   invalid: [
+    {
+      name: 'a credit check before the first paid call only',
+      endpoints: [endpoint({ calls: [{ spendCaps: [evidence(6, 'credits checked')] }, {}] })],
+      findings: [{ line: 3, message: ['with no spend, credit or quota ceiling'] }],
+    },
     { name: 'no ceiling', findings: [{ line: 3, message: ['POST /api/chat calls openai chat.completions.create with no spend, credit or quota ceiling'] }] },
     {
       name: 'a public route needs one that fails closed',

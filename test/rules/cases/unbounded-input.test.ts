@@ -18,5 +18,10 @@ testRule(unboundedInput, {
       endpoints: [endpoint({ facts: { unboundedInputs: [input(12, 'messages'), input(14, 'prompt')] } })],
       findings: [{ line: 12, message: ['messages from req.body'] }],
     },
+    {
+      name: 'an unbounded input to the second paid call only',
+      endpoints: [endpoint({ calls: [{}, { unboundedInputs: [input(14, 'prompt')] }] })],
+      findings: [{ line: 14, message: ['prompt from req.body'] }],
+    },
   ],
 });
