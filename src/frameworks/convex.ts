@@ -21,7 +21,13 @@ const ARGS_FROM_CLIENT = new Map<number, Segment[]>([[1, [{ kind: 'member', name
 
 export const convexFramework: FrameworkPlugin = {
   name: 'convex',
-  triggers: { packages: ['convex/*'], routeFiles: CONVEX_FILE, ownRouteFiles: CONVEX_FILE },
+  triggers: {
+    packages: ['convex/*'],
+    routeFiles: CONVEX_FILE,
+    ownRouteFiles: CONVEX_FILE,
+    // A function scheduled or run by reference (`internal.notes.summarize`): no import shows where it runs.
+    callsWithoutImports: { markers: [/_generated\/api(?:\.js)?['"][\s\S]*\.(?:runAfter|runAt|runAction|runMutation|runQuery)\s*\(/] },
+  },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {

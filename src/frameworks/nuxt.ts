@@ -45,6 +45,8 @@ export const nuxtFramework: FrameworkPlugin = {
     routeFiles: /(^|\/)server\/(api|routes|middleware|utils)\//,
     ownRouteFiles: /(^|\/)server\/(api|routes)\//,
     layerFiles: /(^|\/)server\/middleware\//,
+    // Nitro auto-imports the exports of `server/utils` into all server code.
+    callsWithoutImports: { paths: /(^|\/)server\// },
   },
   findRoutes(context) {
     const files = serverFiles(context);

@@ -97,6 +97,11 @@ export interface FrameworkTriggers {
   ownRouteFiles?: RegExp;
   /** Middleware and hooks files that run before other files' routes. */
   layerFiles?: RegExp;
+  /**
+   * Code that calls other modules' exports without importing them, so imports cannot show that it reaches a
+   * paid call: files by folder convention (`paths`, a POSIX path relative to the scanned root) or by text.
+   */
+  callsWithoutImports?: { paths?: RegExp; markers?: readonly RegExp[] };
   /** Routes and middleware registered in one file and mounted or used by others. */
   crossFile?: {
     /** Packages whose import shows it (matched with any suffix: `express` also covers `express-rate-limit`). */

@@ -17,7 +17,7 @@ import { PROVIDERS, SDK_MODULES } from '../providers/index.js';
 import { ImportGraph, importClosure } from '../parse/import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from '../parse/program.js';
 import { hasOnlyItsOwnRoutes, mayRegisterRoutes } from './route-files.js';
-import { aiPackages, importsMountingFramework } from './triggers.js';
+import { aiPackages, callsWithoutImports, importsMountingFramework } from './triggers.js';
 import type { SourceIndex } from '../parse/source-index.js';
 import { mentionsAi } from './build-index.js';
 
@@ -112,18 +112,14 @@ function packageImports(project: ParsedProject): FrameworkContext['mayImport'] {
 
 /**
  * Whether a file's own text may make a paid call: it names an AI SDK or provider host, or a configured AI
- * wrapper; or it is Nitro server code, which calls `server/utils` exports without importing them.
+ * wrapper; or a framework runs other modules' exports from it without an import (Nitro server code, a Convex
+ * function run by reference).
  */
 function mayCallAi(project: ParsedProject, aiWrappers: readonly string[]): (fileName: string, text: string) => boolean {
   const wrapperNames = aiWrappers.map((name) => name.split('.').pop()!);
   return (fileName, text) =>
-    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || (fileName !== '' && NITRO_SERVER_CODE.test(project.relative(fileName))) || CONVEX_RUNS_BY_REFERENCE.test(text);
+    mentionsAi(text) || wrapperNames.some((name) => text.includes(name)) || callsWithoutImports(fileName === '' ? '' : project.relative(fileName), text);
 }
-
-/** A Convex function that schedules or runs another by reference (`internal.notes.summarize`): no import shows where. */
-const CONVEX_RUNS_BY_REFERENCE = /_generated\/api(?:\.js)?['"][\s\S]*\.(?:runAfter|runAt|runAction|runMutation|runQuery)\s*\(/;
-
-const NITRO_SERVER_CODE = /(^|\/)server\//;
 
 /** A package an AI provider is imported from, however it is spelled (`npm:openai@4`, `@ai-sdk/openai`). */
 function isAiPackage(specifier: string): boolean {

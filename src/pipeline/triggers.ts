@@ -18,6 +18,8 @@ interface Markers {
   ownRouteFile: RegExp;
   registersRoutes: RegExp;
   mountingPackages: RegExp;
+  implicitCallPaths: RegExp;
+  implicitCallText: RegExp;
 }
 
 let built: Markers | undefined;
@@ -61,6 +63,12 @@ export function isOwnRouteFileName(relative: string): boolean {
   return markers().ownRouteFile.test(relative);
 }
 
+/** Code a framework runs other modules' exports from without importing them, by its path or its text. */
+export function callsWithoutImports(relative: string, text: string): boolean {
+  const { implicitCallPaths, implicitCallText } = markers();
+  return implicitCallPaths.test(relative) || implicitCallText.test(text);
+}
+
 /** Every package an AI provider is imported from, as declared. */
 export function aiPackages(): PackageDeclaration[] {
   return PROVIDERS.flatMap((p) => p.triggers.packages);
@@ -90,6 +98,8 @@ function buildMarkers(): Markers {
     // A cross-file package matches with any suffix: `express` also covers `express-rate-limit`.
     registersRoutes: anyOf([...imports(crossFile.flatMap((c) => c.packages), `[^'"]*`), ...crossFile.flatMap((c) => c.markers ?? []).map((m) => m.source)]),
     mountingPackages: anyOf(imports(crossFile.filter((c) => c.mounts).flatMap((c) => c.packages))),
+    implicitCallPaths: anyOf(conventions(frameworks, (t) => t.callsWithoutImports?.paths)),
+    implicitCallText: anyOf(frameworks.flatMap((t) => t.callsWithoutImports?.markers ?? []).map((m) => m.source)),
   };
 }
 

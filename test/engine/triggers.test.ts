@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { indexedFile, mentionsAi } from '../../src/pipeline/build-index.js';
-import { isLayerFileName, isOwnRouteFileName, isRouteFileByConvention } from '../../src/pipeline/triggers.js';
+import { callsWithoutImports, isLayerFileName, isOwnRouteFileName, isRouteFileByConvention } from '../../src/pipeline/triggers.js';
 import { FRAMEWORKS } from '../../src/frameworks/index.js';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { keyEnvProvider } from '../../src/providers/hosts.js';
@@ -79,5 +79,13 @@ describe('index pre-filters from the plugin registry', () => {
     }
     for (const file of ['lib/openai.ts', 'src/components/Chat.tsx', 'scripts/seed.ts']) expect(isRouteFileByConvention(file), file).toBe(false);
     expect(isOwnRouteFileName('src/routes/+layout.server.ts')).toBe(false);
+  });
+
+  it('knows the code frameworks run other modules from without an import, by path or text', () => {
+    expect(callsWithoutImports('server/api/chat.post.ts', 'export default defineEventHandler(() => summarise())')).toBe(true);
+    const convex = "import { internal } from './_generated/api';\nawait ctx.scheduler.runAfter(0, internal.notes.summarize, { id });";
+    expect(callsWithoutImports('convex/notes.ts', convex)).toBe(true);
+    expect(callsWithoutImports('convex/notes.ts', "import { v } from 'convex/values';")).toBe(false);
+    expect(callsWithoutImports('lib/openai.ts', 'export const run = () => summarise();')).toBe(false);
   });
 });
