@@ -229,6 +229,8 @@ function chooseModels(input: ExposureInput, assumptions: string[]): { models: Mo
     if (given.id !== input.model) assumptions.push(`Model ${input.model} priced as ${given.id}.`);
     return { models: [given], basis: 'given', provider: provider ?? input.provider };
   }
+  // The provider serves models its list lacks: the list's costliest entry is not the ceiling.
+  if (provider !== undefined && providerPrices(provider)?.partialCatalogue) throw new PriceUnknownError(input.provider, 'tokens');
   // The table's costliest entry first, so it stands for the top of the range when prices tie.
   const costliest = provider === undefined ? undefined : mostExpensiveModel(provider);
   const listed = (provider === undefined ? [] : selectableModels(provider)).sort((x, y) => Number(y === costliest) - Number(x === costliest));

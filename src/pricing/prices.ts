@@ -54,11 +54,23 @@ export interface ProviderPrices {
    * prices: its list prices a call only when the call goes to it.
    */
   hostsOpenModels: boolean;
+  /**
+   * The list holds only some of the models the provider serves (a host of open models, Claude next to Nova on
+   * Bedrock): when the client picks the model, or the code names one the list lacks, it does not bound the price.
+   */
+  partialCatalogue: boolean;
   models: ModelPrice[];
 }
 
 type RawModel = Omit<ModelPrice, 'id' | 'provider'>;
-type RawProvider = { pricingPage: string; mostExpensive: string; aliases?: string[]; hostsOpenModels?: boolean; models: Record<string, RawModel> };
+type RawProvider = {
+  pricingPage: string;
+  mostExpensive: string;
+  aliases?: string[];
+  hostsOpenModels?: boolean;
+  partialCatalogue?: boolean;
+  models: Record<string, RawModel>;
+};
 
 const raw = createRequire(import.meta.url)('./prices.json') as typeof PriceFile;
 
@@ -69,6 +81,7 @@ export const PRICE_TABLE: readonly ProviderPrices[] = Object.entries(raw.provide
     mostExpensive: provider.mostExpensive,
     aliases: provider.aliases ?? [],
     hostsOpenModels: provider.hostsOpenModels ?? false,
+    partialCatalogue: provider.partialCatalogue ?? false,
     models: Object.entries(provider.models).map(([modelId, model]) => ({ ...model, id: modelId, provider: id })),
   }),
 );

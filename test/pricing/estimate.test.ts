@@ -191,7 +191,33 @@ describe('estimateDailyExposure: models', () => {
   });
 
   it("invents no price for a provider outside the table: another provider's model is not its price", () => {
-    expect(() => estimateDailyExposure({ provider: 'groq', model: 'llama-3.3-70b-versatile', modelChosenByClient: false })).toThrow(PriceUnknownError);
+    expect(() => estimateDailyExposure({ provider: 'perplexity', model: 'llama-3.3-70b-versatile', modelChosenByClient: false })).toThrow(PriceUnknownError);
+    expect(() => estimateDailyExposure({ provider: 'openrouter', model: 'meta-llama/llama-3.3-70b-instruct', modelChosenByClient: false })).toThrow(PriceUnknownError);
+  });
+
+  it("prices an open model from the host's own list, a retired one at its last price", () => {
+    const groq = estimateDailyExposure({ provider: 'groq', model: 'llama-3.3-70b-versatile', modelChosenByClient: false, requestsPerDay: 1, limiterKey: 'global' });
+    expect([groq.provider, groq.model]).toEqual(['groq', 'llama-3.3-70b-versatile']);
+    // 131,072 context less 32,768 output: 98,304 × $0.59 + 32,768 × $0.79 per 1M.
+    expect(groq.usdPerRequest).toBeCloseTo((98_304 * 0.59 + 32_768 * 0.79) / 1e6, 10);
+    const together = estimateDailyExposure({ provider: 'together', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', modelChosenByClient: false });
+    expect(together.model).toBe('meta-llama-3.1-8b-instruct-turbo');
+  });
+
+  it("gives a host's partial list no say over a model it lacks or the client picks: its costliest entry is not the ceiling", () => {
+    expect(() => estimateDailyExposure({ provider: 'groq', model: 'openai/gpt-oss-20b', modelChosenByClient: true })).toThrow(PriceUnknownError);
+    expect(() => estimateDailyExposure({ provider: 'together', model: 'Qwen/Qwen2.5-72B-Instruct-Turbo', modelChosenByClient: false })).toThrow(PriceUnknownError);
+    expect(() => estimateDailyExposure({ provider: 'workers-ai', model: '@cf/qwen/qwq-32b', modelChosenByClient: false })).toThrow(PriceUnknownError);
+  });
+
+  it("prices Bedrock's own model ids, and a Bedrock call on an unknown model not at all", () => {
+    const nova = estimateDailyExposure({ provider: 'bedrock', model: 'us.amazon.nova-pro-v1:0', modelChosenByClient: false, requestsPerDay: 1, limiterKey: 'global' });
+    expect(nova.model).toBe('amazon.nova-pro');
+    // 300,000 context less 10,000 output: 290,000 × $0.80 + 10,000 × $3.20 per 1M.
+    expect(nova.usdPerRequest).toBeCloseTo(0.264, 10);
+    expect(estimateDailyExposure({ provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0', modelChosenByClient: false }).provider).toBe('anthropic');
+    expect(() => estimateDailyExposure({ provider: 'bedrock', model: 'cohere.command-r-plus-v1:0', modelChosenByClient: false })).toThrow(PriceUnknownError);
+    expect(() => estimateDailyExposure({ provider: 'bedrock', model: 'amazon.nova-pro-v1:0', modelChosenByClient: true })).toThrow(PriceUnknownError);
   });
 
   it('prices an image model per image', () => {

@@ -51,13 +51,23 @@ describe('open models priced from the table, and no invented price', () => {
     expect(summary.priceRange).toBeUndefined();
   });
 
+  it('prices Llama 3.3 70B on Together from its own list, output at the call\'s cap of 600 tokens', async () => {
+    const result = await scan({ paths: [project] });
+    const followUp = result.endpoints.find((e) => e.path === '/api/follow-up')!.exposure!;
+    expect(followUp.model).toBe('llama-3.3-70b-instruct-turbo');
+    expect(followUp.assumptions).toContain('llama-3.3-70b-instruct-turbo: $0.88 per 1M input tokens, $0.88 per 1M output tokens (list price checked 2026-12-08).');
+    // 131,072-token context less 600 output = 130,472 input; 131,072 tokens × $0.88 per 1M = $0.11534336.
+    expect([followUp.inputTokens, followUp.outputTokens]).toEqual([130_472, 600]);
+    expect(followUp.usdPerRequest).toBeCloseTo(0.11534336, 10);
+  });
+
   it('shows a model on a provider outside the table as price unknown, with its token bounds, and no dollar figure', async () => {
     const result = await scan({ paths: [project] });
-    const followUp = result.endpoints.find((e) => e.path === '/api/follow-up')!;
-    expect(followUp.exposure).toBeUndefined();
-    expect(followUp.priceUnknown).toEqual([
-      'together chat.completions.create (meta-llama/Llama-3.3-70B-Instruct-Turbo): no list price for together; input unbounded and at most 600 output tokens per request',
+    const background = result.endpoints.find((e) => e.path === '/api/background')!;
+    expect(background.exposure).toBeUndefined();
+    expect(background.priceUnknown).toEqual([
+      'perplexity POST api.perplexity.ai/chat/completions (sonar-pro): no list price for perplexity; input unbounded and at most 800 output tokens per request',
     ]);
-    expect(result.findings.filter((f) => f.endpointId === followUp.id).some((f) => /\$/.test(f.message))).toBe(false);
+    expect(result.findings.filter((f) => f.endpointId === background.id).some((f) => /\$/.test(f.message))).toBe(false);
   });
 });

@@ -147,7 +147,11 @@ describe('providers', () => {
     expect(providerPrices('google')?.id).toBe('google');
     expect(providerPrices('vertex')?.id).toBe('google');
     expect(providerPrices('mistral')?.id).toBe('mistral');
-    expect(providerPrices('groq')).toBeUndefined();
+    expect(providerPrices('groq')?.id).toBe('groq');
+    expect(providerPrices('together')?.id).toBe('together');
+    // Bedrock bills Claude at Anthropic's prices: its own list does not stand for every Bedrock call.
+    expect(providerPrices('bedrock')).toBeUndefined();
+    expect(providerPrices('perplexity')).toBeUndefined();
     expect(providerPrices('workers-ai')?.id).toBe('workers-ai');
     expect(providerPrices('vercel-ai')).toBeUndefined();
   });

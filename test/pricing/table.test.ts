@@ -12,7 +12,7 @@ function isIsoDate(text: string): boolean {
 
 describe('price table', () => {
   it('covers the model vendors and the hosts of open models', () => {
-    expect(PRICE_TABLE.map((p) => p.id).sort()).toEqual(['anthropic', 'deepseek', 'fireworks', 'google', 'mistral', 'openai', 'workers-ai']);
+    expect(PRICE_TABLE.map((p) => p.id).sort()).toEqual(['amazon-bedrock', 'anthropic', 'deepseek', 'fireworks', 'google', 'groq', 'mistral', 'openai', 'together', 'workers-ai']);
   });
 
   it.each(entries.map((e) => [`${e.provider}/${e.id}`, e] as const))('%s has an https source and an ISO date', (_, entry) => {
@@ -37,10 +37,16 @@ describe('price table', () => {
     }
   });
 
-  it('keys every model once, in lower case, with aliases that name no other entry', () => {
-    const keys = entries.flatMap((e) => [e.id, ...(e.aliases ?? [])]);
-    expect(new Set(keys).size).toBe(keys.length);
-    for (const key of keys) expect(key).toBe(key.toLowerCase());
+  it('keys every model once per list, and once among the lists that apply to every provider, in lower case', () => {
+    const keysOf = (models: ModelPrice[]) => models.flatMap((e) => [e.id, ...(e.aliases ?? [])]);
+    for (const provider of PRICE_TABLE) {
+      const keys = keysOf(provider.models);
+      expect(new Set(keys).size, provider.id).toBe(keys.length);
+      for (const key of keys) expect(key).toBe(key.toLowerCase());
+    }
+    // A host's list applies only to calls that go to it: gpt-oss may be priced by Groq, Together and Fireworks alike.
+    const shared = keysOf(PRICE_TABLE.filter((p) => !p.hostsOpenModels).flatMap((p) => p.models));
+    expect(new Set(shared).size).toBe(shared.length);
   });
 
   it('lists the models reports most often meet', () => {
