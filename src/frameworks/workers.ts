@@ -1,7 +1,8 @@
 /**
  * Fetch-handler runtimes:
- * - `export default { fetch(request, env, ctx) }` (Cloudflare Workers, Deno `deno serve`, Bun), `Deno.serve(handler)`
- *   and `Bun.serve({ fetch })`: one handler answers every path; a Supabase Edge Function answers under its name.
+ * - `export default { fetch(request, env, ctx) }` (Cloudflare Workers, Deno `deno serve`, Bun), `Deno.serve(handler)`,
+ *   `serve(handler)` from Deno's standard library and `Bun.serve({ fetch })`: one handler answers every path; a
+ *   Supabase Edge Function answers under its name.
  * - Cloudflare Pages Functions: `functions/**` exporting `onRequest` / `onRequestPost` / ..., routed by file
  *   name (`[id]`, `[[path]]`), with `_middleware` files running before everything below their folder.
  */
@@ -13,13 +14,19 @@ import { bracketSegment, definedHandlerChain, exportNamed, exportsEntry, joinRou
 import { isPlatformFile } from './functions.js';
 
 const ALL_PATHS = '/*';
+/**
+ * Deno's standard-library server, whose `serve(handler)` older Supabase Edge Functions use:
+ * `https://deno.land/std@0.168.0/http/server.ts`, `jsr:@std/http` (read as `@std/http`), or an import-map alias.
+ */
+const DENO_STD_HTTP = /^(?:https:\/\/deno\.land\/std(?:@[^/]+)?\/http\/server\.ts|@std\/http(?:\/server(?:\.ts)?)?|std\/server)$/;
+const DENO_STD_HTTP_IMPORT = /['"](?:https:\/\/deno\.land\/std(?:@[^/'"]+)?\/http\/server\.ts|(?:jsr:)?@std\/http(?:@[^/'"]+)?(?:\/server(?:\.ts)?)?|std\/server)['"]/;
 
 /** (request, info) for Deno, (request, server) for Bun: the second parameter can give the client address. */
 const REQUEST_AND_PEER = new Map<number, Segment[]>([[0, []], [1, []]]);
 
 export const fetchHandlerFramework: FrameworkPlugin = {
   name: 'fetch-handler',
-  triggers: { packages: ['@cloudflare/workers-types'], markers: [/\b(?:Deno|Bun)\.serve\s*\(/, /export\s+default\s+\{[\s\S]{0,4000}?\bfetch\b/] },
+  triggers: { packages: ['@cloudflare/workers-types'], markers: [/\b(?:Deno|Bun)\.serve\s*\(/, DENO_STD_HTTP_IMPORT, /export\s+default\s+\{[\s\S]{0,4000}?\bfetch\b/] },
   findRoutes(context) {
     const routes: RouteEntry[] = [];
     for (const sourceFile of context.routeFiles) {
@@ -29,8 +36,8 @@ export const fetchHandlerFramework: FrameworkPlugin = {
       const fetch = exported && fetchOf(exported.value);
       const path = supabaseFunctionPath(relative) ?? ALL_PATHS;
       if (fetch && takesRequest(fetch, context)) routes.push(route(fetch, fetch.parent && ts.isPropertyAssignment(fetch.parent) ? fetch.parent : fetch, path, context));
-      // `Deno.serve(...)` / `Bun.serve(...)`: no walk for files that never say `.serve`.
-      if (!sourceFile.text.includes('.serve')) continue;
+      // `Deno.serve(...)`, `Bun.serve(...)`, std's `serve(...)`: no walk for files that never call `serve`.
+      if (!/\bserve\s*\(/.test(sourceFile.text)) continue;
       callsIn(sourceFile).forEach((node) => {
         const handler = serveHandler(node, context);
         if (handler) routes.push(route(handler, node, path, context, REQUEST_AND_PEER));
@@ -77,12 +84,12 @@ function takesRequest(fetch: ts.Expression, context: FrameworkContext): boolean 
   return /\bExportedHandler\b/.test(fetch.getSourceFile().text);
 }
 
-/** `Deno.serve(handler)`, `Deno.serve(options, handler)`, `Deno.serve({ handler })`, `Bun.serve({ fetch })`. */
+/**
+ * `Deno.serve(handler)`, `Deno.serve(options, handler)`, `Deno.serve({ handler })`, `Bun.serve({ fetch })`, and the
+ * standard library's `serve(handler, options?)`.
+ */
 function serveHandler(call: ts.CallExpression, context: FrameworkContext): ts.Expression | undefined {
-  const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'serve' || !ts.isIdentifier(callee.expression)) return undefined;
-  const runtime = callee.expression.text;
-  if ((runtime !== 'Deno' && runtime !== 'Bun') || context.resolver.declarationOf(callee.expression)) return undefined;
+  if (!isRuntimeServe(call, context) && !isStdServe(call, context)) return undefined;
   for (const argument of [...call.arguments].reverse()) {
     const a = unwrap(argument);
     if (ts.isArrowFunction(a) || ts.isFunctionExpression(a) || (ts.isIdentifier(a) && context.resolver.resolveFunction(a))) return a;
@@ -92,6 +99,21 @@ function serveHandler(call: ts.CallExpression, context: FrameworkContext): ts.Ex
     }
   }
   return undefined;
+}
+
+/** `Deno.serve` / `Bun.serve`, the runtime's global (not a project value of that name). */
+function isRuntimeServe(call: ts.CallExpression, context: FrameworkContext): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'serve' || !ts.isIdentifier(callee.expression)) return false;
+  const runtime = callee.expression.text;
+  return (runtime === 'Deno' || runtime === 'Bun') && !context.resolver.declarationOf(callee.expression);
+}
+
+/** `serve(...)` imported from Deno's standard-library HTTP server. */
+function isStdServe(call: ts.CallExpression, context: FrameworkContext): boolean {
+  const path = context.resolver.resolve(call.expression);
+  const last = path?.segments[path.segments.length - 1];
+  return path?.root.kind === 'module' && DENO_STD_HTTP.test(path.root.module) && last?.kind === 'member' && last.name === 'serve';
 }
 
 // ---------------------------------------------------------------------------------------------------------
