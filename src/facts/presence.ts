@@ -16,13 +16,6 @@ import type { ProtectionScope } from './scope.js';
 /** Request parts that carry a credential the client writes freely: their presence proves nothing. The URL path is no credential. */
 const CLIENT_SENT = new Set(['body', 'query', 'params', 'header', 'cookie', 'credential']);
 
-/** Decoders that read a token without checking its signature. */
-const UNVERIFIED_DECODERS: { module: RegExp; signature: RegExp }[] = [
-  { module: /^jsonwebtoken$/, signature: /^(default\.)?decode\.\(\)/ },
-  { module: /^jose$/, signature: /^decodeJwt\.\(\)/ },
-  { module: /^jwt-decode$/, signature: /^(jwtDecode\.|default\.)?\(\)/ },
-];
-
 /** Tests that only ask whether a value is there: `x.startsWith('Bearer ')`, `cookies.has('sid')`, `x.length`. */
 const PRESENCE_METHODS = new Set(['startsWith', 'has', 'get', 'trim']);
 
@@ -155,5 +148,5 @@ function isClientValue(path: AccessPath | undefined, scope: ProtectionScope): bo
   if (path.root.kind !== 'module') return false;
   const module = path.root.module;
   const signature = segmentSignature(path.segments);
-  return UNVERIFIED_DECODERS.some((d) => d.module.test(module) && d.signature.test(signature));
+  return scope.libraries.unverifiedDecoders.some((d) => d.module.test(module) && d.signature.test(signature));
 }

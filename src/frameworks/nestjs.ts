@@ -51,8 +51,12 @@ interface Middleware {
 /** NestJS's authentication and throttling guards, and its harmless plumbing. */
 const NEST_LIBRARIES: ProtectionLibraries = {
   authMiddleware: [{ module: '@nestjs/passport', signature: /^AuthGuard(\.\(\))?$/, name: 'NestJS AuthGuard', anonymousStrategy: true }],
+  // `JwtService` is injected (`constructor(private jwt: JwtService)`); its verifiers throw on a bad signature.
+  throwingVerifiers: [{ module: /^@nestjs\/jwt$/, signature: /(^|\.)verify(Async)?$/, name: '@nestjs/jwt JwtService.verify()' }],
+  unverifiedDecoders: [{ module: /^@nestjs\/jwt$/, signature: /(^|\.)decode\.\(\)/ }],
   middlewareLimiters: [{ module: '@nestjs/throttler', signature: /^ThrottlerGuard$/, keyMethod: 'getTracker', defaultKey: 'ip' }],
   harmless: [{ module: /^(@nestjs\/common|@nestjs\/core)$/ }],
+  injectedClasses: ['@nestjs/jwt'],
 };
 
 export const nestFramework: FrameworkPlugin = {

@@ -21,6 +21,9 @@ import { aiPackages, callsWithoutImports, importsMountingFramework } from './tri
 import type { SourceIndex } from '../parse/source-index.js';
 import { mentionsAi } from './build-index.js';
 
+/** Packages whose classes, as a parameter's or field's type, stand for an instance: AI SDKs, injected protections. */
+const INSTANCE_MODULES: ReadonlySet<string> = new Set([...SDK_MODULES, ...PROTECTION_LIBRARIES.injectedClasses]);
+
 /** What the config tells the analyses: the project's own helpers, and what an attacker is assumed to hold. */
 export interface AnalysisSettings {
   custom: CustomFunctions;
@@ -59,7 +62,7 @@ export function runDeepStage(
   // A file-routed route file whose imports reach no AI SDK or provider host has no endpoint to report.
   const routeFiles = project.filesWhere((f) => wanted.has(f.path) && (!hasOnlyItsOwnRoutes(f) || graph.reaches(f.path)));
   const endpoints: AnalyzedEndpoint[] = [];
-  const resolver = new Resolver(project, SDK_MODULES, graph);
+  const resolver = new Resolver(project, INSTANCE_MODULES, graph);
   const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
   if (routeFiles.length > 0) {
     const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };

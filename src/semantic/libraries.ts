@@ -63,6 +63,8 @@ export interface ProtectionLibraries {
   refusingAuthCalls?: readonly RefusingCallLibrary[];
   /** Calls that throw when the credential does not verify: they refuse unless the failure is caught. */
   throwingVerifiers?: readonly RefusingCallLibrary[];
+  /** Calls that read a token's claims without checking its signature (`jwt.decode(token)`): presence, not auth. */
+  unverifiedDecoders?: readonly { module: RegExp; signature: RegExp }[];
   /** Request methods an auth plugin adds that throw (401) unless the caller's credential verifies. */
   verifyingRequestMethods?: readonly { method: string; name: string }[];
   middlewareLimiters?: readonly MiddlewareLimiterLibrary[];
@@ -70,6 +72,11 @@ export interface ProtectionLibraries {
   clientAddress?: readonly ClientAddressLibrary[];
   validatorMiddleware?: readonly ValidatorMiddlewareLibrary[];
   harmless?: readonly HarmlessLibrary[];
+  /**
+   * Packages whose classes the framework injects by type (`constructor(private jwt: JwtService)`): a parameter
+   * or field typed with one stands for an instance, so its methods resolve to the package.
+   */
+  injectedClasses?: readonly string[];
 }
 
 export type KnownLibraries = { [K in keyof ProtectionLibraries]-?: NonNullable<ProtectionLibraries[K]> };
@@ -77,8 +84,8 @@ export type KnownLibraries = { [K in keyof ProtectionLibraries]-?: NonNullable<P
 /** One table per kind from many declarations, in declaration order. */
 export function mergeLibraries(declarations: readonly (ProtectionLibraries | undefined)[]): KnownLibraries {
   const merged: KnownLibraries = {
-    authMiddleware: [], refusingAuthCalls: [], throwingVerifiers: [], verifyingRequestMethods: [], middlewareLimiters: [],
-    callLimiters: [], clientAddress: [], validatorMiddleware: [], harmless: [],
+    authMiddleware: [], refusingAuthCalls: [], throwingVerifiers: [], unverifiedDecoders: [], verifyingRequestMethods: [], middlewareLimiters: [],
+    callLimiters: [], clientAddress: [], validatorMiddleware: [], harmless: [], injectedClasses: [],
   };
   for (const declaration of declarations) {
     if (!declaration) continue;
@@ -104,6 +111,11 @@ export const FRAMEWORK_INDEPENDENT_LIBRARIES: ProtectionLibraries = {
     { module: /^firebase-admin(\/auth)?$/, signature: /(^|\.)verify(IdToken|SessionCookie)$/, name: 'Firebase Admin verifyIdToken()' },
     { module: /^jose$/, signature: /^jwtVerify$/, name: 'jose jwtVerify()' },
     { module: /^jsonwebtoken$/, signature: /^(default\.)?verify$/, name: 'jsonwebtoken verify()' },
+  ],
+  unverifiedDecoders: [
+    { module: /^jsonwebtoken$/, signature: /^(default\.)?decode\.\(\)/ },
+    { module: /^jose$/, signature: /^decodeJwt\.\(\)/ },
+    { module: /^jwt-decode$/, signature: /^(jwtDecode\.|default\.)?\(\)/ },
   ],
   callLimiters: [
     { module: '@upstash/ratelimit', signature: /(^|\.)new\.limit$/ },
