@@ -130,7 +130,13 @@ function resolveHandler(expression: ts.Expression, resolver: Resolver, context: 
   for (let depth = 0; depth < 5; depth++) {
     const fn = resolver.resolveFunction(current, context);
     if (fn) return fn;
-    if (!ts.isCallExpression(current)) return undefined;
+    // `const controller = asyncHandler(async (req, res) => ...)`, registered by name: the wrapping call.
+    if (!ts.isCallExpression(current)) {
+      const made = wrappingCall(current, resolver, context);
+      if (!made) return undefined;
+      current = made;
+      continue;
+    }
     const callee = unwrap(current.expression);
     if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'bind') {
       current = unwrap(callee.expression);
@@ -144,6 +150,13 @@ function resolveHandler(expression: ts.Expression, resolver: Resolver, context: 
     current = unwrap(inner);
   }
   return undefined;
+}
+
+/** The call a name's value was made by (`asyncHandler(fn)` behind `const controller`), wherever it was declared. */
+function wrappingCall(expression: ts.Expression, resolver: Resolver, context: CallContext): ts.CallExpression | undefined {
+  const path = resolver.resolve(expression, context);
+  const last = path?.segments[path.segments.length - 1];
+  return last?.kind === 'call' ? last.call : undefined;
 }
 
 /**
