@@ -16,6 +16,8 @@ const PUBLIC_ENV = /\b(?:NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT
 const AI_KEY_NAME = /(OPENAI|ANTHROPIC|CLAUDE|GEMINI|GOOGLE_(?:GENERATIVE_)?AI|GENAI|MISTRAL|GROQ|COHERE|TOGETHER|REPLICATE|OPENROUTER|DEEPSEEK|XAI|GROK|PERPLEXITY|FIREWORKS|LLM|(?:^|_)AI(?=_))[A-Z0-9_]*(KEY|TOKEN|SECRET)/;
 /** SvelteKit's modules of environment variables that are sent to the browser. */
 const PUBLIC_ENV_MODULES = new Set(['$env/static/public', '$env/dynamic/public']);
+/** SvelteKit's server-only environment: whatever a variable is called, a read through it never reaches a bundle. */
+const PRIVATE_ENV_MODULES = new Set(['$env/dynamic/private']);
 
 const USAGE_READ =
   /\.usage\b|\busage\s*[:,})]|\busageMetadata\b|\b(?:prompt|completion|input|output|total)_tokens\b|\b(?:prompt|completion|input|output|total)Tokens\b/;
@@ -68,6 +70,8 @@ function keyExposures(file: IndexedFile, relativePath: string, exported: Readonl
   };
   const clientModule = isClientModule(sourceFile);
   const sdkImports = importedSdkNames(sourceFile);
+  const privateEnv = importedNames(sourceFile, PRIVATE_ENV_MODULES);
+  const isEnvRead = (node: ts.PropertyAccessExpression) => isBundledEnvRead(node, privateEnv);
   const visit = (node: ts.Node, depth: number): void => {
     if (depth > 500) return;
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && PUBLIC_ENV_MODULES.has(node.moduleSpecifier.text)) {
@@ -176,9 +180,21 @@ function readsUsage(file: IndexedFile): boolean {
   return found;
 }
 
-function isEnvRead(node: ts.PropertyAccessExpression): boolean {
+function isBundledEnvRead(node: ts.PropertyAccessExpression, privateEnv: ReadonlySet<string>): boolean {
   const text = node.expression.getText();
+  if (privateEnv.has(text)) return false;
   return text === 'process.env' || text === 'import.meta.env' || text === 'env' || text === 'Deno.env';
+}
+
+/** The local names this file imports from any of these modules. */
+function importedNames(sourceFile: ts.SourceFile, modules: ReadonlySet<string>): Set<string> {
+  const names = new Set<string>();
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !modules.has(statement.moduleSpecifier.text)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) names.add(element.name.text);
+  }
+  return names;
 }
 
 function isClientModule(sourceFile: ts.SourceFile): boolean {
