@@ -96,8 +96,12 @@ const PACE_WORDS = new Set(['second', 'seconds', 'minute', 'minutes', 'sec', 'mi
  */
 function boundsSizeOrPace(guard: Guard): boolean {
   if (intersects(guard.words, MONEY_WORDS) || intersects(guard.words, PERIOD_WORDS)) return false;
-  if (guard.statuses.length > 0 && guard.statuses.every((s) => INPUT_REJECTIONS.has(s))) return true;
+  if (rejectsInputOnly(guard)) return true;
   return intersects(guard.words, PACE_WORDS) || comparesLength(guard.condition);
+}
+
+function rejectsInputOnly(guard: Guard): boolean {
+  return guard.statuses.length > 0 && guard.statuses.every((s) => INPUT_REJECTIONS.has(s));
 }
 
 function comparesLength(condition: ts.Expression | undefined): boolean {
@@ -121,6 +125,8 @@ function readsLength(expression: ts.Expression): boolean {
 
 /** A request counter refusing with 429 is a rate limit; a per-user daily request quota is one too. */
 export function isRateGuard(guard: Guard): boolean {
+  // `if (!packageCount) return res.status(400)`: a missing field, whatever it is called, is no counter over a limit.
+  if (rejectsInputOnly(guard) && !hasComparison(guard.condition)) return false;
   // `const { count } = await db.user.updateMany({ where: { credits: { gte: n } } }); if (count <= 0)`: a credit check.
   if (intersects(guard.words, MONEY_WORDS) && !guard.statuses.includes(429) && !hasSpecificRateWord(guard.words)) return false;
   if (intersects(guard.words, RATE_WORDS)) return true;

@@ -1,6 +1,7 @@
 /**
- * What a guard's words make of it: bulk data calls (`findMany`) are no request counter, a logged-and-rethrown
- * database error refuses nobody, and a `usageLimits` setting read by a size or per-minute check is no spend cap.
+ * What a guard's words make of it: bulk data calls (`findMany`) and required fields named like a count are no
+ * request counter, a logged-and-rethrown database error refuses nobody, and a `usageLimits` setting read by a size
+ * or per-minute check is no spend cap.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeProjects } from '../rules/project.js';
@@ -38,6 +39,12 @@ describe('bulk data calls and rethrown errors', () => {
     const found = await summaries(route(`  const n = await db.incr(req.ip);
   if (n > limits.perMinute) return res.status(400).json(tooMany());`));
     expect(at(found, 'POST /api/chat').limits).toHaveLength(1);
+  });
+
+  it('a required field named like a count, refused with 400, is no rate limit', async () => {
+    const found = await summaries(route(`  const { packageCount, retryCount } = req.body;
+  if (!packageCount || !retryCount) return res.status(400).json({ error: 'packageCount and retryCount are required' });`));
+    expect(at(found, 'POST /api/chat').limits).toEqual([]);
   });
 
   it('a catch that logs and refuses with its own error still refuses', async () => {
