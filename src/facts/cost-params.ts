@@ -11,6 +11,7 @@ import { requestOrigin } from './request.js';
 import { type CallContext, memberNames, returnExpressions } from '../semantic/resolve.js';
 import type { ProtectionScope } from './scope.js';
 import { methodChain, schemaDefinition } from './schema-chain.js';
+import { declaredSchemasOf } from './declared-schemas.js';
 
 export const COST_PARAMETERS = new Set([
   'model',
@@ -135,7 +136,12 @@ class ParamTracer {
     }
     const origin = requestOrigin(path, this.scope.requestParams);
     if (!origin || ['ip', 'user', 'credential'].includes(origin.source)) return false;
-    return !this.checkedOnServer(origin.key);
+    return !this.checkedOnServer(origin.key) && !this.fixedByDeclaredSchema(origin.key);
+  }
+
+  /** A tRPC `.input(z.object({ n: z.number().max(4) }))` or a `zValidator` schema that fixes the field before the handler. */
+  private fixedByDeclaredSchema(key: string): boolean {
+    return declaredSchemasOf(this.scope, key).some(({ schema, fields }) => isExpression(schema) && schemaFieldIsFixed(schema, fields, this.scope));
   }
 
   /** A spread of the request (or of validated data with cost fields) into the options: which part leaks. */
@@ -181,6 +187,10 @@ const COMPARISON = new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
 ]);
+
+function isExpression(node: ts.Node): node is ts.Expression {
+  return ts.isCallExpression(node) || ts.isIdentifier(node) || ts.isPropertyAccessExpression(node);
+}
 
 /** A validated field is fixed when its schema is an enum / literal, or a number with a maximum. */
 function schemaFieldIsFixed(schema: ts.Expression, fields: string[], scope: ProtectionScope): boolean {

@@ -25,14 +25,21 @@ const CLASS_VALIDATOR = 'class-validator';
 /** Bounds that declared schemas establish for the request value named `key` (`body.messages`). */
 export function declaredBounds(scope: ProtectionScope, key: string, semantics: Semantics, expressionSchema: ExpressionSchemaCheck): InputBound[] {
   const bounds = new Set<InputBound>();
-  for (const validation of [...scope.validations, ...middlewareValidations(scope)]) {
-    const partKey = PART_KEYS[validation.part];
-    if (!(key === partKey || key.startsWith(partKey + '.'))) continue;
-    const fields = key.slice(partKey.length).split('.').filter(Boolean);
-    const missing = schemaMissing(validation.schema, fields, semantics, scope.resolver, expressionSchema);
+  for (const { schema, fields } of declaredSchemasOf(scope, key)) {
+    const missing = schemaMissing(schema, fields, semantics, scope.resolver, expressionSchema);
     for (const bound of requiredBounds(semantics)) if (!missing.has(bound)) bounds.add(bound);
   }
   return [...bounds];
+}
+
+/** The declared schemas that check the request value named `key`, with the field path inside each. */
+export function declaredSchemasOf(scope: ProtectionScope, key: string): { schema: ts.Node; fields: string[] }[] {
+  const found: { schema: ts.Node; fields: string[] }[] = [];
+  for (const validation of [...scope.validations, ...middlewareValidations(scope)]) {
+    const partKey = PART_KEYS[validation.part];
+    if (key === partKey || key.startsWith(partKey + '.')) found.push({ schema: validation.schema, fields: key.slice(partKey.length).split('.').filter(Boolean) });
+  }
+  return found;
 }
 
 function requiredBounds(semantics: Semantics): InputBound[] {
