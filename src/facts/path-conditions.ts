@@ -15,26 +15,86 @@ interface PathReading {
   requestParams: RequestParameters;
 }
 
-/** Does the code at `node`, inside the layer function `fn`, run for a request to `routePath`? */
-export function runsForPath(node: ts.Node, fn: ts.Node, routePath: string, reading: PathReading): boolean {
+/**
+ * Where the code at `node`, inside the layer function `fn`, stands for a request to `routePath`: it `runs`, it is
+ * `skipped` (a path condition excludes this route), or it sits under a condition on the request path the analysis
+ * cannot evaluate (`if (gateFor(pathname))`), whose `condition` it returns.
+ */
+export type PathPlacement = { runs: true } | { runs: false; condition?: ts.Expression };
+
+export function placementForPath(node: ts.Node, fn: ts.Node, routePath: string, reading: PathReading): PathPlacement {
   const path = routePath.replace(/:\w+\*?/g, 'x');
+  let undecided: ts.Expression | undefined;
+  const weigh = (condition: ts.Expression, excludesWhen: boolean): boolean => {
+    const value = evaluate(condition, path, reading);
+    if (value === excludesWhen) return true;
+    // The outermost undecided condition names the gate best: `if (gate)` rather than what is computed under it.
+    if (value === undefined && undecidedPathPart(condition, path, reading)) undecided = condition;
+    return false;
+  };
   for (let child: ts.Node = node, parent = node.parent; parent && child !== fn; child = parent, parent = parent.parent) {
     if (ts.isIfStatement(parent) && child !== parent.expression) {
-      const value = evaluate(parent.expression, path, reading);
-      if (child === parent.thenStatement && value === false) return false;
-      if (child === parent.elseStatement && value === true) return false;
+      if (child === parent.thenStatement && weigh(parent.expression, false)) return { runs: false };
+      if (child === parent.elseStatement && weigh(parent.expression, true)) return { runs: false };
     }
     if (ts.isBlock(parent) || ts.isSourceFile(parent)) {
       // An early exit before the check: `if (!pathname.startsWith('/app')) return NextResponse.next();`
       for (const statement of parent.statements) {
         if (statement === child) break;
-        if (ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement) && evaluate(statement.expression, path, reading) === true) {
-          return false;
+        if (ts.isIfStatement(statement) && !statement.elseStatement && exits(statement.thenStatement) && weigh(statement.expression, true)) {
+          return { runs: false };
         }
       }
     }
   }
-  return true;
+  return undecided ? { runs: false, condition: undecided } : { runs: true };
+}
+
+/** Does the code at `node` run for a request to `routePath`, as far as the analysis can tell? */
+export function runsForPath(node: ts.Node, fn: ts.Node, routePath: string, reading: PathReading): boolean {
+  return placementForPath(node, fn, routePath, reading).runs;
+}
+
+/**
+ * The part of a condition about the request path the analysis cannot evaluate for this route, if any: in
+ * `pathname.startsWith('/api') && !user` every path part evaluates; in `gate && !token` (`gate` computed from
+ * the path) `gate` does not.
+ */
+export function undecidedPathPart(condition: ts.Expression, routePath: string, reading: PathReading): ts.Expression | undefined {
+  const path = routePath.replace(/:\w+\*?/g, 'x');
+  const visit = (expression: ts.Expression, depth: number): ts.Expression | undefined => {
+    const e = unwrap(expression);
+    if (depth < 12 && ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return visit(e.operand, depth + 1);
+    if (depth < 12 && ts.isBinaryExpression(e) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
+      return visit(e.left, depth + 1) ?? visit(e.right, depth + 1);
+    }
+    return evaluate(e, path, reading) === undefined && dependsOnRequestPath(e, reading) ? e : undefined;
+  };
+  return visit(condition, 0);
+}
+
+/**
+ * Does the condition read the request path, directly or through a local computed from it
+ * (`const gate = gateForPath(url.pathname); if (gate)`)?
+ */
+function dependsOnRequestPath(condition: ts.Expression, reading: PathReading, depth = 0): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || depth > 3) return;
+    if (ts.isExpression(node) && (ts.isPropertyAccessExpression(node) || ts.isIdentifier(node)) && readsRequestPath(node, reading)) {
+      found = true;
+      return;
+    }
+    if (ts.isIdentifier(node)) {
+      const declaration = reading.resolver.declarationOf(node);
+      const initializer = declaration && ts.isVariableDeclaration(declaration) && declaration.getSourceFile() === node.getSourceFile() ? declaration.initializer : undefined;
+      if (initializer && dependsOnRequestPath(initializer, reading, depth + 1)) found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 /** For a condition about the request path alone (`pathname.startsWith('/api/')`): does it hold for this route? */
@@ -73,7 +133,16 @@ function evaluate(expression: ts.Expression, path: string, reading: PathReading,
     return undefined;
   }
   if (ts.isCallExpression(e)) return evaluateCall(e, path, reading);
-  return undefined;
+  // `const isApi = pathname.startsWith('/api/'); if (isApi)`
+  const initializer = ts.isIdentifier(e) ? constInitializer(e, reading.resolver) : undefined;
+  return initializer ? next(initializer) : undefined;
+}
+
+function constInitializer(identifier: ts.Identifier, resolver: Resolver): ts.Expression | undefined {
+  const declaration = resolver.declarationOf(identifier);
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  const list = declaration.parent;
+  return ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const ? declaration.initializer : undefined;
 }
 
 function evaluateCall(call: ts.CallExpression, path: string, reading: PathReading): boolean | undefined {

@@ -10,7 +10,7 @@ import type { DeclaredValidation, RouteLink } from '../frameworks/types.js';
 import { type FunctionNode, isFunctionNode, unwrap } from '../semantic/ast.js';
 import { type Guard, type Region, findGuards, regionCalls } from './checks.js';
 import { type CustomFunctions, NO_CUSTOM_FUNCTIONS } from './custom-functions.js';
-import { pathConditionHolds, runsForPath } from './path-conditions.js';
+import { type PathPlacement, pathConditionHolds, placementForPath, undecidedPathPart } from './path-conditions.js';
 import type { ReachedAiCall } from '../reach/reach.js';
 import { RequestParameters } from './request.js';
 import { type AccessPath, CallContext, type Resolver } from '../semantic/resolve.js';
@@ -50,6 +50,14 @@ export interface ProtectionScope {
   custom: CustomFunctions;
   /** The protection libraries the frameworks and the analysis know. */
   libraries: KnownLibraries;
+  /** Checks and calls of a layer under a condition on the request path the analysis cannot evaluate for this route. */
+  pathUndecided: PathUndecided[];
+}
+
+/** A check or call that may or may not run for this route: the path condition it sits under, and the guard if any. */
+export interface PathUndecided {
+  condition: ts.Expression;
+  guard?: Guard;
 }
 
 const HELPER_DEPTH = 2;
@@ -104,15 +112,27 @@ export function buildScope(
   // A layer's check under a condition on the request path counts only where that condition holds.
   // Only URL paths: server actions and RPC procedures are named otherwise and reached under other URLs.
   const urlPath = routePath?.startsWith('/') ? routePath : undefined;
-  const runs = (node: ts.Node, region: Region) => region.origin === 'handler' || urlPath === undefined || runsForPath(node, region.fn, urlPath, { resolver, requestParams });
+  const placement = (node: ts.Node, region: Region): PathPlacement =>
+    region.origin === 'handler' || urlPath === undefined ? { runs: true } : placementForPath(node, region.fn, urlPath, { resolver, requestParams });
+  const pathUndecided: PathUndecided[] = [];
+  const runs = (node: ts.Node, region: Region, guard?: Guard): boolean => {
+    const placed = placement(node, region);
+    if (!placed.runs && placed.condition) pathUndecided.push({ condition: placed.condition, guard });
+    return placed.runs;
+  };
   const guards = regions
     .flatMap((region) => findGuards(region, resolver))
-    .filter((guard) => runs(guard.node, guard.region) && !pathOnlyCondition(guard, urlPath, { resolver, requestParams }));
+    .filter((guard) => {
+      if (!runs(guard.node, guard.region, guard)) return false;
+      const own = ownPathCondition(guard, urlPath, { resolver, requestParams });
+      if (own === 'undecided') pathUndecided.push({ condition: guard.condition!, guard });
+      return own === 'check';
+    });
   const calls = regions.flatMap((region) => regionCalls(region).map((call) => ({ call, region }))).filter(({ call, region }) => runs(call, region));
   const validations = links.flatMap((link) => link.validates ?? []);
   const before = links.slice(0, -1).map((link) => link.expression);
   const platformAuth = links.flatMap((link) => link.platformAuth ?? []);
-  return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom, libraries };
+  return { project, resolver, requestParams, regions, guards, libraryLinks, calls, reached, validations, platformAuth, links: before, custom, libraries, pathUndecided };
 }
 
 /** The call that made a library middleware stored in a constant: `createMiddleware(fn)` in `const auth = createMiddleware(fn)`. */
@@ -125,19 +145,19 @@ function creationCall(path: AccessPath | undefined): ts.CallExpression | undefin
 /**
  * A layer's `if` on the request path: `if (pathname.startsWith('/api/')) return 401` refuses this route only
  * when the condition holds for it; an `if` on the path whose branch holds another check is not a check itself
- * (the nested guard is).
+ * (the nested guard is). A refusal under a path condition the analysis cannot evaluate is `undecided`.
  */
-function pathOnlyCondition(guard: Guard, urlPath: string | undefined, reading: Parameters<typeof pathConditionHolds>[2]): boolean {
-  if (urlPath === undefined || guard.region.origin === 'handler' || !guard.condition || !ts.isIfStatement(guard.node)) return false;
+function ownPathCondition(guard: Guard, urlPath: string | undefined, reading: Parameters<typeof pathConditionHolds>[2]): 'check' | 'skip' | 'undecided' {
+  if (urlPath === undefined || guard.region.origin === 'handler' || !guard.condition || !ts.isIfStatement(guard.node)) return 'check';
   const holds = pathConditionHolds(guard.condition, urlPath, reading);
-  if (holds === undefined) return false;
   let nested = false;
   const visit = (node: ts.Node): void => {
     if (ts.isIfStatement(node)) nested = true;
     if (!nested) ts.forEachChild(node, visit);
   };
   visit(guard.node.thenStatement);
-  return !holds || nested;
+  if (holds === undefined) return !undecidedPathPart(guard.condition, urlPath, reading) ? 'check' : nested ? 'skip' : 'undecided';
+  return !holds || nested ? 'skip' : 'check';
 }
 
 /** Helpers called before the paid call run their checks before it too: `await assertUnderDailyCap()`. */

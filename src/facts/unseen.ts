@@ -7,7 +7,7 @@
 import ts from '../typescript.cjs';
 import type { EndpointFacts, Evidence, ProtectionKind, SourceLocation, UnseenElement } from '../model.js';
 import { calleeName, identifierWords, isFunctionNode, locationOf, unwrap } from '../semantic/ast.js';
-import { AUTH_WORDS, RATE_WORDS, SPEND_WORDS, intersects } from './checks.js';
+import { AUTH_WORDS, type Guard, RATE_WORDS, SPEND_WORDS, intersects, isAuthGuard, isRateGuard, isSpendGuard } from './checks.js';
 import { type AccessPath, segmentSignature } from '../semantic/resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
 
@@ -32,7 +32,40 @@ export function unseenElements(scope: ProtectionScope, facts: Pick<EndpointFacts
     // A call that says nothing about a protection (`await track(event)`) is not a check.
     if (found.named) unseen.push(found);
   }
+  unseen.push(...pathUndecidedElements(scope));
   return unseen;
+}
+
+/**
+ * A layer's checks under a condition on the request path the analysis cannot evaluate for this route
+ * (`if (gateForPath(pathname)) { ...401... }`): they may run for it or not. One element per condition.
+ */
+function pathUndecidedElements(scope: ProtectionScope): UnseenElement[] {
+  const byCondition = new Map<ts.Expression, Set<ProtectionKind>>();
+  for (const { condition, guard } of scope.pathUndecided) {
+    const kinds = byCondition.get(condition) ?? new Set<ProtectionKind>();
+    for (const kind of guard ? guardKinds(guard) : []) kinds.add(kind);
+    byCondition.set(condition, kinds);
+  }
+  return [...byCondition].map(([condition, kinds]) => {
+    const text = condition.getText();
+    const shown = text.length > MAX_NAME ? `${text.slice(0, MAX_NAME - 1)}…` : text;
+    return {
+      name: shown,
+      mayProvide: kinds.size ? [...kinds] : ['auth', 'rateLimit', 'spendCap'],
+      named: kinds.size > 0,
+      location: locationOf(scope.project, condition),
+      description: `checks that run only when ${shown} holds, a condition on the request path the analysis cannot evaluate for this route`,
+    };
+  });
+}
+
+function guardKinds(guard: Guard): ProtectionKind[] {
+  const kinds: ProtectionKind[] = [];
+  if (isAuthGuard(guard)) kinds.push('auth');
+  if (isRateGuard(guard)) kinds.push('rateLimit');
+  if (isSpendGuard(guard)) kinds.push('spendCap');
+  return kinds;
 }
 
 function element(scope: ProtectionScope, expression: ts.Expression, path: AccessPath | undefined): UnseenElement {
