@@ -6,7 +6,7 @@
  */
 import ts from '../typescript.cjs';
 import { type FunctionNode, calleeName, enclosingFunction, identifierWords, isFunctionNode, unwrap } from '../semantic/ast.js';
-import type { CallContext, Resolver } from '../semantic/resolve.js';
+import { type CallContext, type Resolver, returnExpressions } from '../semantic/resolve.js';
 
 /** A stretch of code that runs before the paid call: a function body, or its part before a call site. */
 export interface Region {
@@ -195,7 +195,7 @@ export function findGuards(region: Region, resolver: Resolver): Guard[] {
     if (ts.isIfStatement(node)) {
       if (region.before !== undefined && node.getEnd() > region.before) return; // an enclosing if: handled below
       for (const branch of [node.thenStatement, node.elseStatement]) {
-        const refusal = branch && refusalOf(branch);
+        const refusal = branch && (refusalOf(branch) ?? helperRefusal(branch, resolver));
         if (refusal) {
           const words = conditionWords(node.expression, refusal.words, resolver);
           for (const w of argumentWords(node.expression, region, resolver)) words.add(w);
@@ -389,6 +389,26 @@ export function refusalOf(statement: ts.Node): Refusal | undefined {
   if (nextError) return { statuses: statusList, refusal: 'next-error', words };
   if (statusList.length && (hasReturn || sendsResponse)) return { statuses: statusList, refusal: 'status', words };
   if ((namedRefusal || constructsError) && hasReturn) return { statuses: statusList, refusal: 'status', words };
+  return undefined;
+}
+
+/**
+ * `return rateLimitResponse()`, where the project helper returns `errJson('Too many requests', 429)`: the
+ * helper's response is the refusal. Followed two helpers deep; only a refusal with a status counts.
+ */
+function helperRefusal(statement: ts.Node, resolver: Resolver, depth = 0): Refusal | undefined {
+  const returned = ts.isBlock(statement) && statement.statements.length === 1 ? statement.statements[0] : statement;
+  if (depth > 1 || !ts.isReturnStatement(returned) || !returned.expression) return undefined;
+  let call = unwrap(returned.expression);
+  if (ts.isAwaitExpression(call)) call = unwrap(call.expression);
+  if (!ts.isCallExpression(call)) return undefined;
+  const helper = resolver.resolveFunction(call.expression);
+  if (!helper) return undefined;
+  for (const expression of returnExpressions(helper.fn)) {
+    if (!ts.isReturnStatement(expression.parent)) continue;
+    const refusal = refusalOf(expression.parent) ?? helperRefusal(expression.parent, resolver, depth + 1);
+    if (refusal?.statuses.length) return { ...refusal, words: new Set([...nameWords(calleeName(call) ?? ''), ...refusal.words]) };
+  }
   return undefined;
 }
 
