@@ -58,6 +58,9 @@ function optionFacts(scope: ProtectionScope, options: ts.ObjectLiteralExpression
       if (!name || !value) continue;
       if (NESTED.has(name) && ts.isObjectLiteralExpression(unwrap(value))) {
         visitObject(unwrap(value) as ts.ObjectLiteralExpression);
+      } else if (NESTED.has(name) && tracer.fromRequest(value, context)) {
+        // `generationConfig: req.body.generationConfig`: the client writes the output cap and the rest.
+        facts.push(fact(scope, property, name, `${name} comes from the request, its output cap with it`));
       } else if (COST_PARAMETERS.has(name) && tracer.fromRequest(value, context)) {
         facts.push(fact(scope, property, name, `${name} comes from the request`));
       }
