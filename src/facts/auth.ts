@@ -5,7 +5,7 @@
 import ts from '../typescript.cjs';
 import type { AuthFact } from '../model.js';
 import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap } from '../semantic/ast.js';
-import { isAuthGuard, refusalOf } from './checks.js';
+import { caughtAndReturned, isAuthGuard, refusalOf } from './checks.js';
 import { isPresenceOnly } from './presence.js';
 import { type AccessPath, segmentSignature } from '../semantic/resolve.js';
 import type { LibraryLink, ProtectionScope } from './scope.js';
@@ -33,7 +33,7 @@ export function authFacts(scope: ProtectionScope): AuthFact[] {
     const refusing = scope.libraries.refusingAuthCalls.find((c) => c.module.test(module) && c.signature.test(signature) && (!c.option || hasOption(call, c.option)));
     if (refusing) facts.push({ kind: kindOf(region.origin), description: refusing.name, location: locationOf(scope.project, call) });
     const verifier = scope.libraries.throwingVerifiers.find((c) => c.module.test(module) && c.signature.test(signature));
-    if (verifier && throwsToCaller(call)) facts.push({ kind: kindOf(region.origin), description: `${verifier.name} throws when the token does not verify`, location: locationOf(scope.project, call) });
+    if (verifier && throwsToCaller(call) && !caughtAndReturned(call, region.context, scope.resolver)) facts.push({ kind: kindOf(region.origin), description: `${verifier.name} throws when the token does not verify`, location: locationOf(scope.project, call) });
   }
   facts.push(...clerkMiddlewareProtect(scope));
   for (const guard of scope.guards) {

@@ -217,7 +217,56 @@ export function findGuards(region: Region, resolver: Resolver): Guard[] {
   if (region.site) guards.push(...enclosingPreconditions(region, resolver));
   guards.push(...assertionGuards(region, resolver), ...invariantGuards(region, resolver));
   if (region.refusesOnFalse) guards.push(...falseReturnGuards(region, resolver));
-  return guards;
+  return guards.filter((guard) => !caughtAndReturnedHere(guard, resolver));
+}
+
+/** A try whose catch refuses, or whose catch may return normally for this call (then the failure refuses nobody). */
+function caughtAndReturnedHere(guard: Guard, resolver: Resolver): boolean {
+  const node = guard.node;
+  if (ts.isTryStatement(node) && node.catchClause) return catchReturns(node.catchClause.block, guard.region.context, resolver);
+  return guard.refusal === 'throw' && caughtAndReturned(node, guard.region.context, resolver);
+}
+
+/**
+ * Inside a try whose catch returns normally for this call: `catch (e) { if (optional) return GUEST; throw e }`
+ * reached as `getUser(request, reply, true)`. What the try block throws never reaches the caller. A return under
+ * a condition counts only when the condition is `true` here (a literal, or a parameter this call binds to one).
+ */
+export function caughtAndReturned(node: ts.Node, context: CallContext, resolver: Resolver): boolean {
+  for (let child: ts.Node = node; child.parent && !isFunctionNode(child); child = child.parent) {
+    const parent = child.parent;
+    if (ts.isTryStatement(parent) && parent.tryBlock === child && parent.catchClause) return catchReturns(parent.catchClause.block, context, resolver);
+  }
+  return false;
+}
+
+function catchReturns(block: ts.Block, context: CallContext, resolver: Resolver): boolean {
+  // `catch { res.writeHead(401).end(); return; }` answers the refusal itself.
+  const refusal = refusalOf(block);
+  if (refusal && refusal.refusal !== 'throw') return false;
+  let returns = false;
+  const visit = (node: ts.Node): void => {
+    if (returns || isFunctionNode(node)) return;
+    if (ts.isReturnStatement(node) && !refusalOf(node) && holdsOnTheWay(node, block, context, resolver)) returns = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(block);
+  return returns;
+}
+
+function holdsOnTheWay(node: ts.Node, block: ts.Block, context: CallContext, resolver: Resolver): boolean {
+  for (let child: ts.Node = node; child.parent && child !== block; child = child.parent) {
+    const parent = child.parent;
+    if (ts.isIfStatement(parent) && child !== parent.expression && (child === parent.elseStatement || !isTrueHere(parent.expression, context, resolver))) return false;
+  }
+  return true;
+}
+
+function isTrueHere(condition: ts.Expression, context: CallContext, resolver: Resolver): boolean {
+  const e = unwrap(condition);
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  const path = resolver.resolve(e, context);
+  return path?.root.kind === 'local' && path.segments.length === 0 && path.root.node.kind === ts.SyntaxKind.TrueKeyword;
 }
 
 function isInside(node: ts.Node | undefined, container: ts.Node): boolean {

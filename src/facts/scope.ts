@@ -160,6 +160,12 @@ function ownPathCondition(guard: Guard, urlPath: string | undefined, reading: Pa
   return !holds || nested ? 'skip' : 'check';
 }
 
+/** `fastify.getUser(request)`, the one function the project stores under that name (`fastify.decorate('getUser', fn)`). */
+function storedHelper(call: ts.CallExpression, resolver: Resolver): FunctionNode | undefined {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? resolver.fields?.onlyFunctionNamed(callee.name.text) : undefined;
+}
+
 /** Helpers called before the paid call run their checks before it too: `await assertUnderDailyCap()`. */
 function addHelperRegions(regions: Region[], resolver: Resolver, onPath: Set<FunctionNode>): void {
   const seen = new Set<FunctionNode>(regions.map((r) => r.fn));
@@ -168,10 +174,10 @@ function addHelperRegions(regions: Region[], resolver: Resolver, onPath: Set<Fun
     const next: Region[] = [];
     for (const region of frontier) {
       for (const call of regionCalls(region)) {
-        const target = resolver.resolveFunction(call.expression, region.context);
-        if (!target || seen.has(target.fn) || onPath.has(target.fn) || !isFunctionNode(target.fn)) continue;
-        seen.add(target.fn);
-        next.push({ fn: target.fn, context: region.context.enter(target.fn, call), origin: region.origin });
+        const fn = resolver.resolveFunction(call.expression, region.context)?.fn ?? storedHelper(call, resolver);
+        if (!fn || seen.has(fn) || onPath.has(fn) || !isFunctionNode(fn)) continue;
+        seen.add(fn);
+        next.push({ fn, context: region.context.enter(fn, call), origin: region.origin });
       }
     }
     regions.push(...next);

@@ -54,6 +54,7 @@ export class FieldGraph {
   private readonly storesOf = new WeakMap<ts.SourceFile, Stores>();
   private readonly functionsByName = new Map<string, FunctionNode[]>();
   private readonly valuesByName = new Map<string, ts.Expression[]>();
+  private readonly onlyFunctionByName = new Map<string, FunctionNode | null>();
 
   constructor(
     private readonly project: ParsedProject,
@@ -74,6 +75,22 @@ export class FieldGraph {
       this.functionsByName.set(name, found);
     }
     return found;
+  }
+
+  /**
+   * The one function stored under a name anywhere in the project (`fastify.decorate('getUser', fn)`), for a helper
+   * called on an object the framework hands in; none when no file or several store one by that name.
+   */
+  onlyFunctionNamed(name: string): FunctionNode | undefined {
+    if (COMMON_NAMES.has(name)) return undefined;
+    let found = this.onlyFunctionByName.get(name);
+    if (found === undefined) {
+      const defines = definesFunction(name);
+      const all = this.project.filesWhere((f) => f.text.includes(name) && defines.test(f.text)).flatMap((file) => this.stores(file).functions.get(name) ?? []);
+      found = all.length === 1 ? all[0] : null;
+      this.onlyFunctionByName.set(name, found);
+    }
+    return found ?? undefined;
   }
 
   /** The values (not functions) stored under a name in files that name an AI SDK; none when ambiguous. */
