@@ -478,6 +478,8 @@ export function conditionWords(condition: ts.Expression, extra: Set<string>, res
           seen.add(declaration);
           const initializer = initializerOf(declaration);
           if (initializer) calleeWords(initializer, add);
+          // `let limit = 0; if (trial) limit = user.monthlyRequestCount;`: what the variable is set to names it too.
+          for (const assigned of laterAssignments(declaration)) nameWordsOf(assigned, add);
         }
       }
     } else if (ts.isPrivateIdentifier(node)) {
@@ -531,6 +533,29 @@ function readsVerifierResult(condition: ts.Expression, resolver: Resolver): bool
   };
   visit(condition);
   return found;
+}
+
+/** The values a `let` variable is assigned after its declaration, in the function that declares it. */
+function laterAssignments(declaration: ts.Declaration): ts.Expression[] {
+  if (!ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return [];
+  const list = declaration.parent;
+  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Let)) return [];
+  const name = declaration.name.text;
+  const scope = enclosingFunction(declaration) ?? declaration.getSourceFile();
+  const found: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (found.length >= 4) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) found.push(node.right);
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return found;
+}
+
+/** The identifier and property names an expression reads (`user?.monthlyRequestCount` → user, monthlyRequestCount). */
+function nameWordsOf(expression: ts.Node, add: (name: string) => void): void {
+  if (ts.isIdentifier(expression)) add(expression.text);
+  ts.forEachChild(expression, (child) => nameWordsOf(child, add));
 }
 
 function initializerOf(declaration: ts.Node): ts.Expression | undefined {

@@ -73,6 +73,14 @@ describe('usage settings that bound size or pace', () => {
     expect(at(found, 'POST /api/chat').spendCap).toBe(true);
   });
 
+  it('a monthly quota assigned to a let after its declaration is a spend cap', async () => {
+    const found = await summaries(route(`  const account = await db.accounts.get(req.ip);
+  let allowed = 0;
+  if (account.trialActive) allowed = account.monthlyRequestQuota;
+  if (account.requestCount >= allowed) throw new Error('Request count exceeded');`));
+    expect(at(found, 'POST /api/chat').spendCap).toBe(true);
+  });
+
   it('a usage balance refused with 403 is a spend cap', async () => {
     const found = await summaries(route(`  const usage = await db.usage.get(req.ip);\n  if (usage.used >= usage.allowance) return res.status(403).json({ error: 'usage exhausted' });`));
     expect(at(found, 'POST /api/chat').spendCap).toBe(true);
