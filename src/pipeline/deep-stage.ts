@@ -18,7 +18,7 @@ import { ImportGraph, importClosure } from '../parse/import-graph.js';
 import { createParsedProject, MAX_IMPORT_DEPTH, type ParsedProject } from '../parse/program.js';
 import { hasOnlyItsOwnRoutes, mayRegisterRoutes } from './route-files.js';
 import { aiPackages, callsWithoutImports, importsMountingFramework } from './triggers.js';
-import type { SourceIndex } from '../parse/source-index.js';
+import type { IndexedFile, SourceIndex } from '../parse/source-index.js';
 import { mentionsAi } from './build-index.js';
 
 /** Packages whose classes, as a parameter's or field's type, stand for an instance: AI SDKs, injected protections. */
@@ -44,7 +44,7 @@ export interface DeepStageResult {
   errors: ScanError[];
   /** Absolute paths of every file parsed, route files and the helpers reached from them. */
   parsedFiles: string[];
-  /** Every paid call site in application code, when asked for (one part of a parallel scan lists them). */
+  /** Every paid call site in application code (in the files asked for), when asked for (one part of a parallel scan lists them). */
   paidCalls?: AiCall[];
 }
 
@@ -53,7 +53,7 @@ export function runDeepStage(
   routeFilePaths: readonly string[],
   { custom, attackers }: AnalysisSettings,
   onRouteAnalysed: () => void = () => undefined,
-  listPaidCalls = false,
+  listPaidCallsIn?: (file: IndexedFile) => boolean,
 ): DeepStageResult {
   const errors: ScanError[] = [];
   const project = createParsedProject(index, errors);
@@ -80,7 +80,7 @@ export function runDeepStage(
     }
     errors.push(...budget.notes(project));
   }
-  const paidCalls = listPaidCalls ? safely(() => paidCallSites(project, resolver, providers), errors, 'paid call sites') ?? [] : undefined;
+  const paidCalls = listPaidCallsIn ? safely(() => paidCallSites(project, resolver, providers, listPaidCallsIn), errors, 'paid call sites') ?? [] : undefined;
   return { endpoints, errors, parsedFiles: project.parsedFilePaths(), ...(paidCalls ? { paidCalls } : {}) };
 }
 

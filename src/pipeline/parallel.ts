@@ -27,6 +27,12 @@ const AUTO_MIN_SHAREABLE_FILES = 150;
 const AUTO_MIN_CORES = 4;
 /** A thread starts after the main thread has begun (about the time to analyse this many route files): it gets less work. */
 const THREAD_START_FILES = 60;
+/**
+ * File-routed route files analysed with one parsed project at most. Past this, a thread's part is analysed in
+ * batches, each with its own parsed project (as threads are), so that one batch's syntax trees are released
+ * before the next is parsed: 20,000 route files held at once took most of a gigabyte.
+ */
+export const BATCH_FILES = 1_000;
 
 const WORKER = new URL('./deep-worker.js', import.meta.url);
 
@@ -50,8 +56,24 @@ export async function runDeepStageInParallel(
   const [own, ...others] = parts;
   // Threads start first, so they work while this thread does its part.
   const remote = others.map((part) => runInWorker(index, part, settings).catch(() => runDeepStage(index, part, settings)));
-  const results = [runDeepStage(index, own, settings, onRouteAnalysed, true), ...(await Promise.all(remote))];
+  const results = [...runInBatches(index, own, settings, onRouteAnalysed), ...(await Promise.all(remote))];
   return merge(results);
+}
+
+/**
+ * This thread's part, in batches of file-routed route files; the first batch also lists the paid calls outside
+ * the others' route files, each other batch those in its own, and the list keeps the index's order of files.
+ */
+function runInBatches(index: SourceIndex, part: string[], settings: AnalysisSettings, onRouteAnalysed: () => void, batchFiles = BATCH_FILES): DeepStageResult[] {
+  const files = part.map((file) => index.files.get(file)).filter((file) => file !== undefined);
+  const batches = files.length === part.length ? partition(files, Math.max(1, Math.ceil(files.filter(hasOnlyItsOwnRoutes).length / batchFiles))) : [part];
+  if (batches.length === 1) return [runDeepStage(index, part, settings, onRouteAnalysed, () => true)];
+  const batchOf = new Map<string, number>();
+  batches.forEach((batch, i) => batch.forEach((file) => i > 0 && hasOnlyItsOwnRoutes(index.files.get(file)!) && batchOf.set(file, i)));
+  const results = batches.map((batch, i) => runDeepStage(index, batch, settings, onRouteAnalysed, (f) => (batchOf.get(f.path) ?? 0) === i));
+  const rank = new Map([...index.files.values()].map((file, i) => [file.relative, i]));
+  const paidCalls = results.flatMap((r) => r.paidCalls ?? []).sort((a, b) => (rank.get(a.location.file) ?? 0) - (rank.get(b.location.file) ?? 0));
+  return [{ ...results[0]!, paidCalls }, ...results.slice(1).map(({ paidCalls: _listed, ...rest }) => rest)];
 }
 
 function threadCount(routeFiles: IndexedFile[], concurrency: Concurrency): number {

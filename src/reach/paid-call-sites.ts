@@ -5,6 +5,7 @@
  */
 import { importsOf } from '../parse/import-graph.js';
 import type { ParsedProject } from '../parse/program.js';
+import type { IndexedFile } from '../parse/source-index.js';
 import type { AiCall } from '../model.js';
 import type { Provider } from '../providers/index.js';
 import { callsIn, locationOf } from '../semantic/ast.js';
@@ -26,7 +27,7 @@ export function isApplicationCode(relative: string): boolean {
  * Paid calls are looked for in the files that name an AI SDK or host, and in the modules (not components)
  * that import one of those directly (`import { openai } from './lib/openai'`): a client module and its callers.
  */
-export function paidCallSites(project: ParsedProject, resolver: Resolver, providers: readonly Provider[]): AiCall[] {
+export function paidCallSites(project: ParsedProject, resolver: Resolver, providers: readonly Provider[], within: (file: IndexedFile) => boolean = () => true): AiCall[] {
   const mentions = new Map<string, boolean>();
   const mentionsAi = (path: string): boolean => {
     let answer = mentions.get(path);
@@ -38,7 +39,7 @@ export function paidCallSites(project: ParsedProject, resolver: Resolver, provid
   };
   const usesClient = (path: string, text: string) => mentionsAi(path) || (!COMPONENT.test(path) && importsOf(project, path, text).some(mentionsAi));
   const sites: AiCall[] = [];
-  for (const file of project.filesWhere((f) => isApplicationCode(f.relative) && usesClient(f.path, f.text))) {
+  for (const file of project.filesWhere((f) => within(f) && isApplicationCode(f.relative) && usesClient(f.path, f.text))) {
     for (const call of callsIn(file)) {
       const match = matchAiCall(call, CallContext.ROOT, resolver, providers);
       if (match) sites.push({ location: locationOf(project, call), provider: match.provider, api: match.api, ...(match.model ? { model: match.model } : {}) });
