@@ -82,9 +82,13 @@ export interface Discovery {
 export interface ProjectLayout {
   folders: Set<string>;
   compilerConfigs: Set<string>;
+  /** The deployment descriptor entries (`serverless.yml`, `template.yaml`...) in the listed folders, in scope or not. */
+  descriptors?: Set<string>;
 }
 
 const COMPILER_CONFIG_NAMES = new Set(['tsconfig.json', 'jsconfig.json']);
+export const DESCRIPTOR_NAMES: readonly string[] = ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
+const DESCRIPTOR_NAME_SET = new Set(DESCRIPTOR_NAMES);
 const MANIFESTS: ReadonlySet<string> = new Set(PROJECT_MANIFESTS);
 
 /** What to walk besides the user's ignore globs. */
@@ -105,7 +109,7 @@ export async function discover(root: string, ignore: ReadonlyArray<string | Igno
 
 /** One discovery walk: what it has found so far, and the tests each entry goes through. */
 class Walk {
-  readonly found: Discovery = { files: [], errors: [], skipped: [], layout: { folders: new Set(), compilerConfigs: new Set() } };
+  readonly found: Discovery = { files: [], errors: [], skipped: [], layout: { folders: new Set(), compilerConfigs: new Set(), descriptors: new Set() } };
   private readonly ignored: (relative: string) => boolean;
   private readonly named: Set<string>;
   private readonly inScope: ReturnType<typeof scopeTest>;
@@ -140,6 +144,7 @@ class Walk {
   }
 
   private entry(entry: Dirent, file: string, relative: string, atProjectRoot: boolean, gitignores: GitignoreStack): void {
+    if (DESCRIPTOR_NAME_SET.has(entry.name)) this.found.layout.descriptors?.add(file);
     const place = this.inScope(relative);
     if (place === 'outside') return;
     // A tsconfig on the way to a project may be the one its files use (module resolution looks upwards).

@@ -40,7 +40,7 @@ export const lambdaFramework: FrameworkPlugin = {
   triggers: { packages: ['aws-lambda', '@middy/core'], markers: [/\b(?:module\.)?exports\.handler\b/, exportsEntry('\\w*[hH]andler')] },
   findRoutes(context) {
     const files = context.routeFiles.filter((f) => !isPlatformFile(context.project.relative(f.fileName), context.project));
-    const deployed = deployedFunctions(context.project.root, files.map((f) => f.fileName));
+    const deployed = deployedFunctions(context.project.root, files.map((f) => f.fileName), context.layout);
     const routes: RouteEntry[] = [];
     for (const sourceFile of files) {
       const module = sourceFile.fileName.replace(SOURCE_EXTENSION, '');

@@ -7,6 +7,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { MAX_FILE_BYTES } from '../discover/file-limits.js';
+import { DESCRIPTOR_NAMES, type ProjectLayout } from '../discover/discover.js';
 
 /** One HTTP trigger of a deployed function. */
 export interface HttpTrigger {
@@ -26,10 +27,12 @@ export interface DeployedFunction {
   line: number;
 }
 
-const DESCRIPTORS = ['serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
-
-/** Deployed functions declared by descriptors in the folders holding `files` and above them, up to `root`. */
-export function deployedFunctions(root: string, files: readonly string[]): DeployedFunction[] {
+/**
+ * Deployed functions declared by descriptors in the folders holding `files` and above them, up to `root`. A
+ * folder discovery listed is asked only for the descriptors it saw there.
+ */
+export function deployedFunctions(root: string, files: readonly string[], layout?: ProjectLayout): DeployedFunction[] {
+  const mayExist = (file: string) => !layout?.descriptors || !layout.folders.has(path.dirname(file)) || layout.descriptors.has(file);
   const folders = new Set<string>();
   for (const file of files) {
     for (let dir = path.dirname(file); dir.startsWith(root); dir = path.dirname(dir)) {
@@ -40,9 +43,9 @@ export function deployedFunctions(root: string, files: readonly string[]): Deplo
   }
   const found: DeployedFunction[] = [];
   for (const dir of folders) {
-    for (const name of DESCRIPTORS) {
+    for (const name of DESCRIPTOR_NAMES) {
       const file = path.join(dir, name);
-      const text = readText(file);
+      const text = mayExist(file) ? readText(file) : undefined;
       const data = text === undefined ? undefined : parseYaml(text);
       if (!data || text === undefined) continue;
       const descriptor = path.relative(root, file).split(path.sep).join('/');
@@ -56,8 +59,8 @@ export function deployedFunctions(root: string, files: readonly string[]): Deplo
 
 function readText(file: string): string | undefined {
   try {
-    const stats = lstatSync(file);
-    return stats.isFile() && stats.size <= MAX_FILE_BYTES ? readFileSync(file, 'utf8') : undefined;
+    const stats = lstatSync(file, { throwIfNoEntry: false });
+    return stats?.isFile() && stats.size <= MAX_FILE_BYTES ? readFileSync(file, 'utf8') : undefined;
   } catch {
     return undefined;
   }

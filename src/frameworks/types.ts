@@ -7,6 +7,7 @@ import type { Evidence, Framework, UnseenElement } from '../model.js';
 import type { ProtectionLibraries } from '../semantic/libraries.js';
 import type { PackageDeclaration } from '../semantic/package-name.js';
 import type { ParsedProject } from '../parse/program.js';
+import type { ProjectLayout } from '../discover/discover.js';
 import type { CallContext, Resolver, Segment } from '../semantic/resolve.js';
 
 /** One step of a route's chain: a middleware, a wrapper around the handler, or the handler itself. */
@@ -79,6 +80,8 @@ export interface FrameworkContext {
    * that cannot see a framework's package cannot hold one of its apps or routers.
    */
   mayImport(file: ts.SourceFile, packages: readonly string[]): boolean;
+  /** What discovery saw of the project's folders, when known: spares asking the file system for files it did not see. */
+  layout?: ProjectLayout;
 }
 
 /**

@@ -65,7 +65,7 @@ export function runDeepStage(
   const resolver = new Resolver(project, INSTANCE_MODULES, graph);
   const providers = custom.aiWrappers.length ? [customAiProvider(custom.aiWrappers), ...PROVIDERS] : PROVIDERS;
   if (routeFiles.length > 0) {
-    const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project) };
+    const context: FrameworkContext = { project, resolver, routeFiles, mayImport: packageImports(project), ...(index.layout ? { layout: index.layout } : {}) };
     const budget = new RoutesPerFile(MAX_ROUTES_PER_FILE);
     for (const framework of FRAMEWORKS) {
       for (const route of safely(() => framework.findRoutes(context), errors, `${framework.name} routes`) ?? []) {

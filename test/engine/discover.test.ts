@@ -147,6 +147,12 @@ describe('discover', () => {
     expect(layout.folders.has(path.join(root, 'node_modules'))).toBe(false);
   });
 
+  it('notes the deployment descriptors in the folders it listed, even outside the scanned project', async () => {
+    const root = makeProject({ ...TREE, 'serverless.yml': 'service: x\n', 'packages/x/template.yaml': 'Resources: {}\n' }, false);
+    const { layout } = await discover(root, [], { within: [path.join(root, 'packages/x')] });
+    expect([...(layout.descriptors ?? [])].map((file) => path.relative(root, file)).sort()).toEqual([path.join('packages', 'x', 'template.yaml'), 'serverless.yml']);
+  });
+
   const asRoot = process.getuid?.() === 0;
   it.skipIf(asRoot)(`a folder that cannot be read is noted and the rest discovered${asRoot ? ' (skipped: root reads any folder; run as another user)' : ''}`, async () => {
     const root = makeProject({ 'lib/ai.ts': '', 'private/key.ts': '' }, false);
