@@ -47,33 +47,24 @@ class RollingHash {
   private hi = 0;
   private lo = 0;
 
-  /** hash = hash * MOD + current - FIRST_MOD * dropped  (mod 2^64) */
+  /**
+   * hash = hash * MOD + current - FIRST_MOD * dropped  (mod 2^64). `x >>> 0` is x modulo 2^32 for any integer
+   * below 2^53, negative ones included, which every product here is.
+   */
   update(current: number, dropped: number): void {
-    // hash * MOD
-    const lowProduct = this.lo * MOD;
-    let lo = lowProduct % TWO_32;
-    let hi = (this.hi * MOD + Math.floor(lowProduct / TWO_32)) % TWO_32;
-
-    // + current
-    lo += current;
-    if (lo >= TWO_32) {
-      lo -= TWO_32;
-      hi = (hi + 1) % TWO_32;
-    }
+    // hash * MOD + current
+    const lowProduct = this.lo * MOD + current;
+    let lo = lowProduct >>> 0;
+    let hi = (this.hi * MOD + (lowProduct - lo) / TWO_32) >>> 0;
 
     // - FIRST_MOD * dropped
     if (dropped !== 0) {
       const subLowProduct = FIRST_MOD.lo * dropped;
-      const subLo = subLowProduct % TWO_32;
-      const subHi = (FIRST_MOD.hi * dropped + Math.floor(subLowProduct / TWO_32)) % TWO_32;
-      lo -= subLo;
-      let borrow = 0;
-      if (lo < 0) {
-        lo += TWO_32;
-        borrow = 1;
-      }
-      hi -= subHi + borrow;
-      hi = ((hi % TWO_32) + TWO_32) % TWO_32;
+      const subLo = subLowProduct >>> 0;
+      const subHi = FIRST_MOD.hi * dropped + (subLowProduct - subLo) / TWO_32;
+      const borrow = lo < subLo ? 1 : 0;
+      lo = (lo - subLo) >>> 0;
+      hi = (hi - subHi - borrow) >>> 0;
     }
 
     this.hi = hi;
@@ -95,9 +86,9 @@ class RollingHash {
  * yields a final empty line, which has a hash too.
  */
 export function lineHashes(fileText: string): string[] {
-  const window = new Array<number>(BLOCK_SIZE).fill(0);
+  const window = new Uint16Array(BLOCK_SIZE);
   // For each window slot: the 1-based line that starts at the character in that slot, or -1.
-  const lineStarts = new Array<number>(BLOCK_SIZE).fill(-1);
+  const lineStarts = new Int32Array(BLOCK_SIZE).fill(-1);
   const hash = new RollingHash();
   const counts = new Map<string, number>();
   const hashes: string[] = [];
@@ -119,7 +110,7 @@ export function lineHashes(fileText: string): string[] {
     const dropped = window[index]!;
     window[index] = current;
     hash.update(current, dropped);
-    index = (index + 1) % BLOCK_SIZE;
+    index = index === BLOCK_SIZE - 1 ? 0 : index + 1;
   };
 
   for (let i = 0, length = fileText.length; i <= length; i++) {
@@ -183,11 +174,7 @@ export function primaryLocationLineHash(fileText: string, line: number): string 
  * The parts are length-delimited before hashing, so `['ab', 'c']` and `['a', 'bc']` differ.
  */
 export function stableFingerprint(parts: string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) {
-    hash.update(`${part.length}:`);
-    hash.update(part);
-    hash.update('\u0000');
-  }
-  return hash.digest('hex').slice(0, 32);
+  // One update with the parts joined hashes the same bytes as one update per piece, faster.
+  const text = parts.map((part) => `${part.length}:${part}\u0000`).join('');
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
