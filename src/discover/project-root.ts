@@ -70,7 +70,12 @@ export function withFilesRebased<T>(value: T, rebase: (file: string) => string):
   if (Array.isArray(value)) return value.map((item: unknown) => withFilesRebased(item, rebase)) as T;
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = key === 'file' && typeof item === 'string' ? rebase(item) : withFilesRebased(item, rebase);
+  const source = value as Record<string, unknown>;
+  // Object.keys rather than Object.entries: no pair array per key (reports hold millions of keys).
+  for (const key of Object.keys(source)) {
+    const item = source[key];
+    copy[key] = key === 'file' && typeof item === 'string' ? rebase(item) : withFilesRebased(item, rebase);
+  }
   return copy as T;
 }
 
