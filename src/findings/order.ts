@@ -15,61 +15,54 @@ function compareNumbers(a: number, b: number): number {
   return a - b;
 }
 
-/** Chains comparisons: the first non-zero result wins. */
-function chain(...results: (() => number)[]): number {
-  for (const result of results) {
-    const value = result();
-    if (value !== 0) return value;
-  }
-  return 0;
-}
+/*
+ * Each comparator returns the first non-zero comparison of its keys (NaN counts as non-zero, as a missing
+ * number gives), in the order listed. Written as plain statements: reports sort 100,000s of items, and a
+ * closure per key and comparison was most of the sorting time.
+ */
 
 export function compareLocations(a: SourceLocation, b: SourceLocation): number {
-  return chain(
-    () => compareStrings(a.file, b.file),
-    () => compareNumbers(a.line, b.line),
-    () => compareNumbers(a.column, b.column),
-    () => compareNumbers(a.endLine, b.endLine),
-    () => compareNumbers(a.endColumn, b.endColumn),
-  );
+  let r: number;
+  if ((r = compareStrings(a.file, b.file)) !== 0) return r;
+  if ((r = compareNumbers(a.line, b.line)) !== 0) return r;
+  if ((r = compareNumbers(a.column, b.column)) !== 0) return r;
+  if ((r = compareNumbers(a.endLine, b.endLine)) !== 0) return r;
+  return compareNumbers(a.endColumn, b.endColumn);
 }
 
 /** Endpoints by file, line, method, then path and id. */
 export function compareEndpoints(a: Endpoint, b: Endpoint): number {
-  return chain(
-    () => compareStrings(a.location.file, b.location.file),
-    () => compareNumbers(a.location.line, b.location.line),
-    () => compareStrings(a.method, b.method),
-    () => compareStrings(a.path, b.path),
-    () => compareStrings(a.id, b.id),
-    () => compareLocations(a.location, b.location),
-  );
+  let r: number;
+  if ((r = compareStrings(a.location.file, b.location.file)) !== 0) return r;
+  if ((r = compareNumbers(a.location.line, b.location.line)) !== 0) return r;
+  if ((r = compareStrings(a.method, b.method)) !== 0) return r;
+  if ((r = compareStrings(a.path, b.path)) !== 0) return r;
+  if ((r = compareStrings(a.id, b.id)) !== 0) return r;
+  return compareLocations(a.location, b.location);
 }
 
 /** Findings by file, line, column, rule id, then the rest of the span, endpoint, message and fingerprint. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return chain(
-    () => compareStrings(a.location.file, b.location.file),
-    () => compareNumbers(a.location.line, b.location.line),
-    () => compareNumbers(a.location.column, b.location.column),
-    () => compareStrings(a.ruleId, b.ruleId),
-    () => compareNumbers(a.location.endLine, b.location.endLine),
-    () => compareNumbers(a.location.endColumn, b.location.endColumn),
-    () => compareStrings(a.endpointId ?? '', b.endpointId ?? ''),
-    () => compareStrings(a.message, b.message),
-    () => compareStrings(a.fingerprint, b.fingerprint),
-  );
+  let r: number;
+  if ((r = compareStrings(a.location.file, b.location.file)) !== 0) return r;
+  if ((r = compareNumbers(a.location.line, b.location.line)) !== 0) return r;
+  if ((r = compareNumbers(a.location.column, b.location.column)) !== 0) return r;
+  if ((r = compareStrings(a.ruleId, b.ruleId)) !== 0) return r;
+  if ((r = compareNumbers(a.location.endLine, b.location.endLine)) !== 0) return r;
+  if ((r = compareNumbers(a.location.endColumn, b.location.endColumn)) !== 0) return r;
+  if ((r = compareStrings(a.endpointId ?? '', b.endpointId ?? '')) !== 0) return r;
+  if ((r = compareStrings(a.message, b.message)) !== 0) return r;
+  return compareStrings(a.fingerprint, b.fingerprint);
 }
 
 /** Tool-level problems (no file) first, then by file, line, kind and message. */
 export function compareErrors(a: ScanError, b: ScanError): number {
-  return chain(
-    () => compareNumbers(a.file === undefined ? 0 : 1, b.file === undefined ? 0 : 1),
-    () => compareStrings(a.file ?? '', b.file ?? ''),
-    () => compareNumbers(a.line ?? 0, b.line ?? 0),
-    () => compareStrings(a.kind, b.kind),
-    () => compareStrings(a.message, b.message),
-  );
+  let r: number;
+  if ((r = compareNumbers(a.file === undefined ? 0 : 1, b.file === undefined ? 0 : 1)) !== 0) return r;
+  if ((r = compareStrings(a.file ?? '', b.file ?? '')) !== 0) return r;
+  if ((r = compareNumbers(a.line ?? 0, b.line ?? 0)) !== 0) return r;
+  if ((r = compareStrings(a.kind, b.kind)) !== 0) return r;
+  return compareStrings(a.message, b.message);
 }
 
 /**
@@ -77,10 +70,8 @@ export function compareErrors(a: ScanError, b: ScanError): number {
  * the order is total even when two items share a span.
  */
 export function compareByLocation<T extends { location: SourceLocation }>(a: T, b: T): number {
-  return chain(
-    () => compareLocations(a.location, b.location),
-    () => compareStrings(JSON.stringify(a), JSON.stringify(b)),
-  );
+  const r = compareLocations(a.location, b.location);
+  return r !== 0 ? r : compareStrings(JSON.stringify(a), JSON.stringify(b));
 }
 
 export function sorted<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
