@@ -12,6 +12,8 @@ const STREAMED_LEVELS = 4;
  * whole. Shorter lists (a SARIF log's one run) are walked into, to reach the long lists inside.
  */
 const LONG_LIST = 16;
+/** Records of a long list stringified together: fewer, larger pieces. */
+const RECORDS_PER_PIECE = 64;
 
 export function* jsonPieces(value: unknown, indent = '', level = 0): Generator<string> {
   const data = toJsonValue(value);
@@ -31,13 +33,17 @@ export function* jsonPieces(value: unknown, indent = '', level = 0): Generator<s
   }
   const records = isList && entries.length >= LONG_LIST;
   yield `${open}\n`;
+  if (records) {
+    for (let i = 0; i < entries.length; i += RECORDS_PER_PIECE) {
+      const batch = entries.slice(i, i + RECORDS_PER_PIECE).map(([, item]) => item);
+      yield `${listItems(batch, inner)}${i + RECORDS_PER_PIECE < entries.length ? ',\n' : '\n'}`;
+    }
+    yield `${indent}${close}`;
+    return;
+  }
   for (let i = 0; i < entries.length; i++) {
     const [key, item] = entries[i]!;
     const separator = i < entries.length - 1 ? ',\n' : '\n';
-    if (records) {
-      yield `${inner}${whole(item, inner)}${separator}`;
-      continue;
-    }
     yield key === undefined ? inner : `${inner}${JSON.stringify(key)}: `;
     yield* jsonPieces(item, inner, level + 1);
     yield separator;
@@ -48,6 +54,20 @@ export function* jsonPieces(value: unknown, indent = '', level = 0): Generator<s
 /** One value as JSON.stringify(value, null, 2) writes it, its lines indented to sit at `indent`. */
 function whole(value: unknown, indent: string): string {
   return indented(JSON.stringify(value, null, 2) ?? 'null', indent);
+}
+
+/**
+ * The elements of a list as JSON.stringify(list, null, 2) writes them, each at `indent` (two spaces a level),
+ * separated by `,\n`: the list is wrapped in one array per level above, so that JSON.stringify itself indents
+ * the elements, and the brackets of the wrapping are cut off (d levels: d(d + 1) characters at each end).
+ */
+function listItems(items: unknown[], indent: string): string {
+  const depth = indent.length / 2;
+  let wrapped: unknown = items;
+  for (let level = 1; level < depth; level++) wrapped = [wrapped];
+  const json = JSON.stringify(wrapped, null, 2);
+  const cut = depth * (depth + 1);
+  return json.slice(cut, json.length - cut);
 }
 
 /** What JSON.stringify writes for a value: functions, symbols and undefined are left out of objects. */
