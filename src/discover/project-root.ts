@@ -58,15 +58,20 @@ function isFolder(file: string): boolean {
 
 /** Paths relative to the project root, as the analysis gives them, turned into paths relative to the scanned folder. */
 export function rebaser(projectRoot: string, scannedRoot: string): (file: string) => string {
-  if (projectRoot === scannedRoot) return (file) => file;
+  if (projectRoot === scannedRoot) return unchanged;
   return (file) => toPosix(path.relative(scannedRoot, path.join(projectRoot, file)));
 }
 
+/** The rebasing when the scanned folder is the project root: no path changes. */
+const unchanged = (file: string): string => file;
+
 /**
- * A copy of plain report data (no AST crosses the model's seam) with every `file` path property rebased.
+ * A copy of plain report data (no AST crosses the model's seam) with every `file` path property rebased, or
+ * the data itself when no path changes (nothing downstream modifies it below the endpoint's own fields).
  * Locations sit at many depths (evidence, chains, facts), so they are found by name rather than listed.
  */
 export function withFilesRebased<T>(value: T, rebase: (file: string) => string): T {
+  if (rebase === unchanged) return value;
   if (Array.isArray(value)) return value.map((item: unknown) => withFilesRebased(item, rebase)) as T;
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
