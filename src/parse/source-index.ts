@@ -22,6 +22,8 @@ export interface IndexedFile {
   mentionsAi: boolean;
   /** Registers or exports HTTP handlers: a web framework import, or a route file by convention. */
   mentionsRoutes: boolean;
+  /** Decoded as UTF-16 (it starts with that byte order mark): its text is not what a UTF-8 read gives. */
+  utf16?: true;
 }
 
 export interface SourceIndex {
@@ -39,7 +41,7 @@ export interface SourceIndex {
  * discovery, or deleted. Never follows a link at the last component, never blocks on a special file, never
  * reads more than the size limit, and reads only inside the root's real path.
  */
-export function readSource(file: string, relative: string, guard: RootGuard, errors: ScanError[]): string | undefined {
+export function readSource(file: string, relative: string, guard: RootGuard, errors: ScanError[], decoded?: { utf16?: boolean }): string | undefined {
   const skip = (kind: ScanError['kind'], message: string): undefined => {
     errors.push({ file: relative, kind, message });
     return undefined;
@@ -64,13 +66,14 @@ export function readSource(file: string, relative: string, guard: RootGuard, err
     }
     const buffer = readBounded(fd, stats.size);
     if (buffer === undefined) return skip('too-large', `skipped: it grew over the ${MAX_FILE_BYTES}-byte limit while being read`);
-    const decoded = decode(buffer);
-    if (decoded.kind === 'binary') return skip('binary', 'skipped: binary content');
-    if (decoded.kind === 'replaced') {
+    const content = decode(buffer);
+    if (content.kind === 'binary') return skip('binary', 'skipped: binary content');
+    if (content.kind === 'replaced') {
       errors.push({ file: relative, kind: 'encoding', message: 'not valid UTF-8: invalid bytes were read as U+FFFD and the rest analyzed' });
     }
-    if (looksMinified(decoded.text)) return skip('minified', 'skipped: minified or generated code (very long lines)');
-    return decoded.text;
+    if (looksMinified(content.text)) return skip('minified', 'skipped: minified or generated code (very long lines)');
+    if (decoded && content.kind === 'utf16') decoded.utf16 = true;
+    return content.text;
   } catch (error) {
     return skip('unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   } finally {
@@ -112,14 +115,14 @@ function reusableBuffer(size: number, keep?: Buffer): Buffer {
   return readBuffer.subarray(0, size);
 }
 
-type Decoded = { kind: 'text' | 'replaced'; text: string } | { kind: 'binary' };
+type Decoded = { kind: 'text' | 'replaced' | 'utf16'; text: string } | { kind: 'binary' };
 
 /** UTF-8 (the norm), UTF-16 with a byte order mark (as TypeScript reads it), or binary. */
 export function decode(buffer: Buffer): Decoded {
-  if (buffer[0] === 0xff && buffer[1] === 0xfe) return { kind: 'text', text: buffer.subarray(2).toString('utf16le') };
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return { kind: 'utf16', text: buffer.subarray(2).toString('utf16le') };
   if (buffer[0] === 0xfe && buffer[1] === 0xff) {
     const swapped = Buffer.from(buffer.subarray(2, buffer.length - (buffer.length % 2)));
-    return { kind: 'text', text: swapped.swap16().toString('utf16le') };
+    return { kind: 'utf16', text: swapped.swap16().toString('utf16le') };
   }
   if (buffer.subarray(0, 8000).includes(0)) return { kind: 'binary' };
   return { kind: isUtf8(buffer) ? 'text' : 'replaced', text: buffer.toString('utf8') };

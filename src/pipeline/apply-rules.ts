@@ -79,12 +79,17 @@ export class FileTexts {
     return (Number.isInteger(line) && line >= 1 ? this.hashCache.get(file)?.[line - 1] : undefined) ?? '';
   }
 
-  constructor(private readonly root: string) {}
+  /** `known`: a file's text as a UTF-8 read gives it, when already read (the index's), by absolute path. */
+  constructor(
+    private readonly root: string,
+    private readonly known: (absolute: string) => string | undefined = () => undefined,
+  ) {}
 
   get(file: string): string | undefined {
     if (!this.cache.has(file)) {
+      const absolute = path.join(this.root, file);
       try {
-        this.cache.set(file, readFileSync(path.join(this.root, file), 'utf8'));
+        this.cache.set(file, this.known(absolute) ?? readFileSync(absolute, 'utf8'));
       } catch {
         this.cache.set(file, undefined);
       }

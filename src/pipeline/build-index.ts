@@ -17,19 +17,21 @@ export function buildIndex(root: string, files: string[], layout?: ProjectLayout
   const index: SourceIndex = { root, files: new Map(), skipped: new Set(), errors: [], ...(layout ? { layout } : {}) };
   for (const file of files) {
     const relative = toPosix(path.relative(root, file));
-    const text = readSource(file, relative, guard, index.errors);
+    const decoded: { utf16?: boolean } = {};
+    const text = readSource(file, relative, guard, index.errors, decoded);
     if (text === undefined) index.skipped.add(file);
-    else index.files.set(file, indexedFile(file, relative, text));
+    else index.files.set(file, indexedFile(file, relative, text, decoded.utf16));
   }
   return index;
 }
 
-export function indexedFile(file: string, relative: string, text: string): IndexedFile {
+export function indexedFile(file: string, relative: string, text: string, utf16 = false): IndexedFile {
   return {
     path: file,
     relative,
     text,
     mentionsAi: mentionsAiText(text),
     mentionsRoutes: mentionsRoutesText(text) || isRouteFileByConvention(relative),
+    ...(utf16 ? { utf16: true as const } : {}),
   };
 }

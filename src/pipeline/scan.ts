@@ -80,7 +80,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const endpoints = withIds(withFilesRebased(reportedEndpoints(deep.endpoints, discovery.files, paths), rebase));
   const unlinkedAiCalls = withFilesRebased(unlinked(deep.paidCalls ?? [], deep.endpoints).filter((c) => scanned(fromProject(c.location.file))), rebase);
 
-  const texts = new FileTexts(root);
+  // The index read the files already; one decoded from UTF-16 is read again, as UTF-8 like every other line hasher.
+  const texts = new FileTexts(root, (file) => {
+    const indexed = index.files.get(file);
+    return indexed && !indexed.utf16 ? indexed.text : undefined;
+  });
   markDeclaredPublic(endpoints, texts, options.config?.publicRoutes);
   const enabledRules = effectiveRules(rules, options.config?.rules);
   const facts = projectFacts(index, (file) => toPosix(path.relative(root, file)));

@@ -3,7 +3,7 @@
  * completes (the vulnerable route next to it is still reported), and nothing outside the root is read.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { scan, ScanUsageError } from '../../src/index.js';
 import { discover } from '../../src/discover/discover.js';
 import { buildIndex } from '../../src/pipeline/build-index.js';
 import type { ScanError, ScanResult } from '../../src/model.js';
+import { lineHashes } from '../../src/findings/fingerprint.js';
 import { hasVulnerableRouteFinding, makeProject, removeProjects, VULNERABLE_ROUTE } from './project.js';
 
 afterAll(removeProjects);
@@ -48,6 +49,11 @@ describe('odd files', () => {
     expect(errorFor(result, 'app/api/wide/route.ts')).toBeUndefined();
     const routes = result.findings.filter((f) => f.ruleId === 'no-auth').map((f) => f.location.file);
     expect(routes).toEqual(expect.arrayContaining(['app/api/latin/route.ts', 'app/api/wide/route.ts']));
+    // Line hashes are GitHub's, over the file read as UTF-8, whatever the analysis decoded.
+    for (const file of ['app/api/latin/route.ts', 'app/api/wide/route.ts']) {
+      const finding = result.findings.find((f) => f.ruleId === 'no-auth' && f.location.file === file)!;
+      expect(finding.lineHash).toBe(lineHashes(readFileSync(path.join(root, file), 'utf8'))[finding.location.line - 1]);
+    }
   });
 
   it('a binary file with a .ts name is skipped', async () => {
