@@ -47,6 +47,16 @@ const ANY_FRAMEWORK = /guard --framework [\w|]+\./;
  * fits (a finding's `help` in the JSON report and SARIF).
  */
 export function fixForEndpoint(fix: string, framework: string | undefined): string {
+  // Every finding carries its fix: one string per rule and framework, not one per finding.
+  const byFramework = fixesByFramework.get(fix) ?? fixesByFramework.set(fix, new Map()).get(fix)!;
+  let text = byFramework.get(framework);
+  if (text === undefined) byFramework.set(framework, (text = frameworkFix(fix, framework)));
+  return text;
+}
+
+const fixesByFramework = new Map<string, Map<string | undefined, string>>();
+
+function frameworkFix(fix: string, framework: string | undefined): string {
   if (!GUARD_SENTENCE.test(fix)) return fix;
   const guard = framework ? GUARD_BY_FRAMEWORK[framework] : undefined;
   if (!guard) return fix.replace(GUARD_SENTENCE, '');
