@@ -33,6 +33,8 @@ export interface DeployedFunction {
  */
 export function deployedFunctions(root: string, files: readonly string[], layout?: ProjectLayout): DeployedFunction[] {
   const mayExist = (file: string) => !layout?.descriptors || !layout.folders.has(path.dirname(file)) || layout.descriptors.has(file);
+  const descriptorFolders = new Set([...(layout?.descriptors ?? [])].map((file) => path.dirname(file)));
+  const holdsNone = (dir: string) => layout?.descriptors !== undefined && layout.folders.has(dir) && !descriptorFolders.has(dir);
   const folders = new Set<string>();
   for (const file of files) {
     for (let dir = path.dirname(file); dir.startsWith(root); dir = path.dirname(dir)) {
@@ -43,6 +45,7 @@ export function deployedFunctions(root: string, files: readonly string[], layout
   }
   const found: DeployedFunction[] = [];
   for (const dir of folders) {
+    if (holdsNone(dir)) continue;
     for (const name of DESCRIPTOR_NAMES) {
       const file = path.join(dir, name);
       const text = mayExist(file) ? readText(file) : undefined;

@@ -63,6 +63,11 @@ const BATCH_CHARACTERS = 1 << 16;
 export function* safeOutputPieces(pieces: Iterable<string>, options: SafeOutputOptions = {}): Generator<string> {
   let pending = '';
   for (const piece of pieces) {
+    // A large piece of whole lines, with nothing pending, goes on as it is (no copy into a batch).
+    if (pending === '' && piece.length >= BATCH_CHARACTERS && piece.endsWith('\n')) {
+      yield safeOutput(piece, options);
+      continue;
+    }
     pending += piece;
     if (pending.length < BATCH_CHARACTERS) continue;
     const lineEnd = pending.lastIndexOf('\n');

@@ -72,6 +72,14 @@ describe('reports in pieces', () => {
     expect(batches.length).toBeGreaterThan(1);
     expect(batches.join('')).toBe(safeOutput(pieces.join('')));
   });
+
+  it('filter large pieces of whole lines as the joined text would, between small ones', () => {
+    const big = (i: number) => `${Array.from({ length: 8_000 }, (_, j) => (j % 500 === 0 ? `::error::${i}\u202e##[x]` : `  "row ${i} ${j}",`)).join('\n')}\n`;
+    const pieces = ['{\n', big(1), big(2), '  "tail": 1', '\n', big(3), '}'];
+    const batches = [...safeOutputPieces(pieces)];
+    expect(batches.join('')).toBe(safeOutput(pieces.join('')));
+    expect(batches.length).toBeGreaterThan(2);
+  });
 });
 
 /** The sample's endpoints and findings copied `times` times under distinct paths. */
