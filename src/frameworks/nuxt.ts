@@ -77,6 +77,14 @@ export const nuxtFramework: FrameworkPlugin = {
 
 function serverFiles(context: FrameworkContext): ServerFile[] {
   const files: ServerFile[] = [];
+  // Route files share a few app roots: each is asked for its config once.
+  const configs = new Map<string, boolean>();
+  const hasConfig = (root: string, appRoot: string, kind: 'nuxt' | 'nitro') => {
+    const key = `${appRoot}\u0000${kind}`;
+    let found = configs.get(key);
+    if (found === undefined) configs.set(key, (found = configBeside(root, appRoot, kind)));
+    return found;
+  };
   for (const sourceFile of context.routeFiles) {
     const relative = context.project.relative(sourceFile.fileName);
     const nuxt = NUXT_FILE.exec(relative);
@@ -93,7 +101,7 @@ function serverFiles(context: FrameworkContext): ServerFile[] {
 }
 
 /** A `nuxt.config` / `nitro.config` beside the server folder: the folder's conventions apply. */
-function hasConfig(root: string, appRoot: string, kind: 'nuxt' | 'nitro'): boolean {
+function configBeside(root: string, appRoot: string, kind: 'nuxt' | 'nitro'): boolean {
   return ['ts', 'js', 'mjs'].some((extension) => existsSync(path.join(root, appRoot, `${kind}.config.${extension}`)));
 }
 
