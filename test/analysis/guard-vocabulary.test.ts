@@ -73,6 +73,18 @@ describe('usage settings that bound size or pace', () => {
     expect(at(found, 'POST /api/chat').spendCap).toBe(true);
   });
 
+  it('a monthly request count refused with 429 is a quota, not a rate limit', async () => {
+    const found = await summaries(route(`  const user = await db.users.get(req.ip);
+  if (user.monthlyCount >= limits.perDay) return res.status(429).json({ error: 'request count exceeded' });`));
+    expect(at(found, 'POST /api/chat')).toMatchObject({ spendCap: true, limits: [] });
+  });
+
+  it('a daily window of a limiter still paces requests', async () => {
+    const found = await summaries(route(`  const hits = await db.rateLimiter.hit(req.ip);
+  if (hits > limits.perDay) return res.status(429).json({ error: 'daily rate limit' });`));
+    expect(at(found, 'POST /api/chat').limits).not.toEqual([]);
+  });
+
   it('a monthly quota assigned to a let after its declaration is a spend cap', async () => {
     const found = await summaries(route(`  const account = await db.accounts.get(req.ip);
   let allowed = 0;
