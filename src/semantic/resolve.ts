@@ -617,11 +617,21 @@ export function constantString(expression: ts.Expression | undefined, resolver: 
   return undefined;
 }
 
-/** A Genkit flow, `ai.defineFlow(config, async (input) => ...)`: calling or serving it runs that function. */
+/**
+ * A Genkit flow, `ai.defineFlow(config, async (input) => ...)`: calling or serving it runs that function. So does
+ * calling what a package function wrapped (`unstable_cache(async (q) => ...)`, `cache(fn)`, `_.memoize(fn)`).
+ */
 function definedFlow(path: AccessPath): ts.Expression | undefined {
-  if (path.root.kind !== 'module' || path.root.module !== 'genkit') return undefined;
+  if (path.root.kind !== 'module') return undefined;
   const last = path.segments[path.segments.length - 1];
   if (last?.kind !== 'call') return undefined;
+  if (path.root.module !== 'genkit') return packageWrapped(path.segments, last.call);
   const definer = unwrap(last.call.expression);
   return ts.isPropertyAccessExpression(definer) && definer.name.text === 'defineFlow' ? last.call.arguments[1] : undefined;
+}
+
+/** The function written into a call of a package's own function (no call before it: not a client's method). */
+function packageWrapped(segments: Segment[], call: ts.CallExpression): ts.Expression | undefined {
+  if (segments.slice(0, -1).some((segment) => segment.kind !== 'member')) return undefined;
+  return call.arguments.find((argument) => isFunctionNode(unwrap(argument)));
 }
