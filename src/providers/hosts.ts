@@ -5,7 +5,7 @@
 import ts from '../typescript.cjs';
 import { unwrap } from '../semantic/ast.js';
 import { escapeRegExp } from '../semantic/package-name.js';
-import { type Resolver, returnExpressions } from '../semantic/resolve.js';
+import { constructorAssignment, type Resolver, returnExpressions } from '../semantic/resolve.js';
 import { type BillingUnit, constantString } from './types.js';
 
 export interface ProviderHost {
@@ -218,11 +218,31 @@ export function urlText(argument: ts.Expression | undefined, resolver: Resolver,
   }
   const constant = constantString(e, resolver);
   if (constant !== undefined) return constant;
+  const written = fieldValue(e) ?? defaultValue(e, resolver);
+  if (written) return urlText(written, resolver, depth + 1);
   const resolved = resolver.resolve(e);
   if (resolved?.root.kind === 'local' && resolved.segments.length === 0 && resolved.root.node !== e && ts.isExpression(resolved.root.node)) {
     return urlText(resolved.root.node as ts.Expression, resolver, depth + 1);
   }
   return undefined;
+}
+
+/** `this.baseURL`: the class field's initializer, or what the constructor assigns it. */
+function fieldValue(e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  let owner: ts.Node | undefined = e.parent;
+  while (owner && !ts.isClassLike(owner)) owner = owner.parent;
+  const field = owner?.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text);
+  return field && (field.initializer ?? constructorAssignment(field));
+}
+
+/**
+ * A parameter's default (`constructor({ baseURL = 'https://api.openai.com' } = {})`): the code is written to
+ * reach that host when the caller names none, which is as far as the URL can be read.
+ */
+function defaultValue(e: ts.Expression, resolver: Resolver): ts.Expression | undefined {
+  const declaration = ts.isIdentifier(e) ? resolver.declarationOf(e) : undefined;
+  return declaration && (ts.isParameter(declaration) || ts.isBindingElement(declaration)) ? declaration.initializer : undefined;
 }
 
 /** String methods that tidy a URL without changing where it points: `.trim()`, `.replace(/\/$/, '')`. */

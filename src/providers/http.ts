@@ -139,17 +139,29 @@ function modelInUrl(url: string): string | undefined {
  */
 function fetchRequest(call: ts.CallExpression, callee: AccessPath | undefined, resolver: Resolver): HttpRequest | undefined {
   if (!isFetch(call, callee)) return undefined;
-  const init = call.arguments[1];
+  const requestObject = requestConstruction(call.arguments[0], resolver);
+  const target = requestObject ? requestObject.arguments?.[0] : call.arguments[0];
+  const init = call.arguments[1] ?? requestObject?.arguments?.[1];
   const initObject = optionsObject(init, resolver);
   if (!init) return undefined;
   const method = initObject ? constantString(propertyValue(objectProperty(initObject, 'method')), resolver) : undefined;
   if (method !== undefined && READ_METHODS.has(method.toUpperCase())) return undefined;
   if (initObject && method === undefined && !objectProperty(initObject, 'body')) return undefined;
   return {
-    url: urlText(call.arguments[0], resolver),
+    url: urlText(target, resolver),
     body: jsonValue(propertyValue(initObject ? objectProperty(initObject, 'body') : undefined), resolver),
     auth: authHeaders(initObject, resolver),
   };
+}
+
+/** `fetch(request)` of `const request = new Request(url, { method, headers, body })`: the Request holds the URL and init. */
+function requestConstruction(argument: ts.Expression | undefined, resolver: Resolver): ts.NewExpression | undefined {
+  let e = argument && unwrap(argument);
+  if (e && ts.isIdentifier(e)) {
+    const declaration = resolver.declarationOf(e);
+    e = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? unwrap(declaration.initializer) : undefined;
+  }
+  return e && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Request' ? e : undefined;
 }
 
 /** `fetch`, and Nuxt's auto-imported `$fetch` (ofetch). */

@@ -590,7 +590,7 @@ function isLiteralLike(node: ts.Node): boolean {
 }
 
 /** `this.client = new OpenAI()` in the class constructor, for a field declared without initializer. */
-function constructorAssignment(property: ts.PropertyDeclaration): ts.Expression | undefined {
+export function constructorAssignment(property: ts.PropertyDeclaration): ts.Expression | undefined {
   const name = propertyNameText(property.name);
   const ctor = property.parent.members.find(ts.isConstructorDeclaration);
   if (!ctor?.body || name === undefined) return undefined;

@@ -45,6 +45,23 @@ ${post('fetchUrl')}`;
     expect(await callsIn(setup, local)).toEqual(['openai POST api.openai.com/v1/chat/completions m-1']);
   });
 
+  it('follows a Request object to its URL, also on a class field defaulting to a provider host', async () => {
+    const client = (field: string) => `class Mistral {
+  ${field}
+  async send(messages: unknown[]) {
+    const request = new Request(new URL('/v1/chat/completions', this.baseURL), {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm-1', messages }),
+    });
+    return fetch(request);
+  }
+}
+const mistral = new Mistral();`;
+    const body = `  res.json(await mistral.send(req.body.messages));`;
+    expect(await callsIn(client("baseURL = 'https://api.mistral.ai';"), body)).toEqual(['mistral POST api.mistral.ai/v1/chat/completions m-1']);
+    expect(await callsIn(client('baseURL = process.env.CHAT_HOST;'), body)).toEqual([]);
+  });
+
   it('reads a base URL through the string methods that tidy it (trim, a trailing slash replaced away)', async () => {
     const body = (base: string) => `  const baseUrl = ${base};
 ${post('`${baseUrl}/v1/chat/completions`')}`;
