@@ -1,6 +1,6 @@
 /** The official `@anthropic-ai/sdk`. */
 import type { Provider, SdkMethod } from './types.js';
-import { literalOption, matchClientMethod, optionsObject } from './types.js';
+import { literalOption, matchClientMethod, optionsObject, unseenOptions } from './types.js';
 
 const MESSAGES: SdkMethod = { inputs: ['messages', 'system'], outputCaps: ['max_tokens'] };
 
@@ -30,6 +30,7 @@ export const anthropicProvider: Provider = {
       api: matched.api,
       call,
       options,
+      ...unseenOptions(call, options),
       inputProperties: matched.method.inputs,
       outputCapProperties: matched.method.outputCaps,
       model: literalOption(options, 'model', resolver),

@@ -30,6 +30,8 @@ interface HttpRequest {
   /** The URL's static text; undefined when the code does not show it. */
   url?: string;
   body?: ts.ObjectLiteralExpression;
+  /** The body as written, when it is no object here (`JSON.stringify(body)` of a parameter). */
+  bodySource?: ts.Expression;
   /** The values of the headers that carry a key. */
   auth: ts.Expression[];
 }
@@ -71,6 +73,7 @@ function hostCall(call: ts.CallExpression, request: HttpRequest, host: ProviderH
     inputProperties: host.inputs,
     outputCapProperties: generates ? host.outputCaps : [],
     model: bodyModel(request.body, resolver) ?? modelInUrl(url),
+    ...(!request.body && request.bodySource ? { optionsSource: request.bodySource } : {}),
     inputAnchor: call,
     ...(host.billedBy ? { billedBy: host.billedBy } : {}),
   };
@@ -147,9 +150,11 @@ function fetchRequest(call: ts.CallExpression, callee: AccessPath | undefined, r
   const method = initObject ? constantString(propertyValue(objectProperty(initObject, 'method')), resolver) : undefined;
   if (method !== undefined && READ_METHODS.has(method.toUpperCase())) return undefined;
   if (initObject && method === undefined && !objectProperty(initObject, 'body')) return undefined;
+  const body = propertyValue(initObject ? objectProperty(initObject, 'body') : undefined);
   return {
     url: urlText(target, resolver),
-    body: jsonValue(propertyValue(initObject ? objectProperty(initObject, 'body') : undefined), resolver),
+    body: jsonValue(body, resolver),
+    bodySource: stringified(body),
     auth: authHeaders(initObject, resolver),
   };
 }
@@ -373,6 +378,13 @@ function isEnvObject(e: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(inner) || inner.name.text !== 'env') return false;
   const owner = unwrap(inner.expression);
   return ts.isIdentifier(owner) || ts.isMetaProperty(owner);
+}
+
+/** What `JSON.stringify(x)` serialises, or the value itself. */
+function stringified(value: ts.Expression | undefined): ts.Expression | undefined {
+  const e = value && unwrap(value);
+  if (e && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'stringify') return e.arguments[0];
+  return e;
 }
 
 /** A JSON body: an object literal, a const holding one, or `JSON.stringify(...)` of one. */

@@ -7,7 +7,7 @@ import { accessChain, enclosingFunction, objectProperty, propertyValue, unwrap, 
 import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
 import { isLocalModelUrl, providerHost, urlText } from './hosts.js';
 import type { InputArgument, Provider, SdkMethod } from './types.js';
-import { clientConstruction, literalOption, matchClientMethod, methodOptions, optionsObject } from './types.js';
+import { clientConstruction, literalOption, matchClientMethod, methodOptions, optionsObject, unseenOptions } from './types.js';
 
 const CHAT: SdkMethod = { inputs: ['messages'], outputCaps: ['max_tokens', 'max_completion_tokens'] };
 const RESPONSES: SdkMethod = { inputs: ['input', 'instructions'], outputCaps: ['max_output_tokens'] };
@@ -84,6 +84,7 @@ export const openaiProvider: Provider = {
       api: matched.api,
       call,
       options,
+      ...unseenOptions(call, options, matched.method.optionsArgument),
       inputProperties: matched.method.inputs,
       outputCapProperties: matched.method.outputCaps,
       model: literalOption(options, 'model', resolver) ?? literalOption(optionsObject(propertyValue(options ? objectProperty(options, 'session') : undefined), resolver), 'model', resolver),

@@ -17,6 +17,11 @@ export interface AiCallMatch {
   call: ts.CallExpression;
   /** The object literal carrying the call's parameters (the SDK options, or a raw HTTP JSON body). */
   options?: ts.ObjectLiteralExpression;
+  /**
+   * Where the options were read from when no object is written there (a helper's parameter): the reach,
+   * which knows the arguments of the calls on the way, finds the object through it.
+   */
+  optionsSource?: ts.Expression;
   /** Option names that carry model input: messages, prompt, input, ... */
   inputProperties: string[];
   /** Option names that cap the output tokens; dotted names are nested (`config.maxOutputTokens`). */
@@ -177,6 +182,7 @@ export function clientSdkProvider(name: string, sdk: ClientSdk): Provider {
         api: matched.api,
         call,
         options,
+        ...unseenOptions(call, options, method.optionsArgument),
         inputProperties: method.inputs,
         outputCapProperties: method.outputCaps,
         model: modelOptions.map((o) => literalOption(modelIn, o, resolver)).find((m) => m !== undefined),
@@ -197,6 +203,12 @@ function positionalInputs(call: ts.CallExpression, method: SdkMethod, resolver: 
 /** The options object of a call to an SDK method, from the argument the method takes them in. */
 export function methodOptions(call: ts.CallExpression, method: SdkMethod, resolver: Resolver): ts.ObjectLiteralExpression | undefined {
   return optionsObject(call.arguments[method.optionsArgument ?? 0], resolver);
+}
+
+/** The argument an SDK method takes its options in, when no object is seen there (a helper's parameter). */
+export function unseenOptions(call: ts.CallExpression, options: ts.ObjectLiteralExpression | undefined, index = 0): { optionsSource?: ts.Expression } {
+  const argument = call.arguments[index];
+  return options || !argument ? {} : { optionsSource: argument };
 }
 
 /** The `new Client(...)` expression a resolved callee was built from, when the code shows it. */

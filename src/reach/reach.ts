@@ -80,7 +80,7 @@ export function matchAiCall(
   const callee = resolver.resolve(call.expression, context);
   for (const provider of providers) {
     const match = provider.matchCall(call, callee, resolver);
-    if (match) return match;
+    if (match) return withPassedOptions(match, context, resolver);
   }
   for (const attached of attachedClients(call, callee, resolver)) {
     for (const provider of providers) {
@@ -89,6 +89,14 @@ export function matchAiCall(
     }
   }
   return undefined;
+}
+
+/** Options a helper received as a parameter (`fetchGemini(apiKey, body)`): the object the route built and passed down. */
+function withPassedOptions(match: AiCallMatch, context: CallContext, resolver: Resolver): AiCallMatch {
+  if (match.options || !match.optionsSource || context === CallContext.ROOT) return match;
+  const resolved = resolver.resolve(match.optionsSource, context);
+  const node = resolved?.root.kind === 'local' && resolved.segments.length === 0 ? resolved.root.node : undefined;
+  return node && ts.isObjectLiteralExpression(node) ? { ...match, options: node } : match;
 }
 
 /**

@@ -136,3 +136,25 @@ const anthropic = new Anthropic();`,
     ).toEqual(['anthropic beta.promptCaching.messages.create claude-3-5-sonnet-latest']);
   });
 });
+
+group('options passed into a helper', () => {
+  const setup = (send: string) => `import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+const openai = new OpenAI();
+const anthropic = new Anthropic();
+async function send(params: any) {
+  return ${send};
+}
+async function withRetry(params: any) {
+  try { return await send(params); } catch { return await send(params); }
+}`;
+  const body = `  const params = { model: 'm-1', max_tokens: 300, messages: req.body.messages };
+  res.json(await withRetry(params));`;
+
+  it.each([
+    ['openai', 'openai.chat.completions.create(params)'],
+    ['anthropic', 'anthropic.messages.create(params)'],
+  ])('reads the object the route built for a %s call two helpers down', async (_, send) => {
+    expect(await unboundedIn(setup(send), body)).toEqual(['messages: array-length,item-size,roles']);
+  });
+});
