@@ -180,6 +180,7 @@ class InputAnalyzer {
     const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
     if (name && receiver && TRUNCATING.has(name) && call.arguments.length > 0) {
       const base = this.analyze(receiver, semantics, context, depth + 1);
+      if (dropsOnlyAFew(call)) return base;
       return { ...base, missing: without(base.missing, semantics === 'messages' ? 'array-length' : 'item-size') };
     }
     if (name && receiver && name === 'map') {
@@ -453,6 +454,17 @@ function boundsFromMapper(callback: ts.Expression | undefined, missing: Set<Inpu
   const content = propertyValue(objectProperty(returned, 'content'));
   if (content && containsCall(content, TRUNCATING)) result = without(result, 'item-size');
   return result;
+}
+
+/** `slice(0, -1)` (all but the last), `slice(1)` (all but the first): a cut that leaves any length through. */
+function dropsOnlyAFew(call: ts.CallExpression): boolean {
+  const [start, end] = call.arguments.map(unwrap);
+  if (isNegativeNumber(start)) return false;
+  return end ? isNegativeNumber(end) : ts.isNumericLiteral(start);
+}
+
+function isNegativeNumber(e: ts.Expression | undefined): boolean {
+  return !!e && ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand);
 }
 
 function isNegated(node: ts.Node): boolean {

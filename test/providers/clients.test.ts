@@ -158,3 +158,18 @@ async function withRetry(params: any) {
     expect(await unboundedIn(setup(send), body)).toEqual(['messages: array-length,item-size,roles']);
   });
 });
+
+group('cuts of the message list', () => {
+  const setup = `import OpenAI from 'openai';\nconst openai = new OpenAI();`;
+  const call = (messages: string) =>
+    `  const history = req.body.messages.map((m: any) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: String(m.content).slice(0, 2000) }));
+  res.json(await openai.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 300, messages: ${messages} }));`;
+
+  it.each(['history.slice(-20)', 'history.slice(0, 20)', 'history.slice(-21, -1)', 'history.slice(history.length - 20)'])('%s bounds the number of messages', async (messages) => {
+    expect(await unboundedIn(setup, call(messages))).toEqual([]);
+  });
+
+  it.each(['history.slice(0, -1)', 'history.slice(1)'])('%s drops one message and bounds nothing', async (messages) => {
+    expect(await unboundedIn(setup, call(messages))).toEqual(['messages: array-length']);
+  });
+});
