@@ -176,8 +176,9 @@ function mayReachPaidCall(route: RouteEntry, handler: FunctionNode, context: Cal
 
 /** The paid call when its options, as written, set none of the provider's output-cap options. */
 function uncappedOutput(match: AiCallMatch, project: ParsedProject): UncappedOutput[] {
-  if (!match.options || match.outputCapProperties.length === 0) return [];
-  const options = match.options;
+  // A model configured once and called without per-call options (`new ChatOpenAI({...})`, then `chain.invoke(x)`).
+  const options = match.options ?? match.modelOptions;
+  if (!options || match.outputCapProperties.length === 0) return [];
   if (options.properties.some((p) => ts.isSpreadAssignment(p))) return [];
   const names = new Set(options.properties.map((p) => (p.name ? propertyNameText(p.name) : undefined)));
   if (match.outputCapProperties.some((cap) => names.has(cap)) || setsOutputCap(match)) return [];
