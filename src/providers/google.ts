@@ -119,7 +119,8 @@ function matchLegacy(call: ts.CallExpression, callee: AccessPath, resolver: Reso
     return {
       ...base,
       api: `startChat.${method}`,
-      options,
+      // A message given as text: the session's options (`generationConfig`, `history`) are the call's.
+      options: options ?? started,
       inputProperties: ['contents'],
       inputArguments: [...inputs, ...historyInputs(started), ...nestedInputs(started, ['systemInstruction'], resolver), ...systemInstruction],
     };

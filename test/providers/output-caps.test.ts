@@ -20,6 +20,23 @@ const model = new GoogleGenerativeAI('k').getGenerativeModel({ model: 'gemini-1.
     expect(await uncapped(setup, `  res.json(await model.generateContent({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }));`)).toEqual([]);
   });
 
+  it('reads the configured model when the call passes no options: a prompt, a chat message, a chain input', async () => {
+    const gemini = (config: string) => `import { GoogleGenerativeAI } from '@google/generative-ai';
+const model = new GoogleGenerativeAI('k').getGenerativeModel({ model: 'gemini-1.5-flash'${config} });`;
+    const prompt = `  res.json(await model.generateContent(String(req.body.prompt).slice(0, 500)));`;
+    expect(await uncapped(gemini(''), prompt)).toEqual(['google generateContent sets no output-token limit']);
+    expect(await uncapped(gemini(', generationConfig: { maxOutputTokens: 300 }'), prompt)).toEqual([]);
+    const chat = (config: string) => `  const chat = model.startChat({ history: []${config} });
+  res.json(await chat.sendMessage(String(req.body.message).slice(0, 500)));`;
+    expect(await uncapped(gemini(''), chat(', generationConfig: { maxOutputTokens: 300 }'))).toEqual([]);
+    expect(await uncapped(gemini(''), chat(''))).toEqual(['google startChat.sendMessage sets no output-token limit']);
+    const langchain = (config: string) => `import { ChatOpenAI } from '@langchain/openai';
+const llm = new ChatOpenAI({ model: 'gpt-4o-mini'${config} });`;
+    const invoke = `  res.json(await llm.invoke(String(req.body.prompt).slice(0, 500)));`;
+    expect(await uncapped(langchain(''), invoke)).toHaveLength(1);
+    expect(await uncapped(langchain(', maxTokens: 400'), invoke)).toEqual([]);
+  });
+
   it('does not ask embeddings for an output cap', async () => {
     expect(
       await uncapped(
