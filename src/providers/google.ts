@@ -7,7 +7,7 @@ import ts from '../typescript.cjs';
 import { objectProperty, propertyValue, unwrap } from '../semantic/ast.js';
 import { memberNames, type AccessPath, type Resolver } from '../semantic/resolve.js';
 import type { AiCallMatch, InputArgument, Provider } from './types.js';
-import { callAtMember, literalOption, nestedInputs, optionsObject, positionalInputKind } from './types.js';
+import { callAtMember, literalOption, nestedInputs, optionsObject, positionalInputKind, unseenOptions } from './types.js';
 
 const GENAI = '@google/genai';
 const LEGACY_MODULES = ['@google/generative-ai', '@google-cloud/vertexai'];
@@ -61,6 +61,7 @@ function matchGenAi(call: ts.CallExpression, callee: AccessPath, resolver: Resol
       api: `models.${method}`,
       call,
       options,
+      ...unseenOptions(call, options),
       inputProperties: spec.inputs,
       outputCapProperties: spec.outputCaps,
       model: literalOption(options, 'model', resolver),

@@ -4,7 +4,7 @@ import { objectProperty, propertyValue } from '../semantic/ast.js';
 import type { Resolver } from '../semantic/resolve.js';
 import { isLocalModelUrl, urlText } from './hosts.js';
 import type { Provider } from './types.js';
-import { matchClientMethod, matchModuleFunction, modelId, optionsObject } from './types.js';
+import { matchClientMethod, matchModuleFunction, modelId, optionsObject, unseenOptions } from './types.js';
 
 const TEXT_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject'];
 const EMBED_FUNCTIONS = ['embed', 'embedMany'];
@@ -56,6 +56,7 @@ export const vercelAiProvider: Provider = {
       api,
       call,
       options,
+      ...unseenOptions(call, options),
       inputProperties: isEmbedding ? ['value', 'values'] : ['messages', 'prompt', 'system'],
       outputCapProperties: isEmbedding ? [] : ['maxOutputTokens', 'maxTokens'],
       model: modelId(propertyValue(options ? objectProperty(options, 'model') : undefined), resolver),

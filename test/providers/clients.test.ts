@@ -159,6 +159,32 @@ async function withRetry(params: any) {
   });
 });
 
+group('options passed into a helper, other SDKs', () => {
+  const route = (imports: string, send: string, params: string) =>
+    unboundedIn(
+      `${imports}
+async function send(params: any) {
+  return ${send};
+}`,
+      `  const params = ${params};
+  res.json(await send(params));`,
+    );
+
+  it('reads the object for the AI SDK', async () => {
+    const imports = `import { generateText } from 'ai';\nimport { openai } from '@ai-sdk/openai';`;
+    expect(await route(imports, 'generateText(params)', `{ model: openai('gpt-4o-mini'), maxOutputTokens: 300, messages: req.body.messages }`)).toEqual([
+      'messages: array-length,item-size,roles',
+    ]);
+  });
+
+  it('reads the object for Google GenAI', async () => {
+    const imports = `import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY });`;
+    expect(await route(imports, 'ai.models.generateContent(params)', `{ model: 'gemini-2.5-flash', contents: req.body.contents, config: { maxOutputTokens: 300 } }`)).toEqual([
+      'contents: array-length,item-size,roles',
+    ]);
+  });
+});
+
 group('cuts of the message list', () => {
   const setup = `import OpenAI from 'openai';\nconst openai = new OpenAI();`;
   const call = (messages: string) =>
