@@ -51,12 +51,13 @@ export async function runDeepStageInParallel(
   settings: AnalysisSettings,
   concurrency: Concurrency,
   onRouteAnalysed: () => void,
+  batchFiles = BATCH_FILES,
 ): Promise<DeepStageResult> {
   const parts = partition(routeFiles, threadCount(routeFiles, concurrency));
   const [own, ...others] = parts;
   // Threads start first, so they work while this thread does its part.
   const remote = others.map((part) => runInWorker(index, part, settings).catch(() => runDeepStage(index, part, settings)));
-  const results = [...runInBatches(index, own, settings, onRouteAnalysed), ...(await Promise.all(remote))];
+  const results = [...runInBatches(index, own, settings, onRouteAnalysed, batchFiles), ...(await Promise.all(remote))];
   return merge(results);
 }
 
@@ -66,14 +67,15 @@ export async function runDeepStageInParallel(
  */
 function runInBatches(index: SourceIndex, part: string[], settings: AnalysisSettings, onRouteAnalysed: () => void, batchFiles = BATCH_FILES): DeepStageResult[] {
   const files = part.map((file) => index.files.get(file)).filter((file) => file !== undefined);
-  const batches = files.length === part.length ? partition(files, Math.max(1, Math.ceil(files.filter(hasOnlyItsOwnRoutes).length / batchFiles))) : [part];
+  const batches = files.length === part.length ? partition(files, Math.max(1, Math.ceil(files.filter(hasOnlyItsOwnRoutes).length / batchFiles)), 0) : [part];
   if (batches.length === 1) return [runDeepStage(index, part, settings, onRouteAnalysed, () => true)];
   const batchOf = new Map<string, number>();
   batches.forEach((batch, i) => batch.forEach((file) => i > 0 && hasOnlyItsOwnRoutes(index.files.get(file)!) && batchOf.set(file, i)));
   const results = batches.map((batch, i) => runDeepStage(index, batch, settings, onRouteAnalysed, (f) => (batchOf.get(f.path) ?? 0) === i));
   const rank = new Map([...index.files.values()].map((file, i) => [file.relative, i]));
   const paidCalls = results.flatMap((r) => r.paidCalls ?? []).sort((a, b) => (rank.get(a.location.file) ?? 0) - (rank.get(b.location.file) ?? 0));
-  return [{ ...results[0]!, paidCalls }, ...results.slice(1).map(({ paidCalls: _listed, ...rest }) => rest)];
+  // The merged list is the first batch's; the others' calls are in it already.
+  return [{ ...results[0]!, paidCalls }, ...results.slice(1).map((result) => ({ ...result, paidCalls: [] }))];
 }
 
 function threadCount(routeFiles: IndexedFile[], concurrency: Concurrency): number {
@@ -84,10 +86,13 @@ function threadCount(routeFiles: IndexedFile[], concurrency: Concurrency): numbe
   return Math.min(cores - 2, 4);
 }
 
-/** Part 0 (this thread) takes the connected files and the layers; file-routed routes go where there is least work (counted in files). */
-export function partition(routeFiles: IndexedFile[], count: number): string[][] {
+/**
+ * Part 0 (this thread) takes the connected files and the layers; file-routed routes go where there is least work
+ * (counted in files). The other parts start with `lateStart` files of work: a thread begins after this one has.
+ */
+export function partition(routeFiles: IndexedFile[], count: number, lateStart = THREAD_START_FILES): string[][] {
   const parts: string[][] = Array.from({ length: count }, () => []);
-  const load: number[] = parts.map((_, i) => (i === 0 ? 0 : THREAD_START_FILES));
+  const load: number[] = parts.map((_, i) => (i === 0 ? 0 : lateStart));
   const shareable: IndexedFile[] = [];
   for (const file of routeFiles) {
     if (count > 1 && isLayerFile(file)) parts.forEach((part) => part.push(file.path));
