@@ -18,6 +18,7 @@ import type { ProtectionLibraries } from '../semantic/libraries.js';
 
 const COMMON = '@nestjs/common';
 const CORE = '@nestjs/core';
+const NEST_PACKAGES = [COMMON, CORE];
 const THROTTLER = '@nestjs/throttler';
 const ROUTE_DECORATORS: Record<string, string> = {
   Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Options: 'OPTIONS', Head: 'HEAD', All: 'ALL', Sse: 'GET',
@@ -78,7 +79,11 @@ class NestRoutes {
   constructor(private readonly context: FrameworkContext) {}
 
   find(): RouteEntry[] {
-    for (const sourceFile of this.context.routeFiles) this.collect(sourceFile);
+    // Controllers, providers and the app are declared with @nestjs/common and @nestjs/core: a file whose imports
+    // cannot reach either holds none of them.
+    for (const sourceFile of this.context.routeFiles) {
+      if (this.context.mayImport(sourceFile, NEST_PACKAGES)) this.collect(sourceFile);
+    }
     const routes: RouteEntry[] = [];
     for (const controller of this.controllers) {
       for (const method of controller.declaration.members) {
