@@ -123,24 +123,14 @@ function readsLength(expression: ts.Expression): boolean {
   return ts.isPropertyAccessExpression(expression) && expression.name.text === 'length';
 }
 
-/** A request counter refusing with 429 is a rate limit; a count over a day or longer is a quota (a spend cap) instead. */
+/** A request counter refusing with 429 is a rate limit; a per-user daily request quota is one too. */
 export function isRateGuard(guard: Guard): boolean {
   // `if (!packageCount) return res.status(400)`: a missing field, whatever it is called, is no counter over a limit.
   if (rejectsInputOnly(guard) && !hasComparison(guard.condition)) return false;
-  if (isPeriodQuota(guard)) return false;
   // `const { count } = await db.user.updateMany({ where: { credits: { gte: n } } }); if (count <= 0)`: a credit check.
   if (intersects(guard.words, MONEY_WORDS) && !guard.statuses.includes(429) && !hasSpecificRateWord(guard.words)) return false;
   if (intersects(guard.words, RATE_WORDS)) return true;
   return guard.statuses.includes(429) && !intersects(guard.words, MONEY_WORDS);
-}
-
-/** Words of a limiter pacing requests, whatever window it counts over. */
-const PACING_WORDS = new Set(['rate', 'ratelimit', 'ratelimited', 'limiter', 'throttle', 'throttled', 'slow', 'window']);
-
-/** `if (user.monthlyCount >= LIMIT) return 429`: a day-or-longer count with no word of pacing caps usage, it does not pace it. */
-function isPeriodQuota(guard: Guard): boolean {
-  if (!intersects(guard.words, PERIOD_WORDS) || intersects(guard.words, PACE_WORDS)) return false;
-  return !intersects(guard.words, PACING_WORDS) && hasComparison(guard.condition);
 }
 
 /** Rate words that also name any count (rows updated, `too many`): alone they do not make a money check a rate limit. */

