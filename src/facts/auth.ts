@@ -4,7 +4,7 @@
  */
 import ts from '../typescript.cjs';
 import type { AuthFact } from '../model.js';
-import { isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap } from '../semantic/ast.js';
+import { enclosingCatch, isFunctionNode, locationOf, objectProperty, propertyValue, stringValue, unwrap } from '../semantic/ast.js';
 import { caughtAndReturned, isAuthGuard, refusalOf } from './checks.js';
 import { isPresenceOnly } from './presence.js';
 import { type AccessPath, segmentSignature } from '../semantic/resolve.js';
@@ -137,20 +137,15 @@ function verifyingRequestMethod(scope: ProtectionScope, path: AccessPath, call: 
 
 /** Is the call inside a try whose catch neither refuses nor hands the error on (`reply.send(err)`, `done(err)`)? */
 function failureSwallowed(call: ts.Node): boolean {
-  for (let node: ts.Node = call; node.parent && !isFunctionNode(node); node = node.parent) {
-    const parent = node.parent;
-    if (!ts.isTryStatement(parent) || parent.tryBlock !== node || !parent.catchClause) continue;
-    const clause = parent.catchClause;
-    if (refusalOf(clause.block)) return false;
-    const variable = clause.variableDeclaration?.name;
-    if (!variable || !ts.isIdentifier(variable)) return true;
-    let forwarded = false;
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) && n.arguments.some((a) => ts.isIdentifier(unwrap(a)) && (unwrap(a) as ts.Identifier).text === variable.text)) forwarded = true;
-      if (!forwarded) ts.forEachChild(n, visit);
-    };
-    visit(clause.block);
-    return !forwarded;
-  }
-  return false;
+  const clause = enclosingCatch(call);
+  if (!clause || refusalOf(clause.block)) return false;
+  const variable = clause.variableDeclaration?.name;
+  if (!variable || !ts.isIdentifier(variable)) return true;
+  let forwarded = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && n.arguments.some((a) => ts.isIdentifier(unwrap(a)) && (unwrap(a) as ts.Identifier).text === variable.text)) forwarded = true;
+    if (!forwarded) ts.forEachChild(n, visit);
+  };
+  visit(clause.block);
+  return !forwarded;
 }

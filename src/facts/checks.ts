@@ -5,7 +5,7 @@
  * is a spend cap, 429 or a request counter is a rate limit.
  */
 import ts from '../typescript.cjs';
-import { type FunctionNode, calleeName, enclosingFunction, identifierWords, isFunctionNode, unwrap } from '../semantic/ast.js';
+import { type FunctionNode, calleeName, enclosingCatch, enclosingFunction, identifierWords, isFunctionNode, unwrap } from '../semantic/ast.js';
 import { type CallContext, type Resolver, returnExpressions } from '../semantic/resolve.js';
 
 /** A stretch of code that runs before the paid call: a function body, or its part before a call site. */
@@ -233,11 +233,8 @@ function caughtAndReturnedHere(guard: Guard, resolver: Resolver): boolean {
  * a condition counts only when the condition is `true` here (a literal, or a parameter this call binds to one).
  */
 export function caughtAndReturned(node: ts.Node, context: CallContext, resolver: Resolver): boolean {
-  for (let child: ts.Node = node; child.parent && !isFunctionNode(child); child = child.parent) {
-    const parent = child.parent;
-    if (ts.isTryStatement(parent) && parent.tryBlock === child && parent.catchClause) return catchReturns(parent.catchClause.block, context, resolver);
-  }
-  return false;
+  const clause = enclosingCatch(node);
+  return clause !== undefined && catchReturns(clause.block, context, resolver);
 }
 
 function catchReturns(block: ts.Block, context: CallContext, resolver: Resolver): boolean {

@@ -6,7 +6,7 @@
  */
 import ts from '../typescript.cjs';
 import type { Evidence, SpendCapFact } from '../model.js';
-import { calleeName, identifierWords, isFunctionNode, locationOf, propertyNameText, propertyValue, unwrap, walk } from '../semantic/ast.js';
+import { calleeName, enclosingCatch, identifierWords, isFunctionNode, locationOf, propertyNameText, propertyValue, unwrap, walk } from '../semantic/ast.js';
 import { numericValue } from './numbers.js';
 import { type Guard, type Region, isSpendGuard } from './checks.js';
 import { requestOrigin } from './request.js';
@@ -92,14 +92,12 @@ function checkSites(guard: Guard, scope: ProtectionScope): { node: ts.Node; regi
  * try block, an error skips it: that is closed.
  */
 function swallowingCatch(node: ts.Node, region: Region | undefined, guard: Guard): ts.CatchClause | undefined {
-  for (let current = node.parent; current && !isFunctionNode(current); current = current.parent) {
-    if (!ts.isTryStatement(current) || !current.catchClause || !within(node, current.tryBlock)) continue;
-    const site = region?.site;
-    if (site && within(site, current.tryBlock)) return undefined;
-    if (alwaysExits(current.catchClause.block, guard.refusal === 'throw' && !region?.site ? 'throw' : 'any')) return undefined;
-    return current.catchClause;
-  }
-  return undefined;
+  const clause = enclosingCatch(node);
+  if (!clause) return undefined;
+  const site = region?.site;
+  if (site && within(site, clause.parent.tryBlock)) return undefined;
+  if (alwaysExits(clause.block, guard.refusal === 'throw' && !site ? 'throw' : 'any')) return undefined;
+  return clause;
 }
 
 function within(node: ts.Node, container: ts.Node): boolean {

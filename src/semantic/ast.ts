@@ -129,6 +129,15 @@ export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
   return undefined;
 }
 
+/** The catch clause of the nearest `try` whose try block holds the node, in the function holding it. */
+export function enclosingCatch(node: ts.Node): ts.CatchClause | undefined {
+  for (let child = node; child.parent && !isFunctionNode(child); child = child.parent) {
+    const parent = child.parent;
+    if (ts.isTryStatement(parent) && parent.tryBlock === child && parent.catchClause) return parent.catchClause;
+  }
+  return undefined;
+}
+
 /** The callee's last name: `a.b.c()` → `c`, `f()` → `f`. */
 export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const callee = unwrap(call.expression);

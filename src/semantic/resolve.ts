@@ -535,8 +535,8 @@ export class Resolver {
     if (path && path.root.kind === 'local' && path.segments.length === 0 && isFunctionNode(path.root.node)) {
       return { fn: path.root.node, context: path.context };
     }
-    const flow = path && definedFlow(path);
-    return path && flow ? this.resolveFunction(flow, path.context) : undefined;
+    const given = path && functionRunByCall(path);
+    return path && given ? this.resolveFunction(given, path.context) : undefined;
   }
 }
 
@@ -621,7 +621,7 @@ export function constantString(expression: ts.Expression | undefined, resolver: 
  * A Genkit flow, `ai.defineFlow(config, async (input) => ...)`: calling or serving it runs that function. So does
  * calling what a package function wrapped (`unstable_cache(async (q) => ...)`, `cache(fn)`, `_.memoize(fn)`).
  */
-function definedFlow(path: AccessPath): ts.Expression | undefined {
+function functionRunByCall(path: AccessPath): ts.Expression | undefined {
   if (path.root.kind !== 'module') return undefined;
   const last = path.segments[path.segments.length - 1];
   if (last?.kind !== 'call') return undefined;
